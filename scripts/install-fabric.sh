@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the Fabric and Fabric CA binaries this project runs on, from the Go module proxy.
+#
+# Why it looks like this:
+# - Fabric's go.mod has no /v3 suffix, so `@v3.1.5` is refused and `@latest` resolves to an
+#   ancient v2; a release can only be named by a pseudo-version of its commit.
+# - `go install pkg@version` also asks the proxy for the module's version list (to look for
+#   deprecations); some proxies refuse that list (403), so we download the module zip and build
+#   the commands from the module's own directory, as the main module, which needs no list.
+# - Not every proxy serves every commit. Candidates are tried in order, newest first; the first
+#   one the proxy serves is built.
+#
+# Binaries land in a cache outside the repository keyed by version and are reused on later runs;
+# binaries already on PATH are used instead when they are Fabric 3.x with a matching fabric-ca.
+# Fabric's sample config (core.yaml, orderer.yaml) is copied next to them: the network scripts
+# start from it and override what they need.
+#
+# Prints the directory holding the binaries as the last line of stdout; progress goes to stderr.
+set -euo pipefail
+
+# label|module version. v3.1.5 is the release we want; the 2023 main-branch snapshot (3.0.0 dev,
+# the newest commit with the Gateway that some restricted proxies serve) is the fallback.
+FABRIC_CANDIDATES=(
+  "3.1.5|v1.4.0-rc1.0.20260618074816-86c1172bec37"
+  "3.0.0-snapshot-695dd57e|v1.4.0-rc1.0.20230405174026-695dd57e01c2"
+)
+FABRIC_CA_VERSION=1.5.21
+GO_MIN_MINOR=26
+
+CACHE_ROOT="${DONATION_LEDGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/donation-ledger}"
+FABRIC_CMDS=(peer orderer osnadmin configtxgen configtxlator)
+CA_CMDS=(fabric-ca-server fabric-ca-client)
+
+log() { echo "[install-fabric] $*" >&2; }
+die() { echo "[install-fabric] ERROR: $*" >&2; exit 1; }
+
+version_of() { "$1" version 2>/dev/null | awk -F': *' '/^ *Version:/ {print $2; exit}'; }
+
+all_present_in() {
+  local c
+  for c in "${FABRIC_CMDS[@]}" "${CA_CMDS[@]}"; do [[ -x "$1/$c" ]] || return 1; done
+  [[ -f "$1/../config/core.yaml" && -f "$1/../config/orderer.yaml" ]]
+}
+
+# 1. Fabric 3.x binaries already on PATH (for example from Fabric's own install script, which
+#    puts config/ beside bin/).
+if peer_bin=$(command -v peer 2>/dev/null); then
+  dir=$(dirname "$peer_bin")
+  if [[ "$(version_of "$peer_bin")" == v3.* || "$(version_of "$peer_bin")" == 3.* ]] \
+    && [[ "$(version_of "$dir/fabric-ca-server" 2>/dev/null || true)" == *"$FABRIC_CA_VERSION" ]] \
+    && all_present_in "$dir"; then
+    log "using Fabric $(version_of "$peer_bin") binaries already on PATH in $dir"
+    echo "$dir"; exit 0
+  fi
+fi
+
+# 2. Already built into the cache (any candidate, in order of preference).
+for candidate in "${FABRIC_CANDIDATES[@]}"; do
+  label=${candidate%%|*}
+  bin_dir="$CACHE_ROOT/fabric-$label-ca-$FABRIC_CA_VERSION/bin"
+  if all_present_in "$bin_dir"; then
+    log "using cached Fabric $label / Fabric CA $FABRIC_CA_VERSION in $bin_dir"
+    echo "$bin_dir"; exit 0
+  fi
+done
+
+# 3. Build.
+command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go >= 1.$GO_MIN_MINOR, or put Fabric 3.x and Fabric CA $FABRIC_CA_VERSION binaries (with Fabric's config/ beside bin/) on PATH."
+go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge "$GO_MIN_MINOR" ]] \
+  || die "$(go env GOVERSION) is too old: Fabric needs Go >= 1.$GO_MIN_MINOR. Upgrade Go, or put Fabric 3.x binaries on PATH."
+command -v gcc >/dev/null 2>&1 || die "gcc is missing: fabric-ca-server needs cgo for sqlite3. Install it: apt-get install -y gcc"
+
+download_module() { # module version -> prints its directory in the module cache, or fails
+  local json
+  json=$(go mod download -json "$1@$2" 2>/dev/null) || true
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p' <<<"$json"
+}
+
+build_from_module_dir() { # src_dir bin_dir cgo ldflags cmd...
+  local src=$1 out=$2 cgo=$3 ldflags=$4; shift 4
+  local work pkgs=() c
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  # The module cache is read-only and its vendor/ holds only modules.txt: build from a copy.
+  cp -r "$src/." "$work"
+  chmod -R u+w "$work"
+  rm -rf "$work/vendor"
+  for c in "$@"; do pkgs+=("./cmd/$c"); done
+  (cd "$work" && GOBIN="$out" CGO_ENABLED=$cgo GOFLAGS=-mod=mod go install -trimpath -ldflags "$ldflags" "${pkgs[@]}")
+}
+
+fabric_dir="" label=""
+for candidate in "${FABRIC_CANDIDATES[@]}"; do
+  label=${candidate%%|*}
+  version=${candidate#*|}
+  log "downloading Fabric $label ($version) from the Go module proxy"
+  fabric_dir=$(download_module github.com/hyperledger/fabric "$version")
+  [[ -n "$fabric_dir" ]] && break
+  log "  not served by $(go env GOPROXY); trying the next candidate"
+done
+[[ -n "$fabric_dir" ]] || die "no Fabric candidate could be downloaded (tried: ${FABRIC_CANDIDATES[*]}). Check 'go env GOPROXY', or retry with GONOSUMDB='github.com/hyperledger/*' if the checksum database is unreachable."
+
+bin_dir="$CACHE_ROOT/fabric-$label-ca-$FABRIC_CA_VERSION/bin"
+mkdir -p "$bin_dir" "$bin_dir/../config"
+
+start=$SECONDS
+log "building Fabric $label: ${FABRIC_CMDS[*]} (a few minutes the first time)"
+build_from_module_dir "$fabric_dir" "$bin_dir" 0 \
+  "-X github.com/hyperledger/fabric/common/metadata.Version=$label" "${FABRIC_CMDS[@]}" \
+  || die "building Fabric $label failed (see the go output above)"
+cp "$fabric_dir/sampleconfig/core.yaml" "$fabric_dir/sampleconfig/orderer.yaml" "$bin_dir/../config/"
+chmod u+w "$bin_dir/../config/"*.yaml
+log "  Fabric built in $((SECONDS - start))s"
+
+start=$SECONDS
+log "downloading and building Fabric CA $FABRIC_CA_VERSION: ${CA_CMDS[*]} (cgo, for sqlite3)"
+ca_dir=$(download_module github.com/hyperledger/fabric-ca "v$FABRIC_CA_VERSION")
+[[ -n "$ca_dir" ]] || die "could not download github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION from $(go env GOPROXY)"
+build_from_module_dir "$ca_dir" "$bin_dir" 1 \
+  "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=$FABRIC_CA_VERSION" "${CA_CMDS[@]}" \
+  || die "building Fabric CA failed (see the go output above)"
+log "  Fabric CA built in $((SECONDS - start))s"
+
+all_present_in "$bin_dir" || die "build finished but binaries or config are missing in $bin_dir"
+log "binaries ready in $bin_dir"
+echo "$bin_dir"
