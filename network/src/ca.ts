@@ -1,0 +1,222 @@
+// One Fabric CA per org, with TLS on. Every identity of the network (peers, orderers, the org
+// admin, client users with attributes, the chaincode server's TLS identity) is registered and
+// enrolled here, then laid out in fixed file names so no other module has to guess them.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandError, log, retry, run } from './exec';
+import { RunPaths } from './paths';
+import { start, runningPid } from './processes';
+import { caId, Topology, CaConfig } from './topology';
+import { httpGetStatus } from './health';
+import { FabricBinaries } from './fabric-bin';
+
+export type IdentityType = 'peer' | 'orderer' | 'admin' | 'client';
+
+export interface IdentityRequest {
+  readonly name: string;
+  readonly type: IdentityType;
+  readonly attrs?: Readonly<Record<string, string>>;
+  /** Also enroll a TLS certificate (server + client auth) valid for the network's host. */
+  readonly tls: boolean;
+  /** Enroll an enrollment certificate (MSP); false for TLS-only identities. */
+  readonly msp?: boolean;
+}
+
+interface OrgSecrets {
+  caAdmin: string;
+  identities: Record<string, string>;
+}
+
+const CA_ADMIN = 'admin';
+export const ORG_ADMIN = 'orgadmin';
+export const CHAINCODE_TLS_IDENTITY = 'ccaas';
+
+export class OrgCa {
+  constructor(
+    private readonly bins: FabricBinaries,
+    private readonly paths: RunPaths,
+    private readonly topology: Topology,
+    readonly orgName: string,
+    private readonly ca: CaConfig,
+  ) {}
+
+  private get url(): string {
+    return `https://${this.topology.host}:${this.ca.port}`;
+  }
+
+  private get caName(): string {
+    return `ca-${this.orgName}`;
+  }
+
+  /** Starts the CA unless it already runs, and waits until it answers. */
+  async start(): Promise<void> {
+    const id = caId(this.orgName);
+    const pidFile = this.paths.pid(id);
+    if (runningPid(pidFile) === undefined) {
+      const home = this.paths.caHome(this.orgName);
+      mkdirSync(home, { recursive: true });
+      const secrets = this.secrets();
+      start({
+        id,
+        command: this.bins.path('fabric-ca-server'),
+        args: [
+          'start',
+          '-b', `${CA_ADMIN}:${secrets.caAdmin}`,
+          '--home', home,
+          '--address', this.topology.host,
+          '--port', String(this.ca.port),
+          '--ca.name', this.caName,
+          '--csr.cn', id,
+          '--csr.hosts', `${this.topology.host},localhost`,
+          '--tls.enabled',
+          '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`,
+        ],
+        env: {},
+        logFile: this.paths.log(id),
+        pidFile,
+      });
+      log(`started ${id} on ${this.url}`);
+    }
+    await retry(20_000, 200, async () => {
+      if (runningPid(pidFile) === undefined) {
+        throw new Error(`${id} exited during start; see ${this.paths.log(id)}`);
+      }
+      const status = await httpGetStatus(`http://${this.topology.host}:${this.ca.operationsPort}/healthz`);
+      if (status !== 200 || !existsSync(this.paths.caCert(this.orgName))) throw new Error(`${id} is not ready yet`);
+    });
+  }
+
+  /** Writes the org's channel MSP: its CA as root and TLS root, with NodeOUs. */
+  writeOrgMsp(): void {
+    const msp = this.paths.orgMsp(this.orgName);
+    for (const dir of ['cacerts', 'tlscacerts']) {
+      mkdirSync(join(msp, dir), { recursive: true });
+      copyFileSync(this.paths.caCert(this.orgName), join(msp, dir, 'ca.pem'));
+    }
+    writeNodeOuConfig(msp);
+  }
+
+  /** Registers (if needed) and enrolls (if not done yet) each identity. */
+  enroll(identities: readonly IdentityRequest[]): void {
+    this.enrollCaAdmin();
+    for (const identity of identities) {
+      const dir = this.paths.identity(this.orgName, identity.name);
+      const wantMsp = identity.msp ?? true;
+      const done = (!wantMsp || existsSync(join(dir, 'msp', 'signcerts', 'cert.pem'))) &&
+        (!identity.tls || existsSync(join(dir, 'tls', 'server.crt')));
+      if (done) continue;
+      const secret = this.register(identity);
+      if (wantMsp) this.enrollInto(identity.name, secret, join(dir, 'msp'), false);
+      if (identity.tls) this.enrollInto(identity.name, secret, join(dir, 'tls'), true);
+      log(`enrolled ${identity.name} (${identity.type}) with ${caId(this.orgName)}`);
+    }
+  }
+
+  private enrollCaAdmin(): void {
+    const home = this.paths.caClientHome(this.orgName);
+    if (existsSync(join(home, 'msp', 'signcerts', 'cert.pem'))) return;
+    const { caAdmin } = this.secrets();
+    this.caClient(['enroll', '-u', this.urlWith(CA_ADMIN, caAdmin), '-H', home], `enroll the bootstrap admin of ${caId(this.orgName)}`);
+  }
+
+  private register(identity: IdentityRequest): string {
+    const secrets = this.secrets();
+    let secret = secrets.identities[identity.name];
+    if (secret === undefined) {
+      secret = newSecret();
+      secrets.identities[identity.name] = secret;
+      this.saveSecrets(secrets);
+    }
+    const attrs = Object.entries(identity.attrs ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
+    const args = [
+      'register', '-H', this.paths.caClientHome(this.orgName), '-u', this.url,
+      '--id.name', identity.name, '--id.secret', secret, '--id.type', identity.type,
+    ];
+    if (attrs.length > 0) args.push('--id.attrs', attrs.join(','));
+    try {
+      this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`);
+    } catch (err) {
+      // Registration is not idempotent in Fabric CA; a second `up` finds the identity there.
+      if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
+    }
+    return secret;
+  }
+
+  private enrollInto(name: string, secret: string, target: string, tls: boolean): void {
+    const scratch = `${target}.enrolling`;
+    rmSync(scratch, { recursive: true, force: true });
+    const args = ['enroll', '-u', this.urlWith(name, secret), '-M', scratch, '--csr.cn', name];
+    if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.topology.host},localhost,${name}`);
+    this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`);
+    rmSync(target, { recursive: true, force: true });
+    if (tls) layOutTls(scratch, target);
+    else layOutMsp(scratch, target);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  private caClient(args: string[], step: string): void {
+    run(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
+      step,
+      env: { FABRIC_CA_CLIENT_HOME: this.paths.caClientHome(this.orgName) },
+    });
+  }
+
+  private urlWith(user: string, secret: string): string {
+    return `https://${user}:${secret}@${this.topology.host}:${this.ca.port}`;
+  }
+
+  private secrets(): OrgSecrets {
+    const file = this.paths.secrets(this.orgName);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as OrgSecrets;
+    const secrets: OrgSecrets = { caAdmin: newSecret(), identities: {} };
+    this.saveSecrets(secrets);
+    return secrets;
+  }
+
+  private saveSecrets(secrets: OrgSecrets): void {
+    const file = this.paths.secrets(this.orgName);
+    mkdirSync(this.paths.org(this.orgName), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+}
+
+function newSecret(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function onlyFile(dir: string): string {
+  const files = readdirSync(dir);
+  if (files.length !== 1 || files[0] === undefined) throw new Error(`expected exactly one file in ${dir}, found ${files.length}`);
+  return join(dir, files[0]);
+}
+
+/** msp/{cacerts/ca.pem, signcerts/cert.pem, keystore/key.pem, config.yaml} */
+function layOutMsp(from: string, to: string): void {
+  mkdirSync(join(to, 'cacerts'), { recursive: true });
+  mkdirSync(join(to, 'signcerts'), { recursive: true });
+  mkdirSync(join(to, 'keystore'), { recursive: true });
+  renameSync(onlyFile(join(from, 'cacerts')), join(to, 'cacerts', 'ca.pem'));
+  renameSync(join(from, 'signcerts', 'cert.pem'), join(to, 'signcerts', 'cert.pem'));
+  renameSync(onlyFile(join(from, 'keystore')), join(to, 'keystore', 'key.pem'));
+  chmodSync(join(to, 'keystore', 'key.pem'), 0o600);
+  writeNodeOuConfig(to);
+}
+
+/** tls/{server.crt, server.key, ca.crt} */
+function layOutTls(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  renameSync(join(from, 'signcerts', 'cert.pem'), join(to, 'server.crt'));
+  renameSync(onlyFile(join(from, 'keystore')), join(to, 'server.key'));
+  renameSync(onlyFile(join(from, 'tlscacerts')), join(to, 'ca.crt'));
+  chmodSync(join(to, 'server.key'), 0o600);
+}
+
+/** NodeOUs let the MSP tell peers, orderers, admins and clients apart by their certificate's OU. */
+function writeNodeOuConfig(mspDir: string): void {
+  const ou = (name: string): string => `  ${name}OUIdentifier:\n    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name.toLowerCase()}\n`;
+  writeFileSync(
+    join(mspDir, 'config.yaml'),
+    `NodeOUs:\n  Enable: true\n${ou('Client')}${ou('Peer')}${ou('Admin')}${ou('Orderer')}`,
+  );
+}

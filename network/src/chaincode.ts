@@ -1,0 +1,207 @@
+// Deploys the chaincode the way Fabric users do, with `peer lifecycle chaincode`, as
+// chaincode-as-a-service: each org packages a connection.json that points at its own chaincode
+// server, installs it on its peers, approves the definition, and one admin commits it.
+//
+// The definition's version is a hash of the built chaincode. Deploying unchanged code is a no-op;
+// deploying changed code is an upgrade: a new package per org, sequence + 1, and the chaincode
+// servers restarted with the new package IDs.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CHAINCODE_TLS_IDENTITY } from './ca';
+import { CommandError, log, retry, run } from './exec';
+import { FabricBinaries } from './fabric-bin';
+import { firstPeer, peerCliEnv } from './nodes';
+import { REPO_ROOT, RunPaths } from './paths';
+import { runningPid, start, stop } from './processes';
+import { chaincodeServerId, endpoint, PeerOrgConfig, peerId, Topology } from './topology';
+
+interface Deployment {
+  readonly label: string;
+  readonly version: string;
+  readonly packageIds: ReadonlyMap<string, string>;
+}
+
+export function chaincodeDir(t: Topology): string {
+  return join(REPO_ROOT, t.chaincode.path);
+}
+
+/** A short hash of the built chaincode (dist/ and package.json): the definition's version. */
+export function chaincodeVersion(t: Topology): string {
+  const dir = chaincodeDir(t);
+  const dist = join(dir, 'dist');
+  if (!existsSync(join(dist, 'index.js'))) {
+    throw new Error(`the chaincode is not built (${relative(REPO_ROOT, dist)}/index.js is missing); run "npm run build" first`);
+  }
+  const hash = createHash('sha256');
+  for (const file of [join(dir, 'package.json'), ...filesUnder(dist)]) {
+    hash.update(relative(dir, file)).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : name.endsWith('.js') ? [path] : [];
+    });
+}
+
+export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<Deployment> {
+  const version = chaincodeVersion(t);
+  const label = `${t.chaincode.name}_${version}`;
+  const packageIds = new Map<string, string>();
+  for (const org of t.orgs) {
+    const packageFile = packageFor(t, paths, org, label);
+    const packageId = run(bins.path('peer'), ['lifecycle', 'chaincode', 'calculatepackageid', packageFile], {
+      env: peerCliEnv(bins, t, paths, org), step: `calculate the package ID of ${packageFile}`,
+    }).trim();
+    packageIds.set(org.name, packageId);
+    installOnPeers(bins, t, paths, org, packageFile, packageId);
+    await startChaincodeServer(t, paths, org, packageId);
+  }
+
+  const committed = queryCommitted(bins, t, paths);
+  if (committed?.version === version) {
+    log(`chaincode ${t.chaincode.name} ${version} is already committed (sequence ${committed.sequence})`);
+    return { label, version, packageIds };
+  }
+  const sequence = (committed?.sequence ?? 0) + 1;
+  const definition = [
+    '--channelID', t.channel, '--name', t.chaincode.name, '--version', version,
+    '--sequence', String(sequence), '--signature-policy', t.chaincode.endorsementPolicy,
+  ];
+  const orderer = ordererArgs(t, paths);
+  for (const org of t.orgs) {
+    const env = peerCliEnv(bins, t, paths, org);
+    if (isApproved(bins, t, paths, org, definition)) continue;
+    // The first approval can meet a Raft cluster still electing its leader: retry for a while.
+    await retry(90_000, 2000, () =>
+      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageIds.get(org.name) ?? '', ...orderer], {
+        env, step: `approve chaincode ${t.chaincode.name} sequence ${sequence} for ${org.mspId}`,
+      }),
+    );
+    log(`${org.mspId} approved ${t.chaincode.name} ${version} (sequence ${sequence})`);
+  }
+
+  const first = t.orgs[0];
+  if (!first) throw new Error('the topology has no org');
+  const peerArgs = t.orgs.flatMap((org) => [
+    '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', paths.caCert(org.name),
+  ]);
+  await retry(30_000, 2000, () =>
+    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer], {
+      env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${t.chaincode.name} sequence ${sequence}`,
+    }),
+  );
+  log(`committed chaincode ${t.chaincode.name} ${version} (sequence ${sequence}) with policy ${t.chaincode.endorsementPolicy}`);
+  return { label, version, packageIds };
+}
+
+function ordererArgs(t: Topology, paths: RunPaths): string[] {
+  const orderer = t.orderer.nodes[0];
+  if (!orderer) throw new Error('the topology has no orderer');
+  return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', paths.caCert(t.orderer.name)];
+}
+
+/** Builds the org's CCaaS package once per label: the bytes decide the package ID. */
+function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, label: string): string {
+  const dir = join(paths.chaincode(org.name), label);
+  const packageFile = join(dir, `${label}.tgz`);
+  if (existsSync(packageFile)) return packageFile;
+  mkdirSync(dir, { recursive: true });
+  const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
+  const pem = (file: string): string => readFileSync(join(tls, file), 'utf8');
+  const connection = {
+    address: endpoint(t, org.chaincodeServer.port),
+    dial_timeout: '10s',
+    tls_required: true,
+    client_auth_required: true,
+    client_cert: pem('server.crt'),
+    client_key: pem('server.key'),
+    root_cert: pem('ca.crt'),
+  };
+  writeFileSync(join(dir, 'connection.json'), JSON.stringify(connection, null, 2), { mode: 0o600 });
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+  run('tar', ['-czf', 'code.tar.gz', 'connection.json'], { cwd: dir, step: 'pack connection.json' });
+  run('tar', ['-czf', `${label}.tgz`, 'metadata.json', 'code.tar.gz'], { cwd: dir, step: `pack ${label}.tgz` });
+  return packageFile;
+}
+
+function installOnPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, packageFile: string, packageId: string): void {
+  for (const peer of org.peers) {
+    const env = peerCliEnv(bins, t, paths, org, peer);
+    const installed = run(bins.path('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], {
+      env, step: `list chaincodes installed on ${peerId(org, peer)}`,
+    });
+    if (installed.includes(packageId)) continue;
+    run(bins.path('peer'), ['lifecycle', 'chaincode', 'install', packageFile], { env, step: `install ${packageFile} on ${peerId(org, peer)}` });
+    log(`installed ${packageId} on ${peerId(org, peer)}`);
+  }
+}
+
+interface CommittedDefinition {
+  readonly sequence: number;
+  readonly version: string;
+}
+
+function queryCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths): CommittedDefinition | undefined {
+  const first = t.orgs[0];
+  if (!first) return undefined;
+  try {
+    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', t.chaincode.name, '--output', 'json'], {
+      env: peerCliEnv(bins, t, paths, first), step: `query the committed definition of ${t.chaincode.name}`,
+    });
+    const parsed = JSON.parse(out) as { sequence: number; version: string };
+    return { sequence: parsed.sequence, version: parsed.version };
+  } catch (err) {
+    if (err instanceof CommandError && /not found|does not exist|is not defined/i.test(err.output)) return undefined;
+    throw err;
+  }
+}
+
+function isApproved(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, definition: string[]): boolean {
+  try {
+    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'], {
+      env: peerCliEnv(bins, t, paths, org), step: 'check commit readiness',
+    });
+    const approvals = (JSON.parse(out) as { approvals?: Record<string, boolean> }).approvals ?? {};
+    return approvals[org.mspId] === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The org's own chaincode server (TLS, client auth), restarted when its package ID changes. */
+async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgConfig, packageId: string): Promise<void> {
+  const id = chaincodeServerId(org);
+  const pidFile = paths.pid(id);
+  const idFile = join(paths.chaincode(org.name), 'running-package-id');
+  if (runningPid(pidFile) !== undefined) {
+    if (existsSync(idFile) && readFileSync(idFile, 'utf8') === packageId) return;
+    await stop(pidFile);
+  }
+  const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
+  start({
+    id,
+    command: process.execPath,
+    args: [
+      require.resolve('fabric-shim/cli.js', { paths: [chaincodeDir(t)] }),
+      'server',
+      '--chaincode-address', endpoint(t, org.chaincodeServer.port),
+      '--chaincode-id', packageId,
+      '--chaincode-tls-cert-file', join(tls, 'server.crt'),
+      '--chaincode-tls-key-file', join(tls, 'server.key'),
+      '--chaincode-tls-client-cacert-file', paths.caCert(org.name),
+      '--module-path', chaincodeDir(t),
+    ],
+    env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+    cwd: chaincodeDir(t),
+    logFile: paths.log(id),
+    pidFile,
+  });
+  writeFileSync(idFile, packageId);
+  log(`started ${id} on ${endpoint(t, org.chaincodeServer.port)} for ${packageId}`);
+}

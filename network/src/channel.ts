@@ -1,0 +1,60 @@
+// The application channel: created from a generated genesis block and joined by every orderer
+// through its admin endpoint (channel participation, no system channel), then by every peer.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ORG_ADMIN } from './ca';
+import { log, retry, run } from './exec';
+import { FabricBinaries } from './fabric-bin';
+import { peerCliEnv, writeConfigtx } from './nodes';
+import { RunPaths } from './paths';
+import { endpoint, OrdererNodeConfig, peerId, Topology } from './topology';
+
+export function createGenesisBlock(bins: FabricBinaries, t: Topology, paths: RunPaths): void {
+  const block = paths.channelBlock(t.channel);
+  if (existsSync(block)) return;
+  const configDir = writeConfigtx(t, paths);
+  run(bins.path('configtxgen'), ['-configPath', configDir, '-profile', 'ApplicationChannel', '-outputBlock', block, '-channelID', t.channel], {
+    step: `generate the genesis block of channel ${t.channel}`,
+  });
+  log(`generated the genesis block of channel ${t.channel}`);
+}
+
+function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNodeConfig, args: string[], step: string): string {
+  const adminTls = paths.tls(t.orderer.name, ORG_ADMIN);
+  return run(bins.path('osnadmin'), [
+    ...args,
+    '-o', endpoint(t, node.adminPort),
+    '--ca-file', paths.caCert(t.orderer.name),
+    '--client-cert', join(adminTls, 'server.crt'),
+    '--client-key', join(adminTls, 'server.key'),
+  ], { step });
+}
+
+export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
+  for (const node of t.orderer.nodes) {
+    const joined = await retry(15_000, 300, () =>
+      osnadmin(bins, t, paths, node, ['channel', 'list'], `list the channels of ${node.name}`),
+    );
+    if (joined.includes(`"name": "${t.channel}"`) || joined.includes(`"name":"${t.channel}"`)) continue;
+    osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', paths.channelBlock(t.channel)],
+      `join ${node.name} to channel ${t.channel}`);
+    log(`${node.name} joined channel ${t.channel}`);
+  }
+}
+
+export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
+  for (const org of t.orgs) {
+    for (const peer of org.peers) {
+      const env = peerCliEnv(bins, t, paths, org, peer);
+      const id = peerId(org, peer);
+      const channels = await retry(15_000, 300, () =>
+        run(bins.path('peer'), ['channel', 'list'], { env, step: `list the channels of ${id}` }),
+      );
+      if (channels.split('\n').some((line) => line.trim() === t.channel)) continue;
+      await retry(30_000, 1000, () =>
+        run(bins.path('peer'), ['channel', 'join', '-b', paths.channelBlock(t.channel)], { env, step: `join ${id} to channel ${t.channel}` }),
+      );
+      log(`${id} joined channel ${t.channel}`);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Runs the Fabric command-line tools. A failure becomes an error that names the step and
+// carries the tool's own last words, because "exit status 1" helps nobody.
+import { spawnSync } from 'node:child_process';
+
+export class CommandError extends Error {
+  constructor(
+    readonly step: string,
+    readonly output: string,
+  ) {
+    super(`${step} failed:\n${lastLines(output, 15)}`);
+    this.name = 'CommandError';
+  }
+}
+
+export interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Says what the command does, for the error message. */
+  readonly step: string;
+}
+
+/** Runs a command to completion and returns its stdout; throws CommandError on failure. */
+export function run(command: string, args: readonly string[], options: RunOptions): string {
+  const result = spawnSync(command, args, {
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw new CommandError(options.step, `${command}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new CommandError(options.step, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
+  }
+  return result.stdout;
+}
+
+export function lastLines(text: string, count: number): string {
+  return text
+    .trim()
+    .split('\n')
+    .slice(-count)
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Retries `attempt` until it succeeds or `timeoutMs` passes; the last error is rethrown. */
+export async function retry<T>(timeoutMs: number, intervalMs: number, attempt: () => T | Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() + intervalMs > deadline) throw err;
+      await sleep(intervalMs);
+    }
+  }
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[network] ${message}\n`);
+}

@@ -1,0 +1,154 @@
+// up / down / clean / status of the whole network, in dependency order:
+// CAs -> identities -> orderers -> channel -> peers -> chaincode.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa } from './ca';
+import { deployChaincode } from './chaincode';
+import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
+import { log, retry } from './exec';
+import { ensureFabricBinaries } from './fabric-bin';
+import { httpGetStatus, isPortFree } from './health';
+import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
+import { RunPaths } from './paths';
+import { runningPid, start, stop } from './processes';
+import { allPorts, caId, chaincodeServerId, endpoint, peerId, Topology } from './topology';
+
+export interface NodeStatus {
+  readonly id: string;
+  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode-server';
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  /** From the node's operations endpoint (/healthz); for chaincode servers, whether the port answers. */
+  readonly healthy: boolean;
+}
+
+/** Brings the network up; idempotent: what already runs is left alone, what exists is reused. */
+export async function up(t: Topology, paths: RunPaths): Promise<void> {
+  const started = Date.now();
+  await checkPortsFree(t, paths);
+  const bins = ensureFabricBinaries(paths.binDirFile);
+  writeNodeConfig(bins, paths);
+
+  log('starting the certificate authorities');
+  const cas = [t.orderer, ...t.orgs].map((org) => new OrgCa(bins, paths, t, org.name, org.ca));
+  await Promise.all(cas.map((ca) => ca.start()));
+
+  log('registering and enrolling identities');
+  for (const ca of cas) {
+    ca.writeOrgMsp();
+    ca.enroll(identitiesOf(t, ca.orgName));
+  }
+
+  log('starting the orderers');
+  for (const node of t.orderer.nodes) {
+    startNode(paths, node.name, bins.path('orderer'), [], ordererEnv(t, paths, node));
+  }
+  await Promise.all(t.orderer.nodes.map((n) => waitHealthy(paths, n.name, endpoint(t, n.operationsPort))));
+
+  createGenesisBlock(bins, t, paths);
+  await joinOrderers(bins, t, paths);
+
+  log('starting the peers');
+  for (const org of t.orgs) {
+    for (const peer of org.peers) startNode(paths, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(t, paths, org, peer));
+  }
+  await Promise.all(
+    t.orgs.flatMap((org) => org.peers.map((p) => waitHealthy(paths, peerId(org, p), endpoint(t, p.operationsPort)))),
+  );
+  await joinPeers(bins, t, paths);
+
+  log('deploying the chaincode');
+  await deployChaincode(bins, t, paths);
+  log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
+  if (orgName === t.orderer.name) {
+    return [
+      ...t.orderer.nodes.map((n): IdentityRequest => ({ name: n.name, type: 'orderer', tls: true })),
+      { name: ORG_ADMIN, type: 'admin', tls: true },
+    ];
+  }
+  const org = t.orgs.find((o) => o.name === orgName);
+  if (!org) throw new Error(`unknown org ${orgName}`);
+  return [
+    ...org.peers.map((p): IdentityRequest => ({ name: peerId(org, p), type: 'peer', tls: true })),
+    { name: ORG_ADMIN, type: 'admin', tls: false },
+    { name: CHAINCODE_TLS_IDENTITY, type: 'client', tls: true, msp: false },
+    ...org.users.map((u): IdentityRequest => ({ name: u.name, type: 'client', attrs: u.attrs, tls: false })),
+  ];
+}
+
+function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  if (runningPid(paths.pid(id)) !== undefined) return;
+  const pid = start({ id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id) });
+  log(`started ${id} (pid ${pid}), log: ${paths.log(id)}`);
+}
+
+async function waitHealthy(paths: RunPaths, id: string, operations: string): Promise<void> {
+  await retry(60_000, 250, async () => {
+    if (runningPid(paths.pid(id)) === undefined) {
+      throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);
+    }
+    if ((await httpGetStatus(`http://${operations}/healthz`)) !== 200) throw new Error(`${id} did not become healthy within 60s; see ${paths.log(id)}`);
+  });
+}
+
+/** Refuses to start anything when a port a stopped node needs is taken by someone else. */
+async function checkPortsFree(t: Topology, paths: RunPaths): Promise<void> {
+  const taken: string[] = [];
+  for (const { port, owner } of allPorts(t)) {
+    if (runningPid(paths.pid(owner)) !== undefined) continue;
+    if (!(await isPortFree(t.host, port))) taken.push(`${t.host}:${port} (needed by ${owner})`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `cannot start the network: ${taken.length === 1 ? 'this port is' : 'these ports are'} already in use by another program:\n` +
+        taken.map((p) => `  - ${p}`).join('\n') +
+        '\nStop that program, or change the ports in the topology file.',
+    );
+  }
+}
+
+/** Stops every process this network started (by PID file), chaincode servers and peers first. */
+export async function down(paths: RunPaths): Promise<number> {
+  if (!existsSync(paths.pids)) return 0;
+  const order = (id: string): number => (id.startsWith('ccaas.') ? 0 : id.startsWith('ca.') ? 3 : /^peer/.test(id) ? 1 : 2);
+  const ids = readdirSync(paths.pids)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => f.slice(0, -4))
+    .sort((a, b) => order(a) - order(b));
+  let stopped = 0;
+  for (const group of [0, 1, 2, 3]) {
+    const results = await Promise.all(ids.filter((id) => order(id) === group).map((id) => stop(paths.pid(id))));
+    stopped += results.filter(Boolean).length;
+  }
+  log(`stopped ${stopped} process${stopped === 1 ? '' : 'es'}`);
+  return stopped;
+}
+
+/** Stops the network and removes everything it generated: identities, ledgers, logs. */
+export async function clean(paths: RunPaths): Promise<void> {
+  await down(paths);
+  rmSync(paths.root, { recursive: true, force: true });
+  log(`removed ${paths.root}`);
+}
+
+export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]> {
+  const nodes: { id: string; kind: NodeStatus['kind']; port: number; operations?: number }[] = [
+    ...[t.orderer, ...t.orgs].map((o) => ({ id: caId(o.name), kind: 'ca' as const, port: o.ca.port, operations: o.ca.operationsPort })),
+    ...t.orderer.nodes.map((n) => ({ id: n.name, kind: 'orderer' as const, port: n.port, operations: n.operationsPort })),
+    ...t.orgs.flatMap((o) => o.peers.map((p) => ({ id: peerId(o, p), kind: 'peer' as const, port: p.port, operations: p.operationsPort }))),
+    ...t.orgs.map((o) => ({ id: chaincodeServerId(o), kind: 'chaincode-server' as const, port: o.chaincodeServer.port })),
+  ];
+  return Promise.all(
+    nodes.map(async (n): Promise<NodeStatus> => {
+      const pid = runningPid(paths.pid(n.id));
+      const healthy =
+        pid !== undefined &&
+        (n.operations !== undefined
+          ? (await httpGetStatus(`http://${endpoint(t, n.operations)}/healthz`)) === 200
+          : !(await isPortFree(t.host, n.port)));
+      return { id: n.id, kind: n.kind, endpoint: endpoint(t, n.port), pid, healthy };
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+// Where the generated network lives. Everything `up` creates is under one run directory, so
+// `clean` is one removal and two networks (the product's and the test suite's) never mix.
+import { join, resolve } from 'node:path';
+
+/** The repository root (this file is network/src/paths.ts or network/dist/paths.js). */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const DEFAULT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology.json');
+export const DEFAULT_RUN_DIR = join(REPO_ROOT, 'network', 'run');
+export const BUILDERS_DIR = join(REPO_ROOT, 'network', 'builders');
+export const INSTALL_FABRIC_SCRIPT = join(REPO_ROOT, 'scripts', 'install-fabric.sh');
+
+export class RunPaths {
+  constructor(readonly root: string) {}
+
+  get config(): string { return join(this.root, 'config'); }
+  get channelDir(): string { return join(this.root, 'channel'); }
+  get logs(): string { return join(this.root, 'logs'); }
+  get pids(): string { return join(this.root, 'pids'); }
+  get binDirFile(): string { return join(this.root, 'fabric-bin-dir'); }
+
+  org(org: string): string { return join(this.root, 'orgs', org); }
+  /** The org's MSP as the channel sees it (CA certs + NodeOU config), used by configtxgen. */
+  orgMsp(org: string): string { return join(this.org(org), 'msp'); }
+  caHome(org: string): string { return join(this.org(org), 'ca'); }
+  caCert(org: string): string { return join(this.caHome(org), 'ca-cert.pem'); }
+  caClientHome(org: string): string { return join(this.org(org), 'ca-client'); }
+  secrets(org: string): string { return join(this.org(org), 'secrets.json'); }
+  /** A node or user: its `msp/` (enrollment certificate) and `tls/` (server.crt, server.key, ca.crt). */
+  identity(org: string, name: string): string { return join(this.org(org), 'identities', name); }
+  msp(org: string, name: string): string { return join(this.identity(org, name), 'msp'); }
+  tls(org: string, name: string): string { return join(this.identity(org, name), 'tls'); }
+  nodeData(id: string): string { return join(this.root, 'data', id); }
+  chaincode(org: string): string { return join(this.org(org), 'chaincode'); }
+  log(id: string): string { return join(this.logs, `${id}.log`); }
+  pid(id: string): string { return join(this.pids, `${id}.pid`); }
+  channelBlock(channel: string): string { return join(this.channelDir, `${channel}.block`); }
+}

@@ -1,0 +1,85 @@
+// Starts the network's long-running nodes as plain background processes and stops exactly
+// those: each start writes a PID file, and a stop only signals a PID whose command line still
+// names the binary we started (a PID can be reused by an unrelated process after a reboot).
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sleep } from './exec';
+
+export interface StartSpec {
+  readonly id: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly logFile: string;
+  readonly pidFile: string;
+}
+
+export function start(spec: StartSpec): number {
+  mkdirSync(dirname(spec.logFile), { recursive: true });
+  mkdirSync(dirname(spec.pidFile), { recursive: true });
+  const out = openSync(spec.logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    env: { ...process.env, ...spec.env },
+    cwd: spec.cwd,
+    detached: true, // its own process group: it outlives this script and a Ctrl-C here
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${spec.id} (${spec.command})`);
+  child.unref();
+  writeFileSync(spec.pidFile, `${child.pid}\n${spec.command}\n`);
+  return child.pid;
+}
+
+interface PidRecord {
+  readonly pid: number;
+  readonly command: string;
+}
+
+function readPidFile(pidFile: string): PidRecord | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, command] = readFileSync(pidFile, 'utf8').split('\n');
+  const n = Number(pid);
+  return Number.isInteger(n) && n > 0 && command ? { pid: n, command } : undefined;
+}
+
+function isOurs(record: PidRecord): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+    return cmdline.split('\0').includes(record.command);
+  } catch {
+    return false;
+  }
+}
+
+/** The PID of the process behind a PID file if it is still the one we started. */
+export function runningPid(pidFile: string): number | undefined {
+  const record = readPidFile(pidFile);
+  return record && isOurs(record) ? record.pid : undefined;
+}
+
+/** Stops the process of a PID file (TERM, then KILL after `graceMs`) and removes the file. */
+export async function stop(pidFile: string, graceMs = 10_000): Promise<boolean> {
+  const record = readPidFile(pidFile);
+  if (!record || !isOurs(record)) {
+    rmSync(pidFile, { force: true });
+    return false;
+  }
+  signal(record.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isOurs(record) && Date.now() < deadline) await sleep(100);
+  if (isOurs(record)) signal(record.pid, 'SIGKILL');
+  while (isOurs(record)) await sleep(50);
+  rmSync(pidFile, { force: true });
+  return true;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

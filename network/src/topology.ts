@@ -1,0 +1,309 @@
+// The network is generated from one topology file. This module reads it, checks every field
+// and derives the things the rest of the scripts need (node IDs, endpoints, all ports), so that
+// a bad topology stops the scripts before anything is started.
+import { readFileSync } from 'node:fs';
+
+export interface CaConfig {
+  readonly port: number;
+  readonly operationsPort: number;
+}
+
+export interface PeerConfig {
+  readonly name: string;
+  readonly port: number;
+  readonly chaincodePort: number;
+  readonly operationsPort: number;
+}
+
+export interface UserConfig {
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+export interface PeerOrgConfig {
+  readonly name: string;
+  readonly mspId: string;
+  readonly ca: CaConfig;
+  readonly chaincodeServer: { readonly port: number };
+  readonly peers: readonly PeerConfig[];
+  readonly users: readonly UserConfig[];
+}
+
+export interface OrdererNodeConfig {
+  readonly name: string;
+  readonly port: number;
+  readonly adminPort: number;
+  readonly operationsPort: number;
+}
+
+export interface OrdererOrgConfig {
+  readonly name: string;
+  readonly mspId: string;
+  readonly ca: CaConfig;
+  readonly batchTimeout: string;
+  readonly batchSize: {
+    readonly maxMessageCount: number;
+    readonly absoluteMaxBytes: string;
+    readonly preferredMaxBytes: string;
+  };
+  readonly raft: { readonly tickInterval: string; readonly electionTick: number; readonly heartbeatTick: number };
+  readonly nodes: readonly OrdererNodeConfig[];
+}
+
+export interface ChaincodeConfig {
+  readonly name: string;
+  /** Path of the chaincode package, relative to the repository root. */
+  readonly path: string;
+  readonly endorsementPolicy: string;
+}
+
+export interface Topology {
+  readonly channel: string;
+  readonly host: string;
+  readonly orderer: OrdererOrgConfig;
+  readonly orgs: readonly PeerOrgConfig[];
+  readonly chaincode: ChaincodeConfig;
+}
+
+export class TopologyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'TopologyError';
+  }
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
+const CHANNEL = /^[a-z][a-z0-9.-]{0,48}$/;
+const DURATION = /^\d+(ms|s|m)$/;
+const BYTES = /^\d+ (KB|MB)$/;
+/** Identity names the scripts register themselves in every org's CA. */
+export const RESERVED_IDENTITIES = ['admin', 'orgadmin', 'ccaas'];
+const ATTR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** Reads and validates a topology file; `portOffset` shifts every port (used by the test suite). */
+export function loadTopology(file: string, portOffset = 0): Topology {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TopologyError(file, [`cannot be read as JSON: ${(err as Error).message}`]);
+  }
+  return validateTopology(raw, file, portOffset);
+}
+
+export function validateTopology(raw: unknown, file = 'topology', portOffset = 0): Topology {
+  const problems: string[] = [];
+  const check = new Checker(problems, portOffset);
+  const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode']);
+
+  const channel = check.matching(top.channel, 'channel', CHANNEL, 'a lower-case channel name');
+  const host = check.matching(top.host, 'host', /^(127\.\d+\.\d+\.\d+|localhost)$/, 'a loopback address');
+
+  const o = check.object(top.orderer, 'orderer', [
+    'name', 'mspId', 'ca', 'batchTimeout', 'batchSize', 'raft', 'nodes',
+  ]);
+  const batchSize = check.object(o.batchSize, 'orderer.batchSize', [
+    'maxMessageCount', 'absoluteMaxBytes', 'preferredMaxBytes',
+  ]);
+  const raft = check.object(o.raft, 'orderer.raft', ['tickInterval', 'electionTick', 'heartbeatTick']);
+  const orderer: OrdererOrgConfig = {
+    name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
+    mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID, 'an MSP ID'),
+    ca: check.ca(o.ca, 'orderer.ca'),
+    batchTimeout: check.matching(o.batchTimeout, 'orderer.batchTimeout', DURATION, 'a duration like 250ms'),
+    batchSize: {
+      maxMessageCount: check.integer(batchSize.maxMessageCount, 'orderer.batchSize.maxMessageCount', 1, 100000),
+      absoluteMaxBytes: check.matching(batchSize.absoluteMaxBytes, 'orderer.batchSize.absoluteMaxBytes', BYTES, 'a size like 10 MB'),
+      preferredMaxBytes: check.matching(batchSize.preferredMaxBytes, 'orderer.batchSize.preferredMaxBytes', BYTES, 'a size like 2 MB'),
+    },
+    raft: {
+      tickInterval: check.matching(raft.tickInterval, 'orderer.raft.tickInterval', DURATION, 'a duration like 500ms'),
+      electionTick: check.integer(raft.electionTick, 'orderer.raft.electionTick', 2, 1000),
+      heartbeatTick: check.integer(raft.heartbeatTick, 'orderer.raft.heartbeatTick', 1, 1000),
+    },
+    nodes: check.list(o.nodes, 'orderer.nodes', 1, (n, at) => {
+      const node = check.object(n, at, ['name', 'port', 'adminPort', 'operationsPort']);
+      return {
+        name: check.matching(node.name, `${at}.name`, NAME, 'a lower-case name'),
+        port: check.port(node.port, `${at}.port`),
+        adminPort: check.port(node.adminPort, `${at}.adminPort`),
+        operationsPort: check.port(node.operationsPort, `${at}.operationsPort`),
+      };
+    }),
+  };
+
+  const orgs = check.list(top.orgs, 'orgs', 1, (raw, at): PeerOrgConfig => {
+    const org = check.object(raw, at, ['name', 'mspId', 'ca', 'chaincodeServer', 'peers', 'users']);
+    const ccs = check.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port']);
+    return {
+      name: check.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
+      mspId: check.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
+      ca: check.ca(org.ca, `${at}.ca`),
+      chaincodeServer: { port: check.port(ccs.port, `${at}.chaincodeServer.port`) },
+      peers: check.list(org.peers, `${at}.peers`, 1, (p, pat) => {
+        const peer = check.object(p, pat, ['name', 'port', 'chaincodePort', 'operationsPort']);
+        return {
+          name: check.matching(peer.name, `${pat}.name`, NAME, 'a lower-case name'),
+          port: check.port(peer.port, `${pat}.port`),
+          chaincodePort: check.port(peer.chaincodePort, `${pat}.chaincodePort`),
+          operationsPort: check.port(peer.operationsPort, `${pat}.operationsPort`),
+        };
+      }),
+      users: check.list(org.users ?? [], `${at}.users`, 0, (u, uat) => {
+        const user = check.object(u, uat, ['name', 'attrs']);
+        return {
+          name: check.matching(user.name, `${uat}.name`, NAME, 'a lower-case name'),
+          attrs: check.attrs(user.attrs ?? {}, `${uat}.attrs`),
+        };
+      }),
+    };
+  });
+
+  const cc = check.object(top.chaincode, 'chaincode', ['name', 'path', 'endorsementPolicy']);
+  const chaincode: ChaincodeConfig = {
+    name: check.matching(cc.name, 'chaincode.name', /^[a-z][a-z0-9_-]{0,30}$/, 'a lower-case chaincode name'),
+    path: check.matching(cc.path, 'chaincode.path', /^[A-Za-z0-9_./-]+$/, 'a relative path'),
+    endorsementPolicy: check.matching(cc.endorsementPolicy, 'chaincode.endorsementPolicy', /^(AND|OR|OutOf)\(.+\)$/, "a signature policy like AND('A.peer','B.peer')"),
+  };
+
+  const topology: Topology = { channel, host, orderer, orgs, chaincode };
+  if (problems.length === 0) crossCheck(topology, problems);
+  if (problems.length > 0) throw new TopologyError(file, problems);
+  return topology;
+}
+
+function crossCheck(t: Topology, problems: string[]): void {
+  const names = new Set<string>();
+  const mspIds = new Set<string>();
+  for (const org of [t.orderer, ...t.orgs]) {
+    if (names.has(org.name)) problems.push(`org name "${org.name}" is used twice`);
+    if (mspIds.has(org.mspId)) problems.push(`MSP ID "${org.mspId}" is used twice`);
+    names.add(org.name);
+    mspIds.add(org.mspId);
+  }
+  for (const org of t.orgs) {
+    const peerNames = new Set(org.peers.map((p) => p.name));
+    if (peerNames.size !== org.peers.length) problems.push(`org "${org.name}" has two peers with one name`);
+    const userNames = new Set(org.users.map((u) => u.name));
+    if (userNames.size !== org.users.length) problems.push(`org "${org.name}" has two users with one name`);
+    for (const reserved of [...RESERVED_IDENTITIES, ...peerNames]) {
+      if (userNames.has(reserved)) problems.push(`org "${org.name}": user name "${reserved}" is reserved`);
+    }
+  }
+  const nodeNames = new Set(t.orderer.nodes.map((n) => n.name));
+  if (nodeNames.size !== t.orderer.nodes.length) problems.push('two orderer nodes have one name');
+  for (const msp of t.chaincode.endorsementPolicy.match(/'([^'.]+)\./g) ?? []) {
+    const id = msp.slice(1, -1);
+    if (!t.orgs.some((o) => o.mspId === id)) {
+      problems.push(`chaincode.endorsementPolicy names ${id}, which is not an org of the topology`);
+    }
+  }
+}
+
+/** Collects every problem instead of stopping at the first one, so a user fixes them in one go. */
+class Checker {
+  private readonly portsSeen = new Map<number, string>();
+
+  constructor(
+    private readonly problems: string[],
+    private readonly portOffset: number,
+  ) {}
+
+  object(value: unknown, at: string, allowed: readonly string[]): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.problems.push(`${at || 'the file'}: must be an object`);
+      return {};
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.problems.push(`${at ? at + '.' : ''}${key}: unknown field (allowed: ${allowed.join(', ')})`);
+    }
+    return value as Record<string, unknown>;
+  }
+
+  list<T>(value: unknown, at: string, min: number, each: (item: unknown, at: string) => T): T[] {
+    if (!Array.isArray(value)) {
+      this.problems.push(`${at}: must be a list`);
+      return [];
+    }
+    if (value.length < min) this.problems.push(`${at}: needs at least ${min} entr${min === 1 ? 'y' : 'ies'}`);
+    return value.map((item, i) => each(item, `${at}[${i}]`));
+  }
+
+  matching(value: unknown, at: string, pattern: RegExp, what: string): string {
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      this.problems.push(`${at}: must be ${what}, got ${JSON.stringify(value)}`);
+      return '';
+    }
+    return value;
+  }
+
+  integer(value: unknown, at: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${at}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      return min;
+    }
+    return value;
+  }
+
+  port(value: unknown, at: string): number {
+    const port = this.integer(value, at, 1024, 65535 - this.portOffset) + this.portOffset;
+    const other = this.portsSeen.get(port);
+    if (other !== undefined) this.problems.push(`${at}: port ${port} is already used by ${other}`);
+    else this.portsSeen.set(port, at);
+    return port;
+  }
+
+  ca(value: unknown, at: string): CaConfig {
+    const ca = this.object(value, at, ['port', 'operationsPort']);
+    return { port: this.port(ca.port, `${at}.port`), operationsPort: this.port(ca.operationsPort, `${at}.operationsPort`) };
+  }
+
+  attrs(value: unknown, at: string): Record<string, string> {
+    const attrs = this.object(value, at, Object.keys((value as object | null) ?? {}));
+    for (const [k, v] of Object.entries(attrs)) {
+      if (!ATTR_NAME.test(k)) this.problems.push(`${at}.${k}: not a valid attribute name`);
+      if (typeof v !== 'string' || v.length === 0 || /[,=]/.test(v)) {
+        this.problems.push(`${at}.${k}: must be a non-empty string without ',' or '='`);
+      }
+    }
+    return attrs as Record<string, string>;
+  }
+}
+
+// ---- Derived names and endpoints -------------------------------------------------------------
+
+export const caId = (orgName: string): string => `ca.${orgName}`;
+export const peerId = (org: PeerOrgConfig, peer: PeerConfig): string => `${peer.name}.${org.name}`;
+export const chaincodeServerId = (org: PeerOrgConfig): string => `ccaas.${org.name}`;
+export const endpoint = (t: Topology, port: number): string => `${t.host}:${port}`;
+
+export function findOrg(t: Topology, name: string): PeerOrgConfig {
+  const org = t.orgs.find((o) => o.name === name || o.mspId === name);
+  if (!org) {
+    throw new Error(`unknown org "${name}"; the topology has: ${t.orgs.map((o) => o.name).join(', ')}`);
+  }
+  return org;
+}
+
+/** Every port the topology will listen on, with the node that owns it. */
+export function allPorts(t: Topology): { port: number; owner: string }[] {
+  const ports: { port: number; owner: string }[] = [];
+  for (const org of [t.orderer, ...t.orgs]) {
+    ports.push({ port: org.ca.port, owner: caId(org.name) }, { port: org.ca.operationsPort, owner: caId(org.name) });
+  }
+  for (const n of t.orderer.nodes) {
+    ports.push({ port: n.port, owner: n.name }, { port: n.adminPort, owner: n.name }, { port: n.operationsPort, owner: n.name });
+  }
+  for (const org of t.orgs) {
+    ports.push({ port: org.chaincodeServer.port, owner: chaincodeServerId(org) });
+    for (const p of org.peers) {
+      const id = peerId(org, p);
+      ports.push({ port: p.port, owner: id }, { port: p.chaincodePort, owner: id }, { port: p.operationsPort, owner: id });
+    }
+  }
+  return ports;
+}
