@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
+import { isPortFree } from './health';
 import { firstPeer, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { runningPid, start, stop } from './processes';
@@ -204,4 +205,8 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   });
   writeFileSync(idFile, packageId);
   log(`started ${id} on ${endpoint(t, org.chaincodeServer.port)} for ${packageId}`);
+  await retry(30_000, 200, async () => {
+    if (runningPid(pidFile) === undefined) throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);
+    if (await isPortFree(t.host, org.chaincodeServer.port)) throw new Error(`${id} did not listen within 30s; see ${paths.log(id)}`);
+  });
 }

@@ -3,16 +3,31 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 
 /** The HTTP status of a GET, or 0 when nothing answers. */
-export function httpGetStatus(url: string, timeoutMs = 2000): Promise<number> {
+export async function httpGetStatus(url: string, timeoutMs = 2000): Promise<number> {
+  return (await httpGet(url, timeoutMs)).status;
+}
+
+/** Status and body of a GET; status 0 when nothing answers. */
+export function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const req = request(url, { method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
+    req.on('error', () => resolve({ status: 0, body: '' }));
     req.end();
   });
+}
+
+/** How many other peers of `channel` a peer knows through gossip, from its Prometheus metrics. */
+export async function gossipPeersKnown(operations: string, channel: string): Promise<number> {
+  const { body } = await httpGet(`http://${operations}/metrics`);
+  const prefix = `gossip_membership_total_peers_known{channel="${channel}"} `;
+  const line = body.split('\n').find((l) => l.startsWith(prefix));
+  return line ? Number(line.slice(prefix.length)) : 0;
 }
 
 export function isPortFree(host: string, port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries } from './fabric-bin';
-import { httpGetStatus, isPortFree } from './health';
+import { gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { runningPid, start, stop } from './processes';
@@ -55,6 +55,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
     t.orgs.flatMap((org) => org.peers.map((p) => waitHealthy(paths, peerId(org, p), endpoint(t, p.operationsPort)))),
   );
   await joinPeers(bins, t, paths);
+  await waitForGossip(t);
 
   log('deploying the chaincode');
   await deployChaincode(bins, t, paths);
@@ -91,6 +92,23 @@ async function waitHealthy(paths: RunPaths, id: string, operations: string): Pro
     }
     if ((await httpGetStatus(`http://${operations}/healthz`)) !== 200) throw new Error(`${id} did not become healthy within 60s; see ${paths.log(id)}`);
   });
+}
+
+/**
+ * The gateway finds other orgs' endorsers through gossip; until every peer knows every other
+ * peer of the channel, a transaction that needs several orgs cannot be endorsed.
+ */
+async function waitForGossip(t: Topology): Promise<void> {
+  const peers = t.orgs.flatMap((org) => org.peers.map((p) => ({ id: peerId(org, p), operations: endpoint(t, p.operationsPort) })));
+  await Promise.all(
+    peers.map((p) =>
+      retry(60_000, 250, async () => {
+        const known = await gossipPeersKnown(p.operations, t.channel);
+        if (known < peers.length - 1) throw new Error(`${p.id} knows ${known} of the ${peers.length - 1} other peers of ${t.channel} after 60s (gossip)`);
+      }),
+    ),
+  );
+  log(`every peer sees the other ${peers.length - 1} peer(s) of ${t.channel} through gossip`);
 }
 
 /** Refuses to start anything when a port a stopped node needs is taken by someone else. */

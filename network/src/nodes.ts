@@ -79,6 +79,11 @@ export function peerEnv(t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: 
     CORE_PEER_CHAINCODELISTENADDRESS: endpoint(t, peer.chaincodePort),
     CORE_PEER_GOSSIP_BOOTSTRAP: gossipBootstrap,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: endpoint(t, peer.port),
+    // Fabric's defaults (5s / 25s / 25s) suit peers across a WAN; on one machine a restarted
+    // peer would wait 25s to reconnect to the others.
+    CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '2s',
+    CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '10s',
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '4s',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: paths.msp(org.name, id),
     CORE_PEER_TLS_ENABLED: 'true',

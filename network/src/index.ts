@@ -1,0 +1,11 @@
+// Programmatic access to the local network, for the test suite and the API's defaults.
+export { clientProfile } from './profiles';
+export type { ClientProfile } from './profiles';
+export { clean, down, status, up } from './network';
+export type { NodeStatus } from './network';
+export { peerCliEnv } from './nodes';
+export { knownFabricBinaries } from './fabric-bin';
+export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
+export { findOrg, loadTopology, TopologyError, validateTopology } from './topology';
+export type { Topology } from './topology';
+export { ORG_ADMIN } from './ca';

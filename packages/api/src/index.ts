@@ -1,0 +1,2 @@
+export { createApp } from './app';
+export type { AppDependencies } from './app';

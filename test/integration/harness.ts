@@ -1,0 +1,42 @@
+// Shared by the integration tests: where the test network lives and how to reach it. The test
+// network has its own run directory and shifted ports, so it never touches a network started
+// with `npm start` on the same machine.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { connect, LedgerClient } from '@donation-ledger/client';
+import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+
+export const TEST_RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'network');
+export const PORT_OFFSET = 1000;
+export const CLI = join(REPO_ROOT, 'network', 'dist', 'cli.js');
+export const NETWORK_ARGS = ['--run-dir', TEST_RUN_DIR, '--port-offset', String(PORT_OFFSET)];
+
+export const topology = (): Topology => loadTopology(DEFAULT_TOPOLOGY, PORT_OFFSET);
+export const paths = (): RunPaths => new RunPaths(TEST_RUN_DIR);
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the network CLI; `inherit` streams its progress to the test output. */
+export function cli(args: readonly string[], options: { inherit?: boolean; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    stdio: options.inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe',
+    env: { ...process.env, ...options.env },
+  });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** Connects as `user` of `org` through that org's first peer. */
+export function connectAs(org: string, user: string): LedgerClient {
+  return connect(clientProfile(topology(), paths(), org, user));
+}
+
+/** IDs unique to this test run, so reruns against a kept network do not collide. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}

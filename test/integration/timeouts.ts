@@ -1,0 +1,2 @@
+// Integration tests wait on real block commits and, in places, a whole network restart.
+jest.setTimeout(180_000);
