@@ -98,10 +98,10 @@ export function toLedgerError(err: unknown): LedgerError {
     const options = { transactionId: txId, details: err.details, cause: err };
     const detail = err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`).join('; ');
     const message = detail ? `${err.message} (${detail})` : err.message;
-    if (err.code === GrpcStatus.UNAVAILABLE) return new LedgerError('UNAVAILABLE', message, options);
-    if (err.code === GrpcStatus.DEADLINE_EXCEEDED) return new LedgerError('DEADLINE_EXCEEDED', message, options);
+    if (err.code === Number(GrpcStatus.UNAVAILABLE)) return new LedgerError('UNAVAILABLE', message, options);
+    if (err.code === Number(GrpcStatus.DEADLINE_EXCEEDED)) return new LedgerError('DEADLINE_EXCEEDED', message, options);
     // SubmitError is exported as a type only; recognise it by name.
-    if (err instanceof EndorseError || err.name === 'SubmitError' || err.code === GrpcStatus.ABORTED) return new LedgerError('ENDORSEMENT_FAILED', message, options);
+    if (err instanceof EndorseError || err.name === 'SubmitError' || err.code === Number(GrpcStatus.ABORTED)) return new LedgerError('ENDORSEMENT_FAILED', message, options);
     return new LedgerError('UNKNOWN', message, options);
   }
   const message = err instanceof Error ? err.message : String(err);
