@@ -27,7 +27,15 @@ export function chaincodeDir(t: Topology): string {
   return join(REPO_ROOT, t.chaincode.path);
 }
 
-/** A short hash of the built chaincode (dist/ and package.json): the definition's version. */
+export function collectionsFile(t: Topology): string | undefined {
+  return t.chaincode.collections ? join(REPO_ROOT, t.chaincode.collections) : undefined;
+}
+
+/**
+ * The definition's version: a short hash of everything that makes up the deployed chaincode
+ * (its built code and package.json, the endorsement policy, the collections config), so that
+ * changing any of them makes `deploy` an upgrade.
+ */
 export function chaincodeVersion(t: Topology): string {
   const dir = chaincodeDir(t);
   const dist = join(dir, 'dist');
@@ -37,6 +45,12 @@ export function chaincodeVersion(t: Topology): string {
   const hash = createHash('sha256');
   for (const file of [join(dir, 'package.json'), ...filesUnder(dist)]) {
     hash.update(relative(dir, file)).update(readFileSync(file));
+  }
+  hash.update(t.chaincode.endorsementPolicy);
+  const collections = collectionsFile(t);
+  if (collections) {
+    if (!existsSync(collections)) throw new Error(`the collections config ${t.chaincode.collections} named by the topology does not exist`);
+    hash.update(readFileSync(collections));
   }
   return hash.digest('hex').slice(0, 12);
 }
@@ -70,9 +84,11 @@ export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: 
     return { label, version, packageIds };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
+  const collections = collectionsFile(t);
   const definition = [
     '--channelID', t.channel, '--name', t.chaincode.name, '--version', version,
     '--sequence', String(sequence), '--signature-policy', t.chaincode.endorsementPolicy,
+    ...(collections ? ['--collections-config', collections] : []),
   ];
   const orderer = ordererArgs(t, paths);
   for (const org of t.orgs) {

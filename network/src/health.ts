@@ -22,12 +22,17 @@ export function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number
   });
 }
 
+/** A gauge of a node's Prometheus metrics for one channel, or undefined when it has none yet. */
+export async function channelGauge(operations: string, metric: string, channel: string): Promise<number | undefined> {
+  const { body } = await httpGet(`http://${operations}/metrics`);
+  const prefix = `${metric}{channel="${channel}"} `;
+  const line = body.split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.slice(prefix.length));
+}
+
 /** How many other peers of `channel` a peer knows through gossip, from its Prometheus metrics. */
 export async function gossipPeersKnown(operations: string, channel: string): Promise<number> {
-  const { body } = await httpGet(`http://${operations}/metrics`);
-  const prefix = `gossip_membership_total_peers_known{channel="${channel}"} `;
-  const line = body.split('\n').find((l) => l.startsWith(prefix));
-  return line ? Number(line.slice(prefix.length)) : 0;
+  return (await channelGauge(operations, 'gossip_membership_total_peers_known', channel)) ?? 0;
 }
 
 export function isPortFree(host: string, port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries } from './fabric-bin';
-import { gossipPeersKnown, httpGetStatus, isPortFree } from './health';
+import { channelGauge, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { runningPid, start, stop } from './processes';
@@ -46,6 +46,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   createGenesisBlock(bins, t, paths);
   await joinOrderers(bins, t, paths);
+  await waitForRaftLeader(t);
 
   log('starting the peers');
   for (const org of t.orgs) {
@@ -92,6 +93,17 @@ async function waitHealthy(paths: RunPaths, id: string, operations: string): Pro
     }
     if ((await httpGetStatus(`http://${operations}/healthz`)) !== 200) throw new Error(`${id} did not become healthy within 60s; see ${paths.log(id)}`);
   });
+}
+
+/** Until the orderers of the channel have elected a Raft leader, every submit is refused. */
+async function waitForRaftLeader(t: Topology): Promise<void> {
+  const leader = await retry(60_000, 250, async () => {
+    for (const node of t.orderer.nodes) {
+      if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.name;
+    }
+    throw new Error(`the orderers of ${t.channel} elected no Raft leader within 60s; see the orderer logs`);
+  });
+  log(`${leader} is the Raft leader of ${t.channel}`);
 }
 
 /**

@@ -55,6 +55,8 @@ export interface ChaincodeConfig {
   /** Path of the chaincode package, relative to the repository root. */
   readonly path: string;
   readonly endorsementPolicy: string;
+  /** Private data collections config, relative to the repository root ('' for none). */
+  readonly collections: string;
 }
 
 export interface Topology {
@@ -163,11 +165,12 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
     };
   });
 
-  const cc = check.object(top.chaincode, 'chaincode', ['name', 'path', 'endorsementPolicy']);
+  const cc = check.object(top.chaincode, 'chaincode', ['name', 'path', 'endorsementPolicy', 'collections']);
   const chaincode: ChaincodeConfig = {
     name: check.matching(cc.name, 'chaincode.name', /^[a-z][a-z0-9_-]{0,30}$/, 'a lower-case chaincode name'),
     path: check.matching(cc.path, 'chaincode.path', /^[A-Za-z0-9_./-]+$/, 'a relative path'),
     endorsementPolicy: check.matching(cc.endorsementPolicy, 'chaincode.endorsementPolicy', /^(AND|OR|OutOf)\(.+\)$/, "a signature policy like AND('A.peer','B.peer')"),
+    collections: cc.collections === undefined ? '' : check.matching(cc.collections, 'chaincode.collections', /^[A-Za-z0-9_./-]+\.json$/, 'a relative path to a .json file'),
   };
 
   const topology: Topology = { channel, host, orderer, orgs, chaincode };

@@ -40,3 +40,26 @@ export function connectAs(org: string, user: string): LedgerClient {
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
+
+/** Registers an NGO unless it exists (the NGO IDs in the topology's staff attributes are fixed). */
+export async function ensureNgo(admin: LedgerClient, id: string, name = `NGO ${id}`): Promise<void> {
+  await admin.registerNgo({ id, name }).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
+  });
+}
+
+/** A campaign window open now: from an hour ago to a day from now. */
+export function openWindow(): { opensAt: string; closesAt: string } {
+  const now = Date.now();
+  return { opensAt: new Date(now - 3_600_000).toISOString(), closesAt: new Date(now + 86_400_000).toISOString() };
+}
+
+/** The error code a promise rejects with, or 'OK' when it resolves. */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}

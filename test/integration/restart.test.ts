@@ -1,5 +1,26 @@
-// Stopping the whole network and starting it again (without clean) keeps every committed record.
+// Stopping the whole network and starting it again (without clean) keeps every committed record;
+// `up` on a running network changes nothing.
+import { NodeStatus } from '@donation-ledger/network';
 import { connectAs, cli, NETWORK_ARGS, uniqueId } from './harness';
+
+const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
+
+describe('status and up on a running network', () => {
+  test('status lists every node healthy, with its endpoint and PID', () => {
+    const nodes = statusOf();
+    expect(nodes.map((n) => n.id)).toEqual([
+      'ca.orderer', 'ca.donorplatform', 'ca.ngo', 'orderer0', 'orderer1', 'orderer2',
+      'peer0.donorplatform', 'peer0.ngo', 'ccaas.donorplatform', 'ccaas.ngo',
+    ]);
+    for (const node of nodes) expect(node).toMatchObject({ healthy: true, pid: expect.any(Number), endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+  });
+
+  test('up again restarts nothing', () => {
+    const before = statusOf().map((n) => n.pid);
+    expect(cli(['up', ...NETWORK_ARGS]).status).toBe(0);
+    expect(statusOf().map((n) => n.pid)).toEqual(before);
+  });
+});
 
 describe('down then up', () => {
   test('keeps every committed record', async () => {

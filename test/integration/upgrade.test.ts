@@ -24,6 +24,12 @@ function changedChaincodeTopology(): string {
 const sequenceOf = (stderr: string): number => Number(/\(sequence (\d+)\)/.exec(stderr)?.[1] ?? NaN);
 
 describe('chaincode upgrade', () => {
+  // Leave the network on the repository's chaincode (one more upgrade), whatever happened here.
+  afterAll(() => {
+    const restored = cli(['deploy', ...NETWORK_ARGS]);
+    if (restored.status !== 0) throw new Error(`could not redeploy the repository's chaincode:\n${restored.stderr}`);
+  });
+
   test('changed code is deployed at sequence + 1 with new packages, keeping every record; unchanged code is a no-op', async () => {
     const ngoId = uniqueId('ngo');
     const before = uniqueId('don');

@@ -1,7 +1,9 @@
 // Who may do what is decided from the caller's certificate: its MSP (which org issued it) and
 // the attributes its org's CA put in it (role, ngoId). Never from a payload field.
+import { createHash } from 'node:crypto';
 import { Context } from 'fabric-contract-api';
 import { forbidden } from './errors';
+import { DonorRef } from './records';
 
 /** The org that runs the donor platform; its users with role=donor give money. */
 export const DONOR_PLATFORM_MSP = 'DonorPlatformMSP';
@@ -19,6 +21,8 @@ export interface Caller {
   /** The certificate's subject and issuer: stable for one enrolled identity. */
   readonly id: string;
   readonly role: string | undefined;
+  /** The NGO a staff member works for (certificate attribute ngoId). */
+  readonly ngoId: string | undefined;
   readonly isOrgAdmin: boolean;
 }
 
@@ -28,27 +32,52 @@ export function callerOf(ctx: Context): Caller {
     mspId: identity.getMSPID(),
     id: identity.getID(),
     role: identity.getAttributeValue('role') ?? undefined,
+    ngoId: identity.getAttributeValue('ngoId') ?? undefined,
     // Fabric CA puts the identity's registered type in every enrollment certificate.
     isOrgAdmin: identity.getAttributeValue('hf.Type') === 'admin',
   };
 }
 
-export function requireNgoAdmin(ctx: Context): Caller {
+const isNgoAdmin = (c: Caller): boolean => c.mspId === NGO_MSP && (c.role === Role.NgoAdmin || c.isOrgAdmin);
+const isStaffOf = (c: Caller, ngoId: string): boolean => c.mspId === NGO_MSP && c.role === Role.NgoStaff && c.ngoId === ngoId;
+
+/** Registering and suspending NGOs: administrators of the NGO org. */
+export function requireNgoAdmin(ctx: Context, action: string): Caller {
   const caller = callerOf(ctx);
-  if (caller.mspId !== NGO_MSP || !(caller.role === Role.NgoAdmin || caller.isOrgAdmin)) {
-    throw forbidden(`only administrators of ${NGO_MSP} may register NGOs (caller: ${describe(caller)})`);
+  if (!isNgoAdmin(caller)) throw forbidden(`only administrators of ${NGO_MSP} may ${action} (caller: ${describe(caller)})`);
+  return caller;
+}
+
+/** Campaigns of an NGO: the NGO org's administrators or that NGO's own staff. */
+export function requireNgoManager(ctx: Context, ngoId: string, action: string): Caller {
+  const caller = callerOf(ctx);
+  if (!isNgoAdmin(caller) && !isStaffOf(caller, ngoId)) {
+    throw forbidden(`only administrators of ${NGO_MSP} or staff of NGO ${ngoId} may ${action} (caller: ${describe(caller)})`);
   }
   return caller;
 }
 
-export function requireDonor(ctx: Context): Caller {
+/** Spends of an NGO: only that NGO's staff, as their certificate says. */
+export function requireStaffOf(ctx: Context, ngoId: string, action: string): Caller {
+  const caller = callerOf(ctx);
+  if (!isStaffOf(caller, ngoId)) throw forbidden(`only staff of NGO ${ngoId} may ${action} (caller: ${describe(caller)})`);
+  return caller;
+}
+
+export function requireDonor(ctx: Context, action: string): DonorRef {
   const caller = callerOf(ctx);
   if (caller.mspId !== DONOR_PLATFORM_MSP || caller.role !== Role.Donor) {
-    throw forbidden(`only donors of ${DONOR_PLATFORM_MSP} may donate (caller: ${describe(caller)})`);
+    throw forbidden(`only donors of ${DONOR_PLATFORM_MSP} may ${action} (caller: ${describe(caller)})`);
   }
-  return caller;
+  return { mspId: caller.mspId, id: caller.id, key: donorKeyOf(caller.mspId, caller.id) };
+}
+
+/** A short, stable name for a donor that carries no personal data. */
+export function donorKeyOf(mspId: string, id: string): string {
+  return createHash('sha256').update(`${mspId}\n${id}`).digest('hex').slice(0, 40);
 }
 
 function describe(caller: Caller): string {
-  return `${caller.mspId}, role ${caller.role ?? 'none'}`;
+  const ngo = caller.ngoId ? `, ngoId ${caller.ngoId}` : '';
+  return `${caller.mspId}, role ${caller.role ?? 'none'}${ngo}`;
 }

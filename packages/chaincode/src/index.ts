@@ -3,7 +3,7 @@ import { DonationContract } from './contract';
 
 export { DonationContract } from './contract';
 export { ErrorCode } from './errors';
-export { Events } from './records';
-export type { Donation, Ngo } from './records';
+export { DONOR_DETAILS_COLLECTION, Events } from './records';
+export type { AllocationRecord, Campaign, Donation, DonorDetails, DonorRef, Ngo, Page, Rating, Revision, Spend } from './records';
 
 export const contracts = [DonationContract];

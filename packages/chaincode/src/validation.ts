@@ -73,3 +73,60 @@ export function parseObject(field: string, json: string, allowed: readonly strin
   if (unknown.length > 0) throw invalid(`${field} has unknown field(s): ${unknown.join(', ')}`);
   return value as Record<string, unknown>;
 }
+
+/** Listings return at most this many records a page. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** A page size argument: empty means the default; otherwise 1 to MAX_PAGE_SIZE. */
+export function requirePageSize(value: string): number {
+  if (value === '' || value === undefined) return DEFAULT_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PAGE_SIZE) {
+    throw invalid(`pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+export function requireBookmark(value: string): string {
+  if (typeof value !== 'string' || value.length > 1024) throw invalid('bookmark must be a string returned by a previous page');
+  return value;
+}
+
+/** An ISO 8601 time with a zone; returned in the canonical form YYYY-MM-DDTHH:mm:ss.sssZ. */
+export function requireTime(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw invalid(`${field} must be an ISO 8601 time with a zone, such as 2026-01-31T12:00:00Z, got ${JSON.stringify(value)}`);
+  }
+  return new Date(value).toISOString();
+}
+
+export function requireScore(value: string): number {
+  if (!/^[1-5]$/.test(value)) throw invalid(`score must be a whole number from 1 to 5, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function requireSha256(field: string, value: unknown): string {
+  if (value === undefined || value === '') return '';
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) {
+    throw invalid(`${field} must be a SHA-256 digest as 64 lower-case hex digits, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function requireSlug(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(value)) {
+    throw invalid(`${field} must be 1-32 lower-case letters, digits or dashes, starting with a letter, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function requireEmail(field: string, value: unknown): string {
+  const text = requireText(field, value, 254);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) throw invalid(`${field} must be an email address`);
+  return text;
+}
+
+/** An optional ID: absent or empty means none. */
+export function optionalId(field: string, value: unknown): string {
+  return value === undefined || value === '' ? '' : requireId(field, value);
+}

@@ -3,4 +3,4 @@ export { connect, DEFAULT_DEADLINES } from './client';
 export type { ConnectOptions, Deadlines, LedgerClient } from './client';
 export { CHAINCODE_ERROR_CODES, LedgerError, parseChaincodeMessage, toLedgerError } from './errors';
 export type { ChaincodeErrorCode, FabricErrorCode, LedgerErrorCode } from './errors';
-export type { Committed, DonateRequest, Donation, Ngo, NgoStatus, RegisterNgoRequest, SubmitOptions } from './types';
+export type * from './types';

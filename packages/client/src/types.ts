@@ -1,6 +1,8 @@
 // The records and requests of the donation ledger as the SDK's users see them. Amounts are
-// decimal strings of integer minor units (a number is accepted on input when it is a safe integer).
+// decimal strings of integer minor units (a number is accepted on input when it is a safe integer);
+// times are ISO 8601 strings from the transaction that wrote the record.
 
+export type Amount = string | number;
 export type NgoStatus = 'active' | 'suspended';
 
 export interface Ngo {
@@ -11,6 +13,7 @@ export interface Ngo {
   readonly status: NgoStatus;
   readonly registeredAt: string;
   readonly registeredBy: string;
+  readonly updatedAt: string;
 }
 
 export interface RegisterNgoRequest {
@@ -20,13 +23,43 @@ export interface RegisterNgoRequest {
   readonly contact?: string;
 }
 
+export interface Campaign {
+  readonly id: string;
+  readonly ngoId: string;
+  readonly name: string;
+  readonly goal: string;
+  readonly currency: string;
+  readonly opensAt: string;
+  readonly closesAt: string;
+  readonly createdAt: string;
+}
+
+export interface CreateCampaignRequest {
+  readonly id: string;
+  readonly ngoId: string;
+  readonly name: string;
+  readonly goal: Amount;
+  readonly currency: string;
+  readonly opensAt: string;
+  readonly closesAt: string;
+}
+
+export interface DonorRef {
+  readonly mspId: string;
+  readonly id: string;
+  /** A hash naming the donor without personal data. */
+  readonly key: string;
+}
+
 export interface Donation {
   readonly id: string;
   readonly ngoId: string;
+  /** Empty when not earmarked to a campaign. */
+  readonly campaignId: string;
   readonly amount: string;
   readonly currency: string;
   readonly remaining: string;
-  readonly donor: { readonly mspId: string; readonly id: string };
+  readonly donor: DonorRef;
   readonly donatedAt: string;
   readonly txId: string;
 }
@@ -35,8 +68,95 @@ export interface DonateRequest {
   /** Chosen by the client so that a retried request cannot donate twice. */
   readonly id: string;
   readonly ngoId: string;
-  readonly amount: string | number;
+  readonly campaignId?: string;
+  readonly amount: Amount;
   readonly currency: string;
+}
+
+export interface AllocationPiece {
+  readonly donationId: string;
+  readonly amount: string;
+}
+
+export interface Spend {
+  readonly id: string;
+  readonly ngoId: string;
+  readonly campaignId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly description: string;
+  readonly category: string;
+  readonly receiptHash: string;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+  readonly txId: string;
+  /** The donations that paid for the spend, oldest first; they add up to `amount`. */
+  readonly allocations: readonly AllocationPiece[];
+}
+
+export interface RecordSpendRequest {
+  readonly id: string;
+  readonly ngoId: string;
+  readonly campaignId?: string;
+  readonly amount: Amount;
+  readonly currency: string;
+  readonly description: string;
+  /** A short lower-case slug such as "water" or "salaries". */
+  readonly category: string;
+  /** SHA-256 (64 lower-case hex digits) of the receipt document. */
+  readonly receiptHash?: string;
+}
+
+/** One piece of a spend paid by one donation, with the spend it paid for. */
+export interface Allocation {
+  readonly spendId: string;
+  readonly donationId: string;
+  readonly ngoId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly spend: Spend;
+}
+
+export interface Balance {
+  readonly ngoId: string;
+  readonly balances: readonly { readonly campaignId: string; readonly currency: string; readonly unspent: string }[];
+}
+
+export interface Rating {
+  readonly ngoId: string;
+  readonly donorKey: string;
+  readonly score: number;
+  readonly ratedAt: string;
+}
+
+export interface DonorDetails {
+  readonly donorKey: string;
+  readonly name: string;
+  readonly email: string;
+  readonly updatedAt: string;
+}
+
+export type RecordType = 'ngo' | 'campaign' | 'donation' | 'spend';
+
+export interface Revision<T = unknown> {
+  readonly txId: string;
+  readonly timestamp: string;
+  readonly isDelete: boolean;
+  readonly value: T | null;
+}
+
+export interface PageRequest {
+  /** 1 to 100; default 20. */
+  readonly pageSize?: number;
+  /** From the previous page; omit for the first. */
+  readonly bookmark?: string;
+}
+
+export interface Page<T> {
+  readonly records: readonly T[];
+  /** Empty when there are no more pages. */
+  readonly bookmark: string;
+  readonly fetchedCount: number;
 }
 
 /** What a write returns: the record written and where it landed. */
@@ -48,8 +168,8 @@ export interface Committed<T> {
 
 export interface SubmitOptions {
   /**
-   * Endorse only on peers of these orgs (MSP IDs). The gateway normally picks enough orgs to
-   * satisfy the endorsement policy; naming fewer makes the transaction fail validation.
+   * Endorse (or evaluate) only on peers of these orgs (MSP IDs). The gateway normally picks enough
+   * orgs to satisfy the endorsement policy; naming fewer makes a transaction fail validation.
    */
   readonly endorsingOrganizations?: readonly string[];
 }

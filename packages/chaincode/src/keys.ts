@@ -1,0 +1,38 @@
+// Every key the contract writes, in one place. Records live under their own type; listings use
+// index keys whose last attribute is the record's ID. No key is shared by concurrent donations,
+// so donations to one NGO never conflict with each other.
+import { ChaincodeStub } from 'fabric-shim-api';
+
+export const KeyType = {
+  Ngo: 'ngo',
+  Campaign: 'campaign',
+  Donation: 'donation',
+  Spend: 'spend',
+  /** [spendId, donationId]: one piece of a spend paid by one donation. */
+  Allocation: 'allocation',
+  /** [ngoId, donorKey]: one rating per donor per NGO. */
+  Rating: 'rating',
+  CampaignsByNgo: 'campaign~ngo',
+  DonationsByNgo: 'donation~ngo',
+  DonationsByCampaign: 'donation~campaign',
+  DonationsByDonor: 'donation~donor',
+  /** [donorKey, ngoId, donationId]: has this donor given to this NGO? */
+  DonorNgos: 'donor~ngo',
+  /** [ngoId, pool, currency, donatedAt, donationId]: donations with money left, oldest first. */
+  Unspent: 'unspent',
+  SpendsByNgo: 'spend~ngo',
+  AllocationsByDonation: 'allocation~donation',
+} as const;
+
+/** The pool of donations not earmarked to a campaign. */
+export const GENERAL_POOL = '-';
+
+export const key = (stub: ChaincodeStub, type: string, ...attributes: string[]): string => stub.createCompositeKey(type, attributes);
+
+/** Record types whose history can be asked for, with the key type they are stored under. */
+export const HISTORY_TYPES: Readonly<Record<string, string>> = {
+  ngo: KeyType.Ngo,
+  campaign: KeyType.Campaign,
+  donation: KeyType.Donation,
+  spend: KeyType.Spend,
+};

@@ -1,0 +1,30 @@
+// No hot key on the donation path: many donations to one NGO at once all commit.
+import { LedgerClient } from '@donation-ledger/client';
+import { connectAs, ensureNgo, uniqueId } from './harness';
+
+describe('concurrent donations', () => {
+  test('50 donations to one NGO submitted at once all commit, with no read conflict', async () => {
+    const admin = connectAs('ngo', 'ngoadmin1');
+    const donors: LedgerClient[] = [connectAs('donorplatform', 'donor1'), connectAs('donorplatform', 'donor2')];
+    const ngoId = uniqueId('ngo');
+    try {
+      await ensureNgo(admin, ngoId);
+      const started = Date.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) => (donors[i % 2] as LedgerClient).donate({ id: uniqueId(`don${i}`), ngoId, amount: i + 1, currency: 'EUR' })),
+      );
+      const elapsed = Date.now() - started;
+      const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r).reason));
+      expect(failures).toEqual([]);
+      process.stderr.write(`[concurrency] 50 concurrent donations committed in ${elapsed} ms\n`);
+
+      const listed = await admin.listDonationsByNgo(ngoId, { pageSize: 100 });
+      expect(listed.records).toHaveLength(50);
+      const balance = await admin.readBalance(ngoId);
+      expect(balance.balances).toEqual([{ campaignId: '', currency: 'EUR', unspent: String((50 * 51) / 2) }]);
+    } finally {
+      admin.close();
+      for (const d of donors) d.close();
+    }
+  });
+});
