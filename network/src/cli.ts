@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { deployChaincode } from './chaincode';
 import { ensureFabricBinaries, knownFabricBinaries } from './fabric-bin';
 import { clean, down, status, up } from './network';
+import { stop } from './processes';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
 import { findOrg, loadTopology } from './topology';
@@ -14,6 +15,7 @@ commands:
   up              start CAs, orderers, peers and chaincode servers; create and join the channel;
                   deploy the chaincode (idempotent: safe to run again)
   down            stop every process 'up' started (by PID file); keeps all state
+  stop <node>     stop one node (see status for names); 'up' starts it again
   clean           down, then remove all generated state (identities, ledgers, logs)
   status          each node, its endpoint, PID and health (--json for machine output)
   deploy          (re)deploy the chaincode; changed code becomes a new package, sequence + 1
@@ -73,6 +75,14 @@ async function main(): Promise<void> {
     case 'down':
       await down(paths);
       return;
+    case 'stop': {
+      const id = options.positional[0];
+      if (!id) throw new UsageError('stop needs a node name, such as peer0.ngo');
+      const known = (await status(loadTopology(options.topology, options.portOffset), paths)).map((n) => n.id);
+      if (!known.includes(id)) throw new Error(`unknown node "${id}"; the nodes are: ${known.join(', ')}`);
+      process.stderr.write(`[network] ${(await stop(paths.pid(id))) ? `stopped ${id}` : `${id} was not running`}\n`);
+      return;
+    }
     case 'clean':
       await clean(paths);
       return;

@@ -1,36 +1,65 @@
 // Connection profiles for the SDK: where a user's certificate and key live in a generated network,
-// and which peer and TLS root their org's gateway uses.
+// which gateway peers to use (the user's own org first, then the others, for failover), and how
+// to reach the org's CA.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORG_ADMIN } from './ca';
 import { RunPaths } from './paths';
 import { endpoint, findOrg, Topology } from './topology';
 
+export interface GatewayEndpointProfile {
+  readonly endpoint: string;
+  readonly tlsRootCertPath: string;
+  /** Every TLS certificate the CAs issue here names "localhost" as well as the IP address. */
+  readonly hostnameOverride: string;
+}
+
 export interface ClientProfile {
   readonly mspId: string;
-  readonly peerEndpoint: string;
-  readonly tlsRootCertPath: string;
-  readonly certificatePath: string;
-  readonly privateKeyPath: string;
+  readonly gateways: readonly GatewayEndpointProfile[];
+  readonly identity: { readonly certificatePath: string; readonly privateKeyPath: string };
   readonly channel: string;
   readonly chaincode: string;
 }
 
-/** The profile of `user` (a topology user, or "orgadmin") of `orgName`, through the org's peer number `peerIndex`. */
-export function clientProfile(t: Topology, paths: RunPaths, orgName: string, user: string, peerIndex = 0): ClientProfile {
+export interface CaProfile {
+  readonly url: string;
+  readonly caName: string;
+  readonly tlsRootCertPath: string;
+  readonly mspId: string;
+  /** The CA's bootstrap admin, who may register users (kept 0600 in the run directory). */
+  readonly adminId: string;
+  readonly adminSecret: string;
+}
+
+/** The profile of `user` (a topology user, or "orgadmin") of `orgName`. */
+export function clientProfile(t: Topology, paths: RunPaths, orgName: string, user: string): ClientProfile {
   const org = findOrg(t, orgName);
   if (user !== ORG_ADMIN && !org.users.some((u) => u.name === user)) {
     throw new Error(`org ${org.name} has no user "${user}"; it has: ${[ORG_ADMIN, ...org.users.map((u) => u.name)].join(', ')}`);
   }
-  const peer = org.peers[peerIndex];
-  if (!peer) throw new Error(`org ${org.name} has no peer number ${peerIndex}`);
   const msp = paths.msp(org.name, user);
+  const ordered = [org, ...t.orgs.filter((o) => o !== org)];
   return {
     mspId: org.mspId,
-    peerEndpoint: endpoint(t, peer.port),
-    tlsRootCertPath: paths.caCert(org.name),
-    certificatePath: join(msp, 'signcerts', 'cert.pem'),
-    privateKeyPath: join(msp, 'keystore', 'key.pem'),
+    gateways: ordered.flatMap((o) =>
+      o.peers.map((p) => ({ endpoint: endpoint(t, p.port), tlsRootCertPath: paths.caCert(o.name), hostnameOverride: 'localhost' })),
+    ),
+    identity: { certificatePath: join(msp, 'signcerts', 'cert.pem'), privateKeyPath: join(msp, 'keystore', 'key.pem') },
     channel: t.channel,
     chaincode: t.chaincode.name,
+  };
+}
+
+export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProfile {
+  const org = findOrg(t, orgName);
+  const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { caAdmin: string };
+  return {
+    url: `https://${t.host}:${org.ca.port}`,
+    caName: `ca-${org.name}`,
+    tlsRootCertPath: paths.caCert(org.name),
+    mspId: org.mspId,
+    adminId: 'admin',
+    adminSecret: secrets.caAdmin,
   };
 }

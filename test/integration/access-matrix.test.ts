@@ -35,7 +35,7 @@ describe('access control matrix', () => {
   const clients = new Map<Caller, LedgerClient>();
 
   beforeAll(async () => {
-    for (const [caller, [org, user]] of Object.entries(CALLERS)) clients.set(caller as Caller, connectAs(org, user));
+    for (const [caller, [org, user]] of Object.entries(CALLERS)) clients.set(caller as Caller, await connectAs(org, user));
     const admin = clients.get('NGO admin role') as LedgerClient;
     await ensureNgo(admin, NGO_A);
     // Money for the allowed spend, and a donation so that the donor may rate.

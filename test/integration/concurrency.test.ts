@@ -4,8 +4,8 @@ import { connectAs, ensureNgo, uniqueId } from './harness';
 
 describe('concurrent donations', () => {
   test('50 donations to one NGO submitted at once all commit, with no read conflict', async () => {
-    const admin = connectAs('ngo', 'ngoadmin1');
-    const donors: LedgerClient[] = [connectAs('donorplatform', 'donor1'), connectAs('donorplatform', 'donor2')];
+    const admin = await connectAs('ngo', 'ngoadmin1');
+    const donors: LedgerClient[] = [await connectAs('donorplatform', 'donor1'), await connectAs('donorplatform', 'donor2')];
     const ngoId = uniqueId('ngo');
     try {
       await ensureNgo(admin, ngoId);

@@ -14,11 +14,11 @@ describe('the donation domain', () => {
   const ngoB = 'ngo-2';
 
   beforeAll(async () => {
-    admin = connectAs('ngo', 'ngoadmin1');
-    donor = connectAs('donorplatform', 'donor1');
-    donor2 = connectAs('donorplatform', 'donor2');
-    staffA = connectAs('ngo', 'staff1');
-    staffB = connectAs('ngo', 'staff2');
+    admin = await connectAs('ngo', 'ngoadmin1');
+    donor = await connectAs('donorplatform', 'donor1');
+    donor2 = await connectAs('donorplatform', 'donor2');
+    staffA = await connectAs('ngo', 'staff1');
+    staffB = await connectAs('ngo', 'staff2');
     await ensureNgo(admin, ngoA);
     await ensureNgo(admin, ngoB);
   });

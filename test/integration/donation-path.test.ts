@@ -12,9 +12,9 @@ describe('a donation on the real network', () => {
   const ngoId = uniqueId('ngo');
 
   beforeAll(async () => {
-    ngoAdmin = connectAs('ngo', 'ngoadmin1');
+    ngoAdmin = await connectAs('ngo', 'ngoadmin1');
     ngoAdminAtNgoPeer = ngoAdmin;
-    donor = connectAs('donorplatform', 'donor1');
+    donor = await connectAs('donorplatform', 'donor1');
     await ngoAdmin.registerNgo({ id: ngoId, name: 'Clean Water Fund', description: 'Wells in dry regions' });
   });
 
@@ -108,7 +108,7 @@ describe('a donation on the real network', () => {
   });
 
   test('NGO staff may not donate (FORBIDDEN): the donor is the caller, with the donor role', async () => {
-    const staff = connectAs('ngo', 'staff1');
+    const staff = await connectAs('ngo', 'staff1');
     try {
       await expect(staff.donate({ id: uniqueId('don'), ngoId, amount: '5', currency: 'EUR' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     } finally {

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { connect, LedgerClient } from '@donation-ledger/client';
+import { connect, ConnectOptions, LedgerClient } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 
 export const TEST_RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'network');
@@ -31,9 +31,9 @@ export function cli(args: readonly string[], options: { inherit?: boolean; env?:
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
-/** Connects as `user` of `org` through that org's first peer. */
-export function connectAs(org: string, user: string): LedgerClient {
-  return connect(clientProfile(topology(), paths(), org, user));
+/** Connects as `user` of `org`, through that org's peers first. */
+export function connectAs(org: string, user: string, options: Partial<ConnectOptions> = {}): Promise<LedgerClient> {
+  return connect({ ...clientProfile(topology(), paths(), org, user), ...options });
 }
 
 /** IDs unique to this test run, so reruns against a kept network do not collide. */

@@ -26,8 +26,8 @@ describe('down then up', () => {
   test('keeps every committed record', async () => {
     const ngoId = uniqueId('ngo');
     const donationId = uniqueId('don');
-    const admin = connectAs('ngo', 'ngoadmin1');
-    const donor = connectAs('donorplatform', 'donor2');
+    const admin = await connectAs('ngo', 'ngoadmin1');
+    const donor = await connectAs('donorplatform', 'donor2');
     const written = await (async () => {
       try {
         await admin.registerNgo({ id: ngoId, name: 'Restart Relief' });
@@ -43,7 +43,7 @@ describe('down then up', () => {
     expect(stopped.stdout).not.toMatch(/healthy\n/);
     expect(cli(['up', ...NETWORK_ARGS], { inherit: true }).status).toBe(0);
 
-    const reader = connectAs('ngo', 'staff1');
+    const reader = await connectAs('ngo', 'staff1');
     try {
       expect(await reader.readDonation(donationId)).toEqual(written);
       expect((await reader.readNgo(ngoId)).name).toBe('Restart Relief');

@@ -33,8 +33,8 @@ describe('chaincode upgrade', () => {
   test('changed code is deployed at sequence + 1 with new packages, keeping every record; unchanged code is a no-op', async () => {
     const ngoId = uniqueId('ngo');
     const before = uniqueId('don');
-    const admin = connectAs('ngo', 'ngoadmin1');
-    const donor = connectAs('donorplatform', 'donor1');
+    const admin = await connectAs('ngo', 'ngoadmin1');
+    const donor = await connectAs('donorplatform', 'donor1');
     try {
       await admin.registerNgo({ id: ngoId, name: 'Upgrade Aid' });
       await donor.donate({ id: before, ngoId, amount: '100', currency: 'EUR' });
@@ -57,7 +57,7 @@ describe('chaincode upgrade', () => {
     const again = cli(['deploy', '--topology', topologyFile, ...NETWORK_ARGS]);
     expect(again.stderr).toContain('is already committed');
 
-    const reader = connectAs('donorplatform', 'donor1');
+    const reader = await connectAs('donorplatform', 'donor1');
     try {
       expect((await reader.readDonation(before)).amount).toBe('100');
       const after = await reader.donate({ id: uniqueId('don'), ngoId, amount: '5', currency: 'EUR' });

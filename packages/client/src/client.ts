@@ -1,38 +1,29 @@
-// Connects to the donation ledger through a Fabric Gateway peer with one user's identity, and
-// offers the contract's transactions as typed methods.
-import * as grpc from '@grpc/grpc-js';
-import { connect as connectGateway, Contract, Gateway, hash, Identity, Signer, signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// The donation ledger SDK: connects with one user's identity through a Fabric Gateway peer and
+// offers every contract transaction as a typed method, plus chaincode events with checkpoints and
+// verification of the ledger's hash chain.
+import { Checkpointer, CloseableAsyncIterable, CommitStatusError, Status } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { DEFAULT_DEADLINES, Deadlines, GatewayConnection, GatewayEndpoint } from './connection';
 import { commitFailure, LedgerError, toLedgerError } from './errors';
+import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './identity';
+import { BlockSource, blockHeaderHash, LedgerDigest, verifyChain, VerifyResult } from './ledger';
+import { DEFAULT_RETRY_POLICY, retryOnReadConflict, RetryPolicy } from './retry';
 import {
-  Allocation, Amount, Balance, Campaign, Committed, CreateCampaignRequest, DonateRequest, Donation, DonorDetails, Ngo, NgoStatus, Page,
-  PageRequest, Rating, RecordSpendRequest, RecordType, RegisterNgoRequest, Revision, Spend, SubmitOptions,
+  Allocation, Amount, Balance, Campaign, Committed, CreateCampaignRequest, DonateRequest, Donation, DonorDetails, LedgerEvent, Ngo, NgoStatus,
+  Page, PageRequest, Rating, RecordProof, RecordSpendRequest, RecordType, RegisterNgoRequest, Revision, Spend, SubmitOptions,
 } from './types';
-
-export interface Deadlines {
-  readonly evaluateMs: number;
-  readonly endorseMs: number;
-  readonly submitMs: number;
-  readonly commitStatusMs: number;
-}
-
-export const DEFAULT_DEADLINES: Deadlines = { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000 };
 
 export interface ConnectOptions {
   /** The MSP ID of the user's org, e.g. DonorPlatformMSP. */
   readonly mspId: string;
-  /** The gateway peer, host:port. */
-  readonly peerEndpoint: string;
-  /** PEM file of the CA that signed the peer's TLS certificate. */
-  readonly tlsRootCertPath: string;
-  /** PEM file of the user's enrollment certificate. */
-  readonly certificatePath: string;
-  /** PEM file of the user's private key. */
-  readonly privateKeyPath: string;
+  /** Gateway peers in order of preference; the client moves to the next when one stops answering. */
+  readonly gateways: readonly GatewayEndpoint[];
+  /** The user's certificate and key: PEM files, or an identity from a wallet. */
+  readonly identity: IdentityFiles | Identity;
   readonly channel?: string;
   readonly chaincode?: string;
   readonly deadlines?: Partial<Deadlines>;
+  readonly retry?: Partial<RetryPolicy>;
 }
 
 export interface LedgerClient {
@@ -68,38 +59,53 @@ export interface LedgerClient {
 
   /** Every revision of a record, oldest first. */
   getHistory(recordType: RecordType, id: string): Promise<Revision[]>;
+  /** For each revision of a record: the block and transaction that wrote it, its validation code and the block's hash. */
+  getProof(recordType: RecordType, id: string): Promise<RecordProof[]>;
+
+  /**
+   * Chaincode events from `startBlock`, or from where `checkpointer` says the last run stopped.
+   * Checkpoint each event after handling it (`checkpointer.checkpointChaincodeEvent(event)`) to
+   * resume after a restart with no gap and no duplicate.
+   */
+  events(options?: { startBlock?: bigint; checkpointer?: Checkpointer }): Promise<CloseableAsyncIterable<LedgerEvent>>;
+
+  /** (height, hash of the last block's header) of the channel now. */
+  getDigest(): Promise<LedgerDigest>;
+  /**
+   * Re-walks the block header hash chain from genesis (or from `trusted`, a digest known to be
+   * good) to the tip, recomputing each block's data hash, and checks it passes through `saved`.
+   */
+  verify(saved?: LedgerDigest, options?: { trusted?: LedgerDigest }): Promise<VerifyResult>;
+  /** The live ledger as a source of blocks (for verifying a copy, or an indexer). */
+  blockSource(): BlockSource;
 
   /** Closes the gateway, then the gRPC connection. */
   close(): void;
 }
 
-/** Connects with one identity. Missing or unreadable files fail here, naming the file. */
-export function connect(options: ConnectOptions): LedgerClient {
-  const identity: Identity = { mspId: requireText('mspId', options.mspId), credentials: readPem('certificate', options.certificatePath) };
-  const signer = newSigner(options.privateKeyPath);
-  const tlsRoot = readPem('TLS root certificate', options.tlsRootCertPath);
-  const grpcClient = new grpc.Client(requireText('peerEndpoint', options.peerEndpoint), grpc.credentials.createSsl(tlsRoot));
+/**
+ * Connects with one identity to the first gateway peer that answers and accepts it. Unreadable
+ * identity files, a key that does not match its certificate, unreachable endpoints, a TLS root
+ * that does not match, or an identity the channel refuses fail here, naming the file or endpoint.
+ */
+export async function connect(options: ConnectOptions): Promise<LedgerClient> {
+  const identity = 'certificate' in options.identity
+    ? checkIdentity({ ...options.identity, mspId: options.mspId })
+    : identityFromFiles(options.mspId, options.identity);
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const gateway = connectGateway({
-    client: grpcClient,
-    identity,
-    signer,
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
-    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
-    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
-    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
-  });
-  const contract = gateway.getNetwork(options.channel ?? 'donations').getContract(options.chaincode ?? 'donations');
-  return new GatewayLedgerClient(gateway, grpcClient, contract, identity.mspId);
+  const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const channel = options.channel ?? 'donations';
+  const connection = await GatewayConnection.open(options.gateways, identity, channel, options.chaincode ?? 'donations', deadlines);
+  return new GatewayLedgerClient(connection, identity.mspId, channel, deadlines, retry);
 }
 
 class GatewayLedgerClient implements LedgerClient {
   constructor(
-    private readonly gateway: Gateway,
-    private readonly grpcClient: grpc.Client,
-    private readonly contract: Contract,
+    private readonly connection: GatewayConnection,
     private readonly mspId: string,
+    private readonly channel: string,
+    private readonly deadlines: Deadlines,
+    private readonly retry: RetryPolicy,
   ) {}
 
   registerNgo(request: RegisterNgoRequest, options?: SubmitOptions): Promise<Committed<Ngo>> {
@@ -191,31 +197,131 @@ class GatewayLedgerClient implements LedgerClient {
     return this.evaluate('GetHistory', [recordType, id]);
   }
 
+  async getProof(recordType: RecordType, id: string): Promise<RecordProof[]> {
+    const revisions = await this.getHistory(recordType, id);
+    const proofs: RecordProof[] = [];
+    for (const revision of revisions) {
+      const processed = peer.ProcessedTransaction.deserializeBinary(await this.query('GetTransactionByID', revision.txId));
+      const block = common.Block.deserializeBinary(await this.query('GetBlockByTxID', revision.txId));
+      const header = block.getHeader();
+      if (!header) throw new LedgerError('UNKNOWN', `the block of transaction ${revision.txId} has no header`);
+      proofs.push({
+        txId: revision.txId,
+        timestamp: revision.timestamp,
+        blockNumber: header.getNumber(),
+        blockHash: blockHeaderHash(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8()).toString('hex'),
+        validationCode: processed.getValidationcode(),
+      });
+    }
+    return proofs;
+  }
+
+  async events(options: { startBlock?: bigint; checkpointer?: Checkpointer } = {}): Promise<CloseableAsyncIterable<LedgerEvent>> {
+    const { network, contract } = this.connection.active;
+    const source = await network.getChaincodeEvents(contract.getChaincodeName(), {
+      ...(options.checkpointer ? { checkpoint: options.checkpointer } : {}),
+      ...(options.startBlock !== undefined ? { startBlock: options.startBlock } : {}),
+    });
+    async function* parsed(): AsyncGenerator<LedgerEvent> {
+      for await (const event of source) {
+        yield { ...event, record: parseResult<unknown>(event.payload) };
+      }
+    }
+    const iterator = parsed();
+    return { [Symbol.asyncIterator]: () => iterator, close: () => source.close(), [Symbol.dispose]: () => source.close() };
+  }
+
+  async getDigest(): Promise<LedgerDigest> {
+    const info = common.BlockchainInfo.deserializeBinary(await this.query('GetChainInfo'));
+    return { channel: this.channel, height: info.getHeight(), blockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex') };
+  }
+
+  async verify(saved?: LedgerDigest, options: { trusted?: LedgerDigest } = {}): Promise<VerifyResult> {
+    try {
+      return await verifyChain(this.blockSource(), { ...(saved ? { expect: saved } : {}), ...options });
+    } catch (err) {
+      if (err instanceof RangeError) throw new LedgerError('INVALID_ARGUMENT', err.message, { cause: err });
+      throw err;
+    }
+  }
+
+  blockSource(): BlockSource {
+    return {
+      channel: this.channel,
+      height: async () => (await this.getDigest()).height,
+      block: (n) => this.query('GetBlockByNumber', String(n)),
+    };
+  }
+
   close(): void {
-    this.gateway.close();
-    this.grpcClient.close();
+    this.connection.close();
   }
 
-  private async evaluate<T>(name: string, args: string[], options: SubmitOptions = {}): Promise<T> {
-    try {
-      const proposal = this.contract.newProposal(name, { arguments: args, ...endorsers(options) });
-      return parseResult<T>(await proposal.evaluate());
-    } catch (err) {
-      throw toLedgerError(err);
-    }
+  /** A query of the ledger itself (qscc) on the current gateway peer. */
+  private query(name: string, ...args: string[]): Promise<Uint8Array> {
+    return this.connection.withFailover(async ({ network }) => {
+      try {
+        return await network.getContract('qscc').evaluateTransaction(name, this.channel, ...args);
+      } catch (err) {
+        throw toLedgerError(err);
+      }
+    });
   }
 
-  private async submit<T>(name: string, args: string[], options: SubmitOptions = {}, transient?: Record<string, string>): Promise<Committed<T>> {
-    try {
-      const proposal = this.contract.newProposal(name, { arguments: args, ...endorsers(options), ...(transient ? { transientData: transient } : {}) });
-      const transaction = await proposal.endorse();
-      const submitted = await transaction.submit();
-      const status = await submitted.getStatus();
+  private evaluate<T>(name: string, args: string[], options: SubmitOptions = {}): Promise<T> {
+    return this.connection.withFailover(async ({ contract }) => {
+      try {
+        return parseResult<T>(await contract.newProposal(name, { arguments: args, ...endorsers(options) }).evaluate());
+      } catch (err) {
+        throw toLedgerError(err);
+      }
+    });
+  }
+
+  /**
+   * Endorse, submit to ordering, wait for the commit. A read conflict re-runs all of it (a new
+   * transaction); an unreachable gateway peer before ordering moves to the next peer; a commit
+   * status that cannot be had is asked for again before anything is resubmitted.
+   */
+  private submit<T>(name: string, args: string[], options: SubmitOptions = {}, transient?: Record<string, string>): Promise<Committed<T>> {
+    return retryOnReadConflict(this.retry, async (attempt) => {
+      const submitted = await this.connection.withFailover(async (active) => {
+        try {
+          const proposal = active.contract.newProposal(name, { arguments: args, ...endorsers(options), ...(transient ? { transientData: transient } : {}) });
+          const transaction = await proposal.endorse();
+          return await transaction.submit();
+        } catch (err) {
+          throw toLedgerError(err);
+        }
+      });
+      const status = await this.commitStatus(submitted);
       if (!status.successful) throw commitFailure(status.code, status.transactionId);
-      return { result: parseResult<T>(submitted.getResult()), transactionId: status.transactionId, blockNumber: status.blockNumber };
+      return { result: parseResult<T>(submitted.getResult()), transactionId: status.transactionId, blockNumber: status.blockNumber, attempts: attempt };
+    });
+  }
+
+  private async commitStatus(submitted: { getStatus(): Promise<Status>; getBytes(): Uint8Array; getTransactionId(): string }): Promise<Status> {
+    try {
+      return await submitted.getStatus();
     } catch (err) {
-      throw toLedgerError(err);
+      if (!(err instanceof CommitStatusError)) throw toLedgerError(err);
     }
+    // Ordered, but the wait for its status failed: ask again (through whichever gateway peer
+    // answers) rather than resubmit, so that nothing can be applied twice.
+    const deadline = Date.now() + this.deadlines.statusRecoveryMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        return await this.connection.withFailover(({ gateway }) =>
+          gateway.newCommit(submitted.getBytes()).getStatus({ deadline: Math.min(deadline, Date.now() + this.deadlines.commitStatusMs) }),
+        );
+      } catch (err) {
+        last = err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    throw new LedgerError('STATUS_UNKNOWN', `transaction ${submitted.getTransactionId()} was submitted but its commit status could not be had ` +
+      `within ${this.deadlines.statusRecoveryMs} ms; ask again before resubmitting`, { transactionId: submitted.getTransactionId(), cause: last });
   }
 }
 
@@ -238,27 +344,4 @@ function amountText(field: string, amount: Amount): string {
 /** Parses a transaction result; `docType` is the contract's storage detail, not part of the record. */
 function parseResult<T>(bytes: Uint8Array): T {
   return JSON.parse(Buffer.from(bytes).toString('utf8'), (name, value: unknown) => (name === 'docType' ? undefined : value)) as T;
-}
-
-function readPem(what: string, path: string): Buffer {
-  if (typeof path !== 'string' || path.length === 0) throw new LedgerError('INVALID_ARGUMENT', `no ${what} file was given`);
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new LedgerError('INVALID_ARGUMENT', `cannot read the ${what} file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-function newSigner(privateKeyPath: string): Signer {
-  const pem = readPem('private key', privateKeyPath);
-  try {
-    return signers.newPrivateKeySigner(createPrivateKey(pem));
-  } catch (err) {
-    throw new LedgerError('INVALID_ARGUMENT', `the private key file ${privateKeyPath} does not hold a usable private key: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-function requireText(field: string, value: string): string {
-  if (typeof value !== 'string' || value.trim().length === 0) throw new LedgerError('INVALID_ARGUMENT', `${field} is required`);
-  return value;
 }

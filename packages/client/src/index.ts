@@ -1,6 +1,18 @@
 // The public surface of the donation ledger SDK.
-export { connect, DEFAULT_DEADLINES } from './client';
-export type { ConnectOptions, Deadlines, LedgerClient } from './client';
+export { connect } from './client';
+export type { ConnectOptions, LedgerClient } from './client';
+export { DEFAULT_DEADLINES } from './connection';
+export type { Deadlines, GatewayEndpoint } from './connection';
+export { CertificateAuthority } from './ca';
+export type { CertificateAuthorityOptions, RegistrationRequest } from './ca';
 export { CHAINCODE_ERROR_CODES, LedgerError, parseChaincodeMessage, toLedgerError } from './errors';
 export type { ChaincodeErrorCode, FabricErrorCode, LedgerErrorCode } from './errors';
+export { certificateExpiry, checkIdentity, directoryWallet, identityFromFiles, memoryWallet } from './identity';
+export type { Identity, IdentityFiles, IdentityStore } from './identity';
+export { blockHeaderHash, parseBlock, verifyChain } from './ledger';
+export type { BlockSource, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
+export { DEFAULT_RETRY_POLICY } from './retry';
+export type { RetryPolicy } from './retry';
+export { checkpointers } from '@hyperledger/fabric-gateway';
+export type { Checkpointer, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 export type * from './types';

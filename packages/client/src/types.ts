@@ -164,6 +164,30 @@ export interface Committed<T> {
   readonly result: T;
   readonly transactionId: string;
   readonly blockNumber: bigint;
+  /** How many transactions it took (more than 1 after read conflicts were retried). */
+  readonly attempts: number;
+}
+
+/** A chaincode event, with its payload parsed (the record the transaction wrote). */
+export interface LedgerEvent {
+  readonly blockNumber: bigint;
+  readonly transactionId: string;
+  readonly chaincodeName: string;
+  /** One of the contract's event names, e.g. DonationRecorded. */
+  readonly eventName: string;
+  readonly payload: Uint8Array;
+  readonly record: unknown;
+}
+
+/** Where one revision of a record was written, to check against the block chain. */
+export interface RecordProof {
+  readonly txId: string;
+  readonly timestamp: string;
+  readonly blockNumber: number;
+  /** Hex SHA-256 of the block's header. */
+  readonly blockHash: string;
+  /** Fabric's TxValidationCode; 0 is VALID. */
+  readonly validationCode: number;
 }
 
 export interface SubmitOptions {

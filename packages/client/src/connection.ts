@@ -1,0 +1,214 @@
+// The connection to a Fabric Gateway peer: one gRPC client at a time, endpoints in order of
+// preference, and failover to the next endpoint when the current gateway peer stops answering.
+import * as grpc from '@grpc/grpc-js';
+import { connect as connectGateway, Contract, Gateway, hash, Network, signers } from '@hyperledger/fabric-gateway';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { LedgerError, toLedgerError } from './errors';
+import { Identity, privateKeyOf } from './identity';
+
+export interface GatewayEndpoint {
+  /** host:port of a peer running the Gateway service. */
+  readonly endpoint: string;
+  /** PEM file of the CA that signed that peer's TLS certificate. */
+  readonly tlsRootCertPath: string;
+  /** A name in the peer's TLS certificate to verify it against, when the endpoint's host is not one. */
+  readonly hostnameOverride?: string;
+}
+
+export interface Deadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+  /** How long to keep asking for the status of a submitted transaction whose first status request failed. */
+  readonly statusRecoveryMs: number;
+  /** Connecting to and checking one endpoint. */
+  readonly connectMs: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = {
+  evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000, statusRecoveryMs: 60_000, connectMs: 5_000,
+};
+
+export interface Active {
+  readonly endpoint: GatewayEndpoint;
+  readonly gateway: Gateway;
+  readonly network: Network;
+  readonly contract: Contract;
+}
+
+interface Opened extends Active {
+  readonly grpcClient: grpc.Client;
+}
+
+export class GatewayConnection {
+  private current: Opened;
+  private closed = false;
+
+  private constructor(
+    private readonly endpoints: readonly GatewayEndpoint[],
+    private readonly identity: Identity,
+    private readonly channel: string,
+    private readonly chaincode: string,
+    private readonly deadlines: Deadlines,
+    first: Opened,
+  ) {
+    this.current = first;
+  }
+
+  /** Connects to the first endpoint that answers and accepts the identity; fails naming each endpoint's problem. */
+  static async open(endpoints: readonly GatewayEndpoint[], identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<GatewayConnection> {
+    if (endpoints.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'no gateway endpoint was given');
+    const first = await openFirst(endpoints, 0, identity, channel, chaincode, deadlines);
+    return new GatewayConnection(endpoints, identity, channel, chaincode, deadlines, first);
+  }
+
+  get active(): Active {
+    if (this.closed) throw new LedgerError('INVALID_ARGUMENT', 'the client is closed');
+    return this.current;
+  }
+
+  /**
+   * Runs `operation` on the current gateway. When it fails as UNAVAILABLE and the gateway peer
+   * itself no longer answers, moves to the next endpoint that does and runs it again there.
+   * Only operations that sent nothing to the orderers may be run this way.
+   */
+  async withFailover<T>(operation: (active: Active) => Promise<T>): Promise<T> {
+    const tried = new Set<number>();
+    for (;;) {
+      const active = this.active;
+      try {
+        return await operation(active);
+      } catch (raw) {
+        const err = toLedgerError(raw);
+        if (err.code !== 'UNAVAILABLE' || (await probe(active.endpoint, this.deadlines.connectMs)) === undefined) throw err;
+        tried.add(this.endpoints.indexOf(active.endpoint));
+        if (tried.size >= this.endpoints.length) throw err;
+        await this.failOver(tried, err);
+      }
+    }
+  }
+
+  private async failOver(tried: Set<number>, cause: LedgerError): Promise<void> {
+    const from = this.current;
+    const start = (this.endpoints.indexOf(from.endpoint) + 1) % this.endpoints.length;
+    const order = this.endpoints.map((_, i) => (start + i) % this.endpoints.length).filter((i) => !tried.has(i));
+    for (const index of order) {
+      try {
+        this.current = await openOne(this.endpoints[index] as GatewayEndpoint, this.identity, this.channel, this.chaincode, this.deadlines);
+        closeQuietly(from);
+        return;
+      } catch {
+        tried.add(index);
+      }
+    }
+    throw cause;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeQuietly(this.current);
+  }
+}
+
+async function openFirst(endpoints: readonly GatewayEndpoint[], from: number, identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<Opened> {
+  const problems: string[] = [];
+  for (const endpoint of endpoints.slice(from)) {
+    try {
+      return await openOne(endpoint, identity, channel, chaincode, deadlines);
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'FORBIDDEN') throw err; // the identity, not the endpoint
+      problems.push(`${endpoint.endpoint}: ${(err as Error).message}`);
+    }
+  }
+  throw new LedgerError('UNAVAILABLE', `no gateway endpoint could be used:\n  ${problems.join('\n  ')}`);
+}
+
+async function openOne(endpoint: GatewayEndpoint, identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<Opened> {
+  const tlsRoot = readTlsRoot(endpoint.tlsRootCertPath);
+  const problem = await probe(endpoint, deadlines.connectMs, tlsRoot);
+  if (problem) throw new LedgerError('UNAVAILABLE', problem);
+  const override = endpoint.hostnameOverride;
+  const grpcClient = new grpc.Client(endpoint.endpoint, grpc.credentials.createSsl(tlsRoot), {
+    ...(override ? { 'grpc.ssl_target_name_override': override, 'grpc.default_authority': override } : {}),
+  });
+  const gateway = connectGateway({
+    client: grpcClient,
+    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+    signer: signers.newPrivateKeySigner(privateKeyOf(identity.privateKey)),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
+    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
+    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
+    blockEventsOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+  });
+  const network = gateway.getNetwork(channel);
+  const opened: Opened = { endpoint, grpcClient, gateway, network, contract: network.getContract(chaincode) };
+  try {
+    // A cheap query proves the channel exists and accepts this identity, before any real work.
+    await network.getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+  } catch (raw) {
+    closeQuietly(opened);
+    const err = toLedgerError(raw);
+    if (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED') throw err;
+    throw new LedgerError('FORBIDDEN', `${endpoint.endpoint} refused the identity of ${identity.mspId} on channel ${channel} ` +
+      `(is the MSP ID right, and is the certificate issued by that org's CA?): ${err.message}`, { cause: err });
+  }
+  return opened;
+}
+
+function readTlsRoot(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new LedgerError('INVALID_ARGUMENT', `cannot read the TLS root certificate file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Opens a TLS connection to the endpoint to say precisely what is wrong with it, if anything:
+ * nothing listening, or a certificate the given TLS root does not vouch for.
+ */
+export function probe(endpoint: GatewayEndpoint, timeoutMs: number, tlsRoot?: Buffer): Promise<string | undefined> {
+  const host = hostOf(endpoint.endpoint);
+  const port = Number(endpoint.endpoint.slice(endpoint.endpoint.lastIndexOf(':') + 1));
+  if (!host || !Number.isInteger(port) || port <= 0 || port > 65535) return Promise.resolve(`"${endpoint.endpoint}" is not host:port`);
+  let ca: Buffer;
+  try {
+    ca = tlsRoot ?? readTlsRoot(endpoint.tlsRootCertPath);
+  } catch (err) {
+    return Promise.resolve((err as Error).message);
+  }
+  return new Promise((resolve) => {
+    const servername = endpoint.hostnameOverride ?? (isIP(host) ? undefined : host);
+    const socket = tlsConnect({ host, port, ca, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}), timeout: timeoutMs });
+    const done = (problem: string | undefined): void => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.once('secureConnect', () => done(undefined));
+    socket.once('timeout', () => done(`no answer from ${endpoint.endpoint} within ${timeoutMs} ms`));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') done(`nothing is listening at ${endpoint.endpoint} (connection refused)`);
+      else if (/certificate|self.signed|verify/i.test(err.message)) {
+        done(`the TLS certificate of ${endpoint.endpoint} is not signed by the TLS root ${endpoint.tlsRootCertPath} (${err.message})`);
+      } else done(`cannot connect to ${endpoint.endpoint}: ${err.message}`);
+    });
+  });
+}
+
+function hostOf(endpoint: string): string {
+  return endpoint.slice(0, Math.max(0, endpoint.lastIndexOf(':'))).replace(/^\[|\]$/g, '');
+}
+
+function closeQuietly(opened: Opened): void {
+  try {
+    opened.gateway.close();
+  } finally {
+    opened.grpcClient.close();
+  }
+}

@@ -1,0 +1,137 @@
+// Verifying the ledger, as QLDB let you verify its journal: a digest is (height, hash of the last
+// block's header); verification re-walks the chain of block headers from genesis (or from a
+// trusted earlier digest), recomputing each block's data hash and each header hash, and names the
+// first block where the chain breaks.
+//
+// Fabric hashes a block header as SHA-256 over the DER encoding of
+// SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }, and a block's
+// data as SHA-256 over its transaction envelopes concatenated. Block metadata (signatures,
+// validation codes) is outside the header hash; the orderers' signatures cover the header.
+import { common } from '@hyperledger/fabric-protos';
+import { createHash } from 'node:crypto';
+
+/** A point in the ledger's history that can be saved and verified later. */
+export interface LedgerDigest {
+  readonly channel: string;
+  /** Number of blocks; the digest covers blocks 0 to height - 1. */
+  readonly height: number;
+  /** Hex SHA-256 of the header of block height - 1. */
+  readonly blockHash: string;
+}
+
+export type VerifyResult =
+  | { readonly ok: true; readonly digest: LedgerDigest; readonly blocksChecked: number }
+  | { readonly ok: false; readonly blockNumber: number; readonly reason: string; readonly blocksChecked: number };
+
+/** Where verification reads blocks from: the live ledger, or any copy of its block stream. */
+export interface BlockSource {
+  readonly channel: string;
+  height(): Promise<number>;
+  /** The serialized common.Block with this number. */
+  block(number: number): Promise<Uint8Array>;
+}
+
+export interface ParsedBlock {
+  readonly number: number;
+  readonly previousHash: Buffer;
+  readonly dataHash: Buffer;
+  readonly headerHash: Buffer;
+  /** SHA-256 of the block's envelopes as they are, to compare with dataHash. */
+  readonly computedDataHash: Buffer;
+  readonly transactionCount: number;
+}
+
+export function parseBlock(bytes: Uint8Array): ParsedBlock {
+  const block = common.Block.deserializeBinary(bytes);
+  const header = block.getHeader();
+  if (!header) throw new Error('block has no header');
+  const envelopes = block.getData()?.getDataList_asU8() ?? [];
+  const number = header.getNumber();
+  const previousHash = Buffer.from(header.getPreviousHash_asU8());
+  const dataHash = Buffer.from(header.getDataHash_asU8());
+  return {
+    number,
+    previousHash,
+    dataHash,
+    headerHash: blockHeaderHash(number, previousHash, dataHash),
+    computedDataHash: createHash('sha256').update(Buffer.concat(envelopes.map((e) => Buffer.from(e)))).digest(),
+    transactionCount: envelopes.length,
+  };
+}
+
+export function blockHeaderHash(number: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+  const der = derSequence([derInteger(BigInt(number)), derOctetString(previousHash), derOctetString(dataHash)]);
+  return createHash('sha256').update(der).digest();
+}
+
+/**
+ * Walks blocks `from.height` (0 when no trusted digest is given) to the tip, checking each block's
+ * data hash, its link to the previous header, and, when given, that the chain passes through
+ * `expect` (a digest saved earlier). Reports the first block where anything does not match.
+ */
+export async function verifyChain(source: BlockSource, options: { expect?: LedgerDigest; trusted?: LedgerDigest } = {}): Promise<VerifyResult> {
+  const { expect, trusted } = options;
+  for (const digest of [expect, trusted]) {
+    if (digest && digest.channel !== source.channel) {
+      throw new RangeError(`the digest is of channel "${digest.channel}", not "${source.channel}"`);
+    }
+  }
+  const height = await source.height();
+  if (expect && expect.height > height) {
+    throw new RangeError(`the digest is from the future: it covers ${expect.height} blocks, the ledger has ${height}`);
+  }
+  if (trusted && trusted.height > height) throw new RangeError(`the trusted digest covers ${trusted.height} blocks, the ledger has ${height}`);
+  if (trusted && expect && trusted.height > expect.height) throw new RangeError('the trusted digest is newer than the digest to verify');
+
+  let previousHeaderHash: Buffer | undefined = trusted ? Buffer.from(trusted.blockHash, "hex") : undefined;
+  let checked = 0;
+  let last: ParsedBlock | undefined;
+  for (let n = trusted?.height ?? 0; n < height; n++) {
+    let block: ParsedBlock;
+    try {
+      block = parseBlock(await source.block(n));
+    } catch (err) {
+      return { ok: false, blockNumber: n, reason: `block ${n} cannot be read: ${(err as Error).message}`, blocksChecked: checked };
+    }
+    checked++;
+    const fail = (reason: string): VerifyResult => ({ ok: false, blockNumber: n, reason, blocksChecked: checked });
+    if (block.number !== n) return fail(`block ${n} says it is block ${block.number}`);
+    if (!block.computedDataHash.equals(block.dataHash)) return fail(`block ${n}: its transactions do not match its data hash`);
+    if (previousHeaderHash && !block.previousHash.equals(previousHeaderHash)) {
+      return fail(`block ${n}: its previous-block hash does not match the header of block ${n - 1}`);
+    }
+    if (expect && n === expect.height - 1 && block.headerHash.toString('hex') !== expect.blockHash) {
+      return fail(`block ${n}: its header hash differs from the saved digest`);
+    }
+    previousHeaderHash = block.headerHash;
+    last = block;
+  }
+  const blockHash = last ? last.headerHash.toString('hex') : (trusted?.blockHash ?? '');
+  return { ok: true, digest: { channel: source.channel, height, blockHash }, blocksChecked: checked };
+}
+
+// ---- Minimal DER, enough for the block header ------------------------------------------------
+
+function derLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let l = length; l > 0; l >>= 8) bytes.unshift(l & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function derInteger(value: bigint): Buffer {
+  if (value < 0n) throw new RangeError('block numbers are not negative');
+  const bytes: number[] = [];
+  for (let v = value; v > 0n; v >>= 8n) bytes.unshift(Number(v & 0xffn));
+  if (bytes.length === 0 || (bytes[0] ?? 0) & 0x80) bytes.unshift(0); // non-negative two's complement
+  return Buffer.concat([Buffer.from([0x02]), derLength(bytes.length), Buffer.from(bytes)]);
+}
+
+function derOctetString(bytes: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([0x04]), derLength(bytes.length), Buffer.from(bytes)]);
+}
+
+function derSequence(parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}
