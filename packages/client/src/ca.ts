@@ -64,7 +64,10 @@ export class CertificateAuthority {
   /** A new certificate (and key) for an enrolled identity, with the same attributes. */
   async reenroll(identity: Identity): Promise<Identity> {
     try {
-      const result = await this.ca.reenroll(await this.userOf('identity', identity), []);
+      // No attribute list at all (not an empty one, which asks for none): the CA then puts the
+      // identity's registered ecert attributes (role, ngoId, ...) in the new certificate again.
+      const noAttributeRequests = undefined as unknown as FabricCAServices.IAttributeRequest[];
+      const result = await this.ca.reenroll(await this.userOf('identity', identity), noAttributeRequests);
       return { mspId: identity.mspId, certificate: result.certificate, privateKey: result.key.toBytes() };
     } catch (err) {
       throw caError(`re-enroll with ${this.options.url}`, err);

@@ -313,7 +313,7 @@ class GatewayLedgerClient implements LedgerClient {
     while (Date.now() < deadline) {
       try {
         return await this.connection.withFailover(({ gateway }) =>
-          gateway.newCommit(submitted.getBytes()).getStatus({ deadline: Math.min(deadline, Date.now() + this.deadlines.commitStatusMs) }),
+          gateway.newCommit(submitted.getBytes()).getStatus({ deadline }),
         );
       } catch (err) {
         last = err;

@@ -70,15 +70,13 @@ export function memoryWallet(): IdentityStore {
   const identities = new Map<string, Identity>();
   return {
     get: (label) => Promise.resolve(identities.get(label)),
-    put: (label, identity) => {
-      checkLabel(label);
-      identities.set(label, identity);
-      return Promise.resolve();
-    },
-    remove: (label) => {
-      identities.delete(label);
-      return Promise.resolve();
-    },
+    put: (label, identity) =>
+      new Promise<void>((resolve) => {
+        checkLabel(label);
+        identities.set(label, identity);
+        resolve();
+      }),
+    remove: (label) => Promise.resolve(void identities.delete(label)),
     list: () => Promise.resolve([...identities.keys()].sort()),
   };
 }

@@ -10,7 +10,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 2_000 };
+/** Each round of conflicting transactions commits at least one, so N racing writers need at most N attempts. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 50, maxDelayMs: 2_000 };
 
 export function isReadConflict(err: unknown): boolean {
   return err instanceof LedgerError && (err.code === 'MVCC_READ_CONFLICT' || err.code === 'PHANTOM_READ_CONFLICT');
