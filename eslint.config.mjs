@@ -17,6 +17,18 @@ export default tseslint.config(
     },
   },
   {
+    // The web app: a plain browser script, linted without type information.
+    files: ['packages/api/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'sessionStorage', 'location', 'crypto', 'EventSource', 'Option', 'FormData', 'console'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -1,21 +1,141 @@
-// The REST API's Express app, built from its dependencies so tests can run it in-process.
-// Only the liveness route exists so far; the resources come with the API issue.
-import express, { Express } from 'express';
+// The REST API and the web app, built from their dependencies so tests run the real thing
+// in-process. main.ts owns config, logging, the ledger connections, listening and shutdown.
+import { LedgerClient } from '@donation-ledger/client';
+import express, { Express, Request } from 'express';
+import { join } from 'node:path';
+import { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { randomUUID } from 'node:crypto';
+import { EventFeed } from './events';
+import { ApiError, errorHandler } from './problems';
+import { accountRoutes } from './routes/accounts';
+import { auditRoutes } from './routes/audit';
+import { campaignRoutes } from './routes/campaigns';
+import { donationRoutes } from './routes/donations';
+import { ngoRoutes } from './routes/ngos';
+import { spendRoutes } from './routes/spends';
+import { Caller, openApiDocument, RouteRegistry } from './routing';
+import { noQuery } from './schemas';
+import { Tokens } from './tokens';
+import { UserDirectory } from './users';
 
 export interface AppDependencies {
-  /** Answers whether the ledger can be reached (for readiness). */
-  readonly isLedgerReachable: () => Promise<boolean>;
+  readonly users: UserDirectory;
+  readonly tokens: Tokens;
+  /** The instance's own ledger identity: readiness and the event feed. */
+  readonly service: LedgerClient;
+  readonly events: EventFeed;
+  readonly logger: Logger;
+  readonly orgName: string;
+  readonly donorSignUp: boolean;
+  readonly bodyLimit: string;
+  readonly loginAttemptsPerMinute: number;
 }
+
+export const PUBLIC_DIR = join(__dirname, '..', 'public');
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.set('trust proxy', 'loopback');
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [metrics] });
+  const durations = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], registers: [metrics] });
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/access_token=[^&]+/, 'access_token=[Redacted]') }) },
+      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const stop = durations.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      requests.inc({ method: req.method, route, status: res.statusCode });
+      stop({ method: req.method, route });
+    });
+    next();
   });
-  app.get('/health/ready', async (_req, res) => {
-    const ready = await deps.isLedgerReachable().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use((req, _res, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && !req.is('application/json') && req.path.startsWith('/api/')) {
+      next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+      return;
+    }
+    next();
   });
+
+  const registry = new RouteRegistry({ authenticate: (req) => authenticate(req, deps) });
+  app.use(accountRoutes(registry, deps.users, deps.tokens, { donorSignUp: deps.donorSignUp, loginAttemptsPerMinute: deps.loginAttemptsPerMinute }));
+  app.use(ngoRoutes(registry));
+  app.use(campaignRoutes(registry));
+  app.use(donationRoutes(registry));
+  app.use(spendRoutes(registry));
+  app.use(auditRoutes(registry));
+
+  const health = express.Router();
+  registry.add(health, {
+    method: 'get', path: '/api/events', tag: 'events', summary: 'Live feed of committed ledger events (Server-Sent Events; token may be given as ?access_token=)',
+    access: 'user', success: { status: 200, description: 'text/event-stream of "ledger" events' },
+  }, ({ res }) => {
+    deps.events.subscribe(res);
+    return Promise.resolve(undefined);
+  });
+  registry.add(health, {
+    method: 'get', path: '/api/info', tag: 'health', summary: 'Which org this instance serves, and whether donors sign up here', access: 'public', query: noQuery,
+    success: { status: 200, description: '{ org, donorSignUp }' },
+  }, () => Promise.resolve({ org: deps.orgName, donorSignUp: deps.donorSignUp }));
+  registry.add(health, { method: 'get', path: '/health/live', tag: 'health', summary: 'The process is up', access: 'public', query: noQuery, success: { status: 200, description: 'ok' } },
+    () => Promise.resolve({ status: 'ok' }));
+  registry.add(health, {
+    method: 'get', path: '/health/ready', tag: 'health', summary: 'Ready when the gateway peer answers', access: 'public', query: noQuery,
+    success: { status: 200, description: 'ready, with the ledger height' }, errors: [503],
+  }, async () => {
+    try {
+      const { height } = await deps.service.getDigest();
+      return { status: 'ready', org: deps.orgName, height };
+    } catch {
+      throw new ApiError(503, 'UNAVAILABLE', 'the gateway peer does not answer');
+    }
+  });
+  app.use(health);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const document = openApiDocument(registry.specs, {
+    title: 'Donation ledger API',
+    version: '0.1.0',
+    description: `REST API of the donation ledger, acting for org "${deps.orgName}". Errors are problem details (application/problem+json).`,
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }));
+  app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.logger));
   return app;
+}
+
+async function authenticate(req: Request, deps: AppDependencies): Promise<Caller | undefined> {
+  const header = req.headers.authorization;
+  // EventSource cannot send headers, so the live feed alone accepts the token in the query.
+  const fromQuery = req.path === '/api/events' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
+  const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : fromQuery;
+  if (!token) return undefined;
+  const claims = await deps.tokens.verify(token);
+  const account = claims ? deps.users.get(claims.username) : undefined;
+  if (!account || account.role !== claims?.role) return undefined;
+  return { account, ledger: () => deps.users.ledgerFor(account) };
 }

@@ -1,0 +1,210 @@
+// The web app: plain JavaScript over the REST API. Amounts are typed in major units ("12.50")
+// and sent as integer minor units ("1250"); they are never floats.
+'use strict';
+
+const state = { token: sessionStorage.getItem('token'), me: null, feed: null };
+const $ = (id) => document.getElementById(id);
+
+function say(text, isError = false) {
+  const el = $('message');
+  el.textContent = text;
+  el.className = isError ? 'error' : '';
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+  if (!res.ok) {
+    if (res.status === 401 && state.token) logout();
+    throw new Error(data?.detail ?? `${res.status} ${res.statusText}`);
+  }
+  return data;
+}
+
+/** "12.5" -> "1250": decimal text to integer minor units, without floating point. */
+function toMinorUnits(text) {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) throw new Error('amount must look like 12 or 12.50');
+  const minor = (BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'))).toString();
+  if (minor === '0') throw new Error('amount must be greater than zero');
+  return minor;
+}
+
+function money(minor, currency) {
+  const value = BigInt(minor);
+  return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')} ${currency}`;
+}
+
+function formData(form) {
+  return Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === 'string' && v !== ''));
+}
+
+function handle(form, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      await action(formData(form), form);
+    } catch (err) {
+      say(err.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+async function startSession(session) {
+  state.token = session.token;
+  sessionStorage.setItem('token', session.token);
+  await showApp();
+}
+
+function logout() {
+  state.token = null;
+  state.me = null;
+  sessionStorage.removeItem('token');
+  state.feed?.close();
+  location.reload();
+}
+
+async function showApp() {
+  state.me = await api('GET', '/api/accounts/me');
+  $('who').textContent = `Logged in as ${state.me.username} (${state.me.role}${state.me.ngoId ? `, ${state.me.ngoId}` : ''})`;
+  $('logout').hidden = false;
+  $('auth').hidden = true;
+  for (const section of document.querySelectorAll('[data-role]')) {
+    section.hidden = !section.dataset.role.split(' ').includes(state.me.role);
+  }
+  await loadNgos();
+  if (state.me.role === 'donor') await loadMine();
+  if (state.me.role === 'ngo-staff') await loadBalance();
+  followFeed();
+}
+
+async function loadNgos() {
+  const page = await api('GET', '/api/ngos?pageSize=100');
+  const rows = $('ngo-rows');
+  rows.replaceChildren();
+  $('donate-ngo').replaceChildren();
+  for (const ngo of page.records) {
+    const balance = await api('GET', `/api/ngos/${encodeURIComponent(ngo.id)}/balance`);
+    const campaigns = await api('GET', `/api/ngos/${encodeURIComponent(ngo.id)}/campaigns?pageSize=100`);
+    const tr = document.createElement('tr');
+    const unspent = balance.balances.map((b) => money(b.unspent, b.currency) + (b.campaignId ? ` (${b.campaignId})` : '')).join(', ') || '-';
+    for (const text of [`${ngo.name} (${ngo.id})`, ngo.status, unspent, campaigns.records.map((c) => `${c.name} (${c.id}): goal ${money(c.goal, c.currency)}`).join('; ') || '-']) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    rows.append(tr);
+    if (ngo.status === 'active') $('donate-ngo').append(new Option(ngo.name, ngo.id));
+  }
+}
+
+async function loadMine() {
+  const page = await api('GET', '/api/donations/mine?pageSize=100');
+  const list = $('my-donations');
+  list.replaceChildren();
+  for (const d of page.records) {
+    const li = document.createElement('li');
+    li.dataset.donationId = d.id;
+    li.textContent = `${money(d.amount, d.currency)} to ${d.ngoId}${d.campaignId ? ` / ${d.campaignId}` : ''} on ${d.donatedAt.slice(0, 10)}, ${money(d.remaining, d.currency)} unspent`;
+    const allocations = await api('GET', `/api/donations/${encodeURIComponent(d.id)}/allocations?pageSize=100`);
+    if (allocations.records.length > 0) {
+      const ul = document.createElement('ul');
+      for (const a of allocations.records) {
+        const item = document.createElement('li');
+        item.className = 'allocation';
+        item.textContent = `${money(a.amount, a.currency)} paid for "${a.spend.description}" (${a.spend.category})`;
+        ul.append(item);
+      }
+      li.append(ul);
+    }
+    list.append(li);
+  }
+}
+
+async function loadBalance() {
+  $('my-ngo').textContent = state.me.ngoId;
+  const balance = await api('GET', `/api/ngos/${encodeURIComponent(state.me.ngoId)}/balance`);
+  $('my-balance').textContent = balance.balances.map((b) => money(b.unspent, b.currency) + (b.campaignId ? ` (${b.campaignId})` : '')).join(', ') || 'nothing';
+}
+
+async function sha256Hex(file) {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function followFeed() {
+  if (state.feed) return;
+  state.feed = new EventSource(`/api/events?access_token=${encodeURIComponent(state.token)}`);
+  state.feed.addEventListener('ledger', (message) => {
+    const event = JSON.parse(message.data);
+    const li = document.createElement('li');
+    li.textContent = `block ${event.blockNumber}: ${event.eventName} ${event.record?.id ?? event.record?.ngoId ?? ''}`;
+    $('feed').prepend(li);
+  });
+}
+
+handle($('login-form'), async (data) => startSession(await api('POST', '/api/sessions', data)));
+handle($('signup-form'), async (data) => {
+  await startSession(await api('POST', '/api/accounts', data));
+  say('Welcome! Your account and your own ledger identity are ready.');
+});
+handle($('donate-form'), async (data, form) => {
+  const body = { ngoId: data.ngoId, amount: toMinorUnits(data.amount), currency: data.currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) };
+  const written = await api('POST', '/api/donations', body);
+  say(`Thank you! Donation ${written.record.id} is in block ${written.blockNumber}.`);
+  form.reset();
+  await Promise.all([loadMine(), loadNgos()]);
+});
+handle($('spend-form'), async (data, form) => {
+  const receipt = form.elements.receipt.files[0];
+  const body = {
+    ngoId: state.me.ngoId, amount: toMinorUnits(data.amount), currency: data.currency, description: data.description, category: data.category,
+    ...(data.campaignId ? { campaignId: data.campaignId } : {}),
+    ...(receipt ? { receiptHash: await sha256Hex(receipt) } : {}),
+  };
+  const written = await api('POST', '/api/spends', body);
+  const pieces = written.record.allocations.map((a) => `${money(a.amount, written.record.currency)} from ${a.donationId}`).join(', ');
+  say(`Spend recorded in block ${written.blockNumber}, paid by: ${pieces}.`);
+  form.reset();
+  await loadBalance();
+});
+handle($('ngo-form'), async (data, form) => {
+  await api('POST', '/api/ngos', data);
+  say(`NGO ${data.id} registered.`);
+  form.reset();
+  await loadNgos();
+});
+handle($('staff-form'), async (data, form) => {
+  await api('POST', '/api/accounts/staff', data);
+  say(`Staff account ${data.username} created for ${data.ngoId}.`);
+  form.reset();
+});
+$('refresh-mine').addEventListener('click', () => loadMine().catch((err) => say(err.message, true)));
+$('logout').addEventListener('click', logout);
+$('verify').addEventListener('click', async () => {
+  $('verify-result').textContent = 'Verifying...';
+  try {
+    const result = await api('POST', '/api/ledger/verify', {});
+    $('verify-result').textContent = result.ok
+      ? `Intact: ${result.blocksChecked} blocks checked. Digest: height ${result.digest.height}, hash ${result.digest.blockHash}`
+      : `BROKEN at block ${result.blockNumber}: ${result.reason}`;
+  } catch (err) {
+    $('verify-result').textContent = err.message;
+  }
+});
+
+(async () => {
+  const health = await fetch('/health/live').then((r) => r.ok).catch(() => false);
+  if (!health) say('The API does not answer.', true);
+  // Only the donor platform's API offers sign-up.
+  const info = await fetch('/api/info').then((r) => r.json()).catch(() => null);
+  $('signup').hidden = !info?.donorSignUp;
+  if (state.token) await showApp().catch(() => logout());
+})();

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs one API instance for one member org: config, logging, the CA and gateway connections,
+// listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
+import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
+import { caProfile, clientProfile, findOrg, loadTopology, RunPaths } from '@donation-ledger/network';
+import { Server } from 'node:http';
+import { join } from 'node:path';
+import pino, { Logger } from 'pino';
+import { AccountStore } from './accounts';
+import { createApp } from './app';
+import { Config, ConfigError, loadConfig } from './config';
+import { EventFeed } from './events';
+import { Tokens } from './tokens';
+import { ADMIN_USERNAME, UserDirectory } from './users';
+
+export interface RunningApi {
+  readonly server: Server;
+  readonly url: string;
+  readonly adminPassword: string;
+  stop(): Promise<void>;
+}
+
+/** Starts an API instance; used by the CLI entry below and by the tests. */
+export async function startApi(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningApi> {
+  const topology = loadTopology(config.topologyFile, config.portOffset);
+  const paths = new RunPaths(config.networkRunDir);
+  const org = findOrg(topology, config.org);
+  const ca = caProfile(topology, paths, org.name);
+  const authority = new CertificateAuthority(ca);
+  const registrar = await authority.enroll(ca.adminId, ca.adminSecret);
+  const profile = clientProfile(topology, paths, org.name, 'orgadmin');
+  const ledger = { mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode };
+  const users = new UserDirectory(new AccountStore(config.dataDir), directoryWallet(join(config.dataDir, 'wallet')), authority, registrar, ledger, connect, `api-${org.name}-${config.instanceId}-`);
+
+  const adminRole = org.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';
+  const admin = users.get(ADMIN_USERNAME) ?? (await users.create(ADMIN_USERNAME, config.adminPassword, adminRole));
+  const service: LedgerClient = await users.ledgerFor(admin);
+  const events = new EventFeed(service, logger);
+  const app = createApp({
+    users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, logger, orgName: org.name,
+    donorSignUp: org.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
+  logger.info({ url, org: org.name }, 'donation ledger API listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new connections, draining requests');
+      events.close(); // ends the open event streams so the server can drain
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await users.close(); // each user's gateway, then its gRPC client
+      logger.info('stopped');
+    })());
+  return { server, url, adminPassword: config.adminPassword, stop };
+}
+
+if (require.main === module) {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const logger = pino({ level: config.logLevel });
+  startApi(config, logger).then(
+    (api) => {
+      process.stderr.write(`API for ${config.org} at ${api.url} (admin password in ${join(config.dataDir, 'admin-password')} unless ADMIN_PASSWORD is set)\n`);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void api.stop().then(() => process.exit(0)));
+    },
+    (err: unknown) => {
+      logger.fatal({ err }, 'the API could not start');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+// One JSON error shape (RFC 9457 problem details) and one table from the SDK's error codes to
+// HTTP statuses. Never a stack trace, never a 200 on failure.
+import { LedgerError, LedgerErrorCode } from '@donation-ledger/client';
+import { ErrorRequestHandler } from 'express';
+import { Logger } from 'pino';
+
+export const STATUS_BY_CODE: Readonly<Record<LedgerErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  CONFLICT: 409,
+  MVCC_READ_CONFLICT: 409,
+  PHANTOM_READ_CONFLICT: 409,
+  INSUFFICIENT_FUNDS: 422,
+  ENDORSEMENT_FAILED: 502,
+  ENDORSEMENT_POLICY_FAILURE: 502,
+  TRANSACTION_INVALID: 502,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  STATUS_UNKNOWN: 504,
+  UNKNOWN: 500,
+};
+
+/** An error of the API itself (authentication, validation, routing), with its status and code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors?: readonly { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly requestId?: string;
+  readonly transactionId?: string;
+  readonly errors?: readonly { path: string; message: string }[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+export function problemOf(err: unknown, requestId?: string): Problem {
+  const base = (status: number, code: string, detail: string): Problem => ({
+    type: `https://donation-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...(requestId ? { requestId } : {}),
+  });
+  if (err instanceof ApiError) return { ...base(err.status, err.code, err.message), ...(err.errors ? { errors: err.errors } : {}) };
+  if (err instanceof LedgerError) {
+    const status = STATUS_BY_CODE[err.code];
+    // Server-side failures keep their detail in the log, not in the response.
+    const detail = status >= 500 && err.code === 'UNKNOWN' ? 'the ledger failed unexpectedly' : err.message;
+    return { ...base(status, err.code, detail), ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
+  }
+  const http = err as { status?: number; type?: string };
+  if (http.type === 'entity.too.large') return base(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than the limit');
+  if (http.type === 'entity.parse.failed') return base(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+  if (typeof http.status === 'number' && http.status >= 400 && http.status < 500) return base(http.status, 'BAD_REQUEST', 'the request could not be read');
+  return base(500, 'INTERNAL', 'something went wrong; the request ID is in the server log');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
+    const problem = problemOf(err, requestId);
+    if (problem.status >= 500) logger.error({ err, requestId }, 'request failed');
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };
+}

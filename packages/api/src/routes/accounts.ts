@@ -1,0 +1,66 @@
+// Accounts and sessions: donors sign up (on the donor platform's API), anyone logs in, the NGO
+// org's admin creates staff accounts tied to an NGO.
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Role } from '../accounts';
+import { ApiError } from '../problems';
+import { RouteRegistry } from '../routing';
+import { createStaff, login, noQuery, signUp } from '../schemas';
+import { Tokens } from '../tokens';
+import { UserDirectory } from '../users';
+
+export interface AccountRouteOptions {
+  /** True on the API of the org whose users are donors. */
+  readonly donorSignUp: boolean;
+  readonly loginAttemptsPerMinute: number;
+}
+
+export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tokens: Tokens, options: AccountRouteOptions): Router {
+  const router = Router();
+  const session = async (username: string, role: Role): Promise<object> => ({ username, role, ...(await tokens.issue({ username, role })) });
+
+  registry.add(router, {
+    method: 'post', path: '/api/accounts', tag: 'accounts', summary: 'Sign up as a donor (enrolls your own Fabric identity)', access: 'public',
+    query: noQuery, body: signUp, success: { status: 201, description: 'The account and a session token' }, errors: [404, 409],
+  }, async ({ body }) => {
+    if (!options.donorSignUp) throw new ApiError(404, 'NOT_FOUND', "donors sign up on the donor platform's API, not this org's");
+    const account = await users.create(body.username, body.password, 'donor');
+    const ledger = await users.ledgerFor(account);
+    await ledger.setMyDetails({ name: body.name, email: body.email }); // private to this org
+    return session(account.username, account.role);
+  });
+
+  const limiter = rateLimit({
+    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many login attempts; wait a minute')),
+  });
+  router.post('/api/sessions', limiter);
+  registry.add(router, {
+    method: 'post', path: '/api/sessions', tag: 'accounts', summary: 'Log in: returns an access token', access: 'public',
+    query: noQuery, body: login, success: { status: 201, description: 'A session token and when it expires' }, errors: [401, 429],
+  }, async ({ body }) => {
+    const account = await users.login(body.username, body.password);
+    if (!account) throw new ApiError(401, 'UNAUTHENTICATED', 'wrong username or password');
+    return session(account.username, account.role);
+  });
+
+  registry.add(router, {
+    method: 'get', path: '/api/accounts/me', tag: 'accounts', summary: 'Who you are', access: 'user', query: noQuery,
+    success: { status: 200, description: 'Your account' },
+  }, ({ caller }) => {
+    const a = caller?.account;
+    return Promise.resolve(a ? { username: a.username, role: a.role, ngoId: a.ngoId ?? null, createdAt: a.createdAt } : undefined);
+  });
+
+  registry.add(router, {
+    method: 'post', path: '/api/accounts/staff', tag: 'accounts', summary: "Create an NGO staff account (the NGO org's admin)", access: ['ngo-admin'],
+    query: noQuery, body: createStaff, success: { status: 201, description: 'The staff account' }, errors: [403, 404, 409],
+  }, async ({ body, caller }) => {
+    const ledger = await caller?.ledger();
+    await ledger?.readNgo(body.ngoId); // NOT_FOUND for an unknown NGO
+    const account = await users.create(body.username, body.password, 'ngo-staff', body.ngoId);
+    return { username: account.username, role: account.role, ngoId: account.ngoId };
+  });
+
+  return router;
+}

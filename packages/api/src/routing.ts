@@ -1,0 +1,161 @@
+// Every route is declared once, with its schemas. The same declaration authenticates and
+// validates the request and produces the route's part of the OpenAPI document, so the two
+// cannot drift.
+import { LedgerClient } from '@donation-ledger/client';
+import { Request, Response, Router } from 'express';
+import { z, ZodType } from 'zod';
+import { Account, Role } from './accounts';
+import { ApiError } from './problems';
+
+export type Access = 'public' | 'user' | readonly Role[];
+
+export interface RouteSpec {
+  readonly method: 'get' | 'post' | 'put';
+  /** Express path, e.g. /api/ngos/:ngoId */
+  readonly path: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly access: Access;
+  readonly params?: ZodType;
+  readonly query?: ZodType;
+  readonly body?: ZodType;
+  /** Status of a success and what it returns. */
+  readonly success: { readonly status: number; readonly description: string };
+  /** Error statuses this route is known to answer with (beyond 400/401/500). */
+  readonly errors?: readonly number[];
+}
+
+export interface Caller {
+  readonly account: Account;
+  /** The ledger, as this user (their own Fabric identity). */
+  ledger(): Promise<LedgerClient>;
+}
+
+export interface RouteContext<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
+  readonly caller: Caller | undefined;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export interface Authenticator {
+  /** The caller of a request bearing `Authorization: Bearer <token>`, or undefined. */
+  authenticate(req: Request): Promise<Caller | undefined>;
+}
+
+export class RouteRegistry {
+  readonly specs: RouteSpec[] = [];
+
+  constructor(private readonly auth: Authenticator) {}
+
+  /**
+   * Adds a route to `router`. The handler's return value is the JSON body of the success
+   * status; returning undefined means the handler answered itself (e.g. a stream).
+   */
+  add<S extends RouteSpec>(
+    router: Router,
+    spec: S,
+    handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>, Infer<S['params']>>) => Promise<unknown>,
+  ): void {
+    this.specs.push(spec);
+    router[spec.method](spec.path, async (req: Request, res: Response) => {
+      const caller = spec.access === 'public' ? undefined : await this.requireCaller(req, spec.access);
+      const params = parse(spec.params, req.params, 'path');
+      const query = parse(spec.query, req.query, 'query');
+      const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
+      const result = await handler({ body, query, params, caller, req, res } as never);
+      if (result !== undefined && !res.headersSent) res.status(spec.success.status).json(toJson(result));
+    });
+  }
+
+  private async requireCaller(req: Request, access: Exclude<Access, 'public'>): Promise<Caller> {
+    const caller = await this.auth.authenticate(req);
+    if (!caller) throw new ApiError(401, 'UNAUTHENTICATED', 'log in first: send "Authorization: Bearer <token>" with a valid, unexpired token');
+    if (access !== 'user' && !access.includes(caller.account.role)) {
+      throw new ApiError(403, 'FORBIDDEN', `this needs one of the roles ${access.join(', ')}; you are ${caller.account.role}`);
+    }
+    return caller;
+  }
+}
+
+type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
+
+function parse(schema: ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  throw new ApiError(400, 'INVALID_REQUEST', `the request is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+}
+
+/** bigint (block numbers) becomes a string in JSON. */
+function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/** Builds the OpenAPI 3.1 document from the declared routes. */
+export function openApiDocument(specs: readonly RouteSpec[], info: { title: string; version: string; description: string }): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const spec of specs) {
+    const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters = [
+      ...objectParams(spec.params, 'path'),
+      ...objectParams(spec.query, 'query'),
+    ];
+    const responses: Record<string, object> = {
+      [String(spec.success.status)]: { description: spec.success.description },
+      ...Object.fromEntries([400, ...(spec.access === 'public' ? [] : [401]), ...(spec.errors ?? []), 500].map((s) => [String(s), { $ref: '#/components/responses/Problem' }])),
+    };
+    (paths[path] ??= {})[spec.method] = {
+      tags: [spec.tag],
+      summary: spec.summary,
+      ...(spec.access === 'public' ? { security: [] } : {}),
+      ...(Array.isArray(spec.access) ? { description: `Roles: ${spec.access.join(', ')}` } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      responses: {
+        Problem: {
+          description: 'Problem details (RFC 9457)',
+          content: {
+            'application/problem+json': {
+              schema: {
+                type: 'object',
+                required: ['type', 'title', 'status', 'code', 'detail'],
+                properties: {
+                  type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' },
+                  detail: { type: 'string' }, requestId: { type: 'string' }, transactionId: { type: 'string' },
+                  errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+function jsonSchema(schema: ZodType): object {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  void _ignored;
+  return rest;
+}
+
+function objectParams(schema: ZodType | undefined, location: 'path' | 'query'): object[] {
+  if (!schema) return [];
+  const json = jsonSchema(schema) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: s }));
+}

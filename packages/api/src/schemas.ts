@@ -1,0 +1,55 @@
+// Request schemas, shared by validation and the OpenAPI document. Objects are strict: unknown
+// fields are refused. The chaincode checks the rules of money again; these catch bad input early.
+import { z } from 'zod';
+
+export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits or _.:- starting with a letter or digit');
+export const amount = z
+  .union([z.string().regex(/^\d{1,19}$/, 'must be a whole number of minor units'), z.number().int('must be a whole number of minor units').min(0).max(Number.MAX_SAFE_INTEGER)])
+  // Zod runs refinements even after the regex failed, so the conversion must not throw.
+  .refine((v) => /^\d+$/.test(String(v)) && BigInt(v) > 0n, 'must be greater than zero')
+  .describe('Integer minor units (e.g. cents), as a string or a safe integer');
+export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').describe('ISO 4217 currency code');
+export const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time with zone');
+
+export const page = z.strictObject({
+  pageSize: z.coerce.number().int().min(1).max(100).optional(),
+  bookmark: z.string().max(1024).optional(),
+});
+export const noQuery = z.strictObject({});
+
+export const ngoParams = z.strictObject({ ngoId: id });
+export const campaignParams = z.strictObject({ campaignId: id });
+export const donationParams = z.strictObject({ donationId: id });
+export const spendParams = z.strictObject({ spendId: id });
+export const recordParams = z.strictObject({ recordType: z.enum(['ngo', 'campaign', 'donation', 'spend']), id });
+
+export const username = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, 'must be 3-32 lower-case letters, digits or ._-');
+export const password = z.string().min(10, 'must be at least 10 characters').max(200);
+
+export const signUp = z.strictObject({ username, password, name: z.string().min(1).max(200), email: z.email().max(254) });
+export const login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+export const createStaff = z.strictObject({ username, password, ngoId: id });
+
+export const registerNgo = z.strictObject({ id, name: z.string().min(1).max(200), description: z.string().max(2000).optional(), contact: z.string().max(200).optional() });
+export const ngoStatus = z.strictObject({ status: z.enum(['active', 'suspended']) });
+export const createCampaign = z.strictObject({ id, ngoId: id, name: z.string().min(1).max(200), goal: amount, currency, opensAt: isoTime, closesAt: isoTime });
+export const donate = z.strictObject({
+  id: id.optional().describe('Chosen by the client so a retried request cannot donate twice; generated when absent'),
+  ngoId: id,
+  campaignId: id.optional(),
+  amount,
+  currency,
+});
+export const recordSpend = z.strictObject({
+  id: id.optional(),
+  ngoId: id,
+  campaignId: id.optional(),
+  amount,
+  currency,
+  description: z.string().min(1).max(1000),
+  category: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case slug such as water'),
+  receiptHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in hex').optional(),
+});
+export const rate = z.strictObject({ score: z.number().int().min(1).max(5) });
+export const digest = z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(0), blockHash: z.string().regex(/^[0-9a-f]{0,64}$/) });
+export const verify = z.strictObject({ digest: digest.optional() });

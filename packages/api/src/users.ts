@@ -1,0 +1,96 @@
+// Who the API's users are on the ledger. Each account has its own Fabric identity, registered
+// and enrolled with this org's CA when the account is created, with the attributes the chaincode
+// checks (role, ngoId). Every request of a user is submitted with that user's identity.
+import { CertificateAuthority, ConnectOptions, GatewayEndpoint, Identity, IdentityStore, LedgerClient, LedgerError } from '@donation-ledger/client';
+import { Account, AccountStore, hashPassword, Role, verifyPassword } from './accounts';
+import { ApiError } from './problems';
+
+export interface LedgerSettings {
+  readonly mspId: string;
+  readonly gateways: readonly GatewayEndpoint[];
+  readonly channel: string;
+  readonly chaincode: string;
+}
+
+export type Connector = (options: ConnectOptions) => Promise<LedgerClient>;
+
+/** The Fabric attributes of each role in this org's certificates; roles without any have no chaincode powers. */
+const ATTRIBUTES: Record<Role, (ngoId?: string) => Record<string, string>> = {
+  donor: () => ({ role: 'donor' }),
+  'ngo-staff': (ngoId) => ({ role: 'ngo-staff', ngoId: ngoId ?? '' }),
+  'ngo-admin': () => ({ role: 'ngo-admin' }),
+  'org-admin': () => ({}),
+};
+
+export const ADMIN_USERNAME = 'admin';
+
+export class UserDirectory {
+  private readonly clients = new Map<string, Promise<LedgerClient>>();
+
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly wallet: IdentityStore,
+    private readonly ca: CertificateAuthority,
+    private readonly registrar: Identity,
+    private readonly ledger: LedgerSettings,
+    private readonly connector: Connector,
+    /** Prefix of the CA enrollment IDs this instance creates, so that two instances never collide. */
+    private readonly enrollmentPrefix: string,
+  ) {}
+
+  get(username: string): Account | undefined {
+    return this.accounts.get(username);
+  }
+
+  /** Creates an account and its Fabric identity. */
+  async create(username: string, password: string, role: Role, ngoId?: string): Promise<Account> {
+    if (this.accounts.has(username)) throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+    const enrollmentId = `${this.enrollmentPrefix}${username}`;
+    let secret: string;
+    try {
+      secret = await this.ca.register(this.registrar, { enrollmentId, attrs: ATTRIBUTES[role](ngoId) });
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'ALREADY_EXISTS') throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+      throw err;
+    }
+    await this.wallet.put(enrollmentId, await this.ca.enroll(enrollmentId, secret));
+    const account: Account = {
+      username, role, ...(ngoId ? { ngoId } : {}), walletLabel: enrollmentId, passwordHash: await hashPassword(password), createdAt: new Date().toISOString(),
+    };
+    this.accounts.add(account);
+    return account;
+  }
+
+  /** The account the password opens, or undefined (the same answer for an unknown user and a wrong password). */
+  async login(username: string, password: string): Promise<Account | undefined> {
+    const account = this.accounts.get(username);
+    if (!account) {
+      await hashPassword(password); // spend the same time as a real check
+      return undefined;
+    }
+    return (await verifyPassword(password, account.passwordHash)) ? account : undefined;
+  }
+
+  /** The ledger as this account: one connection per user, opened on first use and reused. */
+  ledgerFor(account: Account): Promise<LedgerClient> {
+    let client = this.clients.get(account.username);
+    if (!client) {
+      client = this.connect(account);
+      this.clients.set(account.username, client);
+      client.catch(() => this.clients.delete(account.username));
+    }
+    return client;
+  }
+
+  private async connect(account: Account): Promise<LedgerClient> {
+    const identity = await this.wallet.get(account.walletLabel);
+    if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
+    return this.connector({ ...this.ledger, identity });
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    for (const client of await Promise.allSettled(clients)) if (client.status === 'fulfilled') client.value.close();
+  }
+}

@@ -1,0 +1,259 @@
+// The REST API against the real network: every route, the error mapping, the access matrix.
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import request from 'supertest';
+import { Tokens } from '@donation-ledger/api';
+import { ADMIN_PASSWORD, Apis, LOGIN_LIMIT, startApis } from './api-harness';
+import { openWindow, uniqueId } from './harness';
+
+type Agent = ReturnType<typeof request>;
+
+describe('the REST API', () => {
+  let apis: Apis;
+  let donorApi: Agent;
+  let ngoApi: Agent;
+  const tokens: Record<string, string> = {};
+  const ngoA = uniqueId('ngo');
+  const ngoB = uniqueId('ngo');
+  const donorName = uniqueId('donor').toLowerCase();
+
+  const auth = (who: string): { Authorization: string } => ({ Authorization: `Bearer ${tokens[who] ?? 'none'}` });
+  const login = async (api: Agent, username: string, password: string): Promise<string> => {
+    const res = await api.post('/api/sessions').send({ username, password }).expect(201);
+    return (res.body as { token: string }).token;
+  };
+
+  beforeAll(async () => {
+    apis = await startApis();
+    donorApi = request(apis.donor.server);
+    ngoApi = request(apis.ngo.server);
+    tokens.admin = await login(ngoApi, 'admin', ADMIN_PASSWORD);
+    for (const [id, name] of [[ngoA, 'API Water'], [ngoB, 'API Seeds']]) {
+      await ngoApi.post('/api/ngos').set(auth('admin')).send({ id, name }).expect(201);
+    }
+    await ngoApi.post('/api/accounts/staff').set(auth('admin')).send({ username: 'staff-a', password: 'staff-password-a', ngoId: ngoA }).expect(201);
+    await ngoApi.post('/api/accounts/staff').set(auth('admin')).send({ username: 'staff-b', password: 'staff-password-b', ngoId: ngoB }).expect(201);
+    tokens.staffA = await login(ngoApi, 'staff-a', 'staff-password-a');
+    tokens.staffB = await login(ngoApi, 'staff-b', 'staff-password-b');
+    const signedUp = await donorApi.post('/api/accounts').send({ username: donorName, password: 'donor-password', name: 'Ada', email: 'ada@example.org' }).expect(201);
+    tokens.donor = (signedUp.body as { token: string }).token;
+  });
+
+  afterAll(async () => {
+    await apis.stop();
+  });
+
+  describe('health, metrics and documentation', () => {
+    test('live and ready answer; ready reports the ledger height', async () => {
+      await donorApi.get('/health/live').expect(200, { status: 'ok' });
+      const ready = await donorApi.get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({ status: 'ready', org: 'donorplatform', height: expect.any(Number) });
+    });
+
+    test('metrics are Prometheus text with request counts', async () => {
+      const res = await donorApi.get('/metrics').expect(200);
+      expect(res.text).toContain('http_requests_total');
+      expect(res.text).toContain('process_cpu_seconds_total');
+    });
+
+    test('the OpenAPI 3.1 document describes every route with the schemas that validate it', async () => {
+      const doc = (await donorApi.get('/openapi.json').expect(200)).body as { openapi: string; paths: Record<string, Record<string, any>> };
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/donations', '/api/spends', '/api/ngos/{ngoId}', '/api/ledger/verify', '/api/events']));
+      const schema = doc.paths['/api/donations']?.post?.requestBody?.content['application/json'].schema;
+      expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['ngoId', 'amount', 'currency']), additionalProperties: false });
+    });
+
+    test('the web app is served', async () => {
+      const res = await donorApi.get('/').expect(200);
+      expect(res.text).toContain('<title>Donation ledger</title>');
+    });
+  });
+
+  describe('accounts', () => {
+    test('sign-up enrolls the donor: the token works and the details are private data the donor can read back', async () => {
+      const me = await donorApi.get('/api/accounts/me').set(auth('donor')).expect(200);
+      expect(me.body).toMatchObject({ username: donorName, role: 'donor' });
+    });
+
+    test.each([
+      ['a taken username', () => ({ username: donorName, password: 'another-password', name: 'X', email: 'x@example.org' }), 409],
+      ['a short password', () => ({ username: 'shorty', password: 'short', name: 'X', email: 'x@example.org' }), 400],
+      ['an extra field', () => ({ username: 'extra1', password: 'long-enough-pw', name: 'X', email: 'x@example.org', role: 'ngo-admin' }), 400],
+      ['a bad email', () => ({ username: 'bademail', password: 'long-enough-pw', name: 'X', email: 'nope' }), 400],
+    ])('sign-up with %s is refused (%p)', async (_what, body, status) => {
+      await donorApi.post('/api/accounts').send(body()).expect(status);
+    });
+
+    test("donors cannot sign up on the NGO org's API", async () => {
+      await ngoApi.post('/api/accounts').send({ username: 'wrongplace', password: 'long-enough-pw', name: 'X', email: 'x@example.org' }).expect(404);
+    });
+
+    test('a wrong password, a forged token and an expired token are 401', async () => {
+      await donorApi.post('/api/sessions').send({ username: donorName, password: 'wrong-password' }).expect(401);
+      await donorApi.get('/api/accounts/me').set({ Authorization: 'Bearer not.a.token' }).expect(401);
+      const key = Buffer.from(readFileSync(join(apis.dataDirs.donor, 'token-key'), 'utf8').trim(), 'base64url');
+      const expired = await new Tokens(key, -60, 'donation-ledger-api:donorplatform').issue({ username: donorName, role: 'donor' });
+      await donorApi.get('/api/accounts/me').set({ Authorization: `Bearer ${expired.token}` }).expect(401);
+      const otherInstance = await new Tokens(Buffer.alloc(32, 7), 600, 'donation-ledger-api:donorplatform').issue({ username: donorName, role: 'donor' });
+      await donorApi.get('/api/accounts/me').set({ Authorization: `Bearer ${otherInstance.token}` }).expect(401);
+    });
+
+    test('staff accounts are for the NGO org admin only, and for NGOs that exist', async () => {
+      await ngoApi.post('/api/accounts/staff').set(auth('staffA')).send({ username: 'sneaky', password: 'long-enough-pw', ngoId: ngoA }).expect(403);
+      await ngoApi.post('/api/accounts/staff').set(auth('admin')).send({ username: 'ghost', password: 'long-enough-pw', ngoId: 'no-such-ngo' }).expect(404);
+    });
+  });
+
+  describe('a donation traced to the spend it paid for', () => {
+    test('donate, record a spend, and see the allocation, history, proofs and a verified ledger', async () => {
+      const donated = await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoA, amount: '2500', currency: 'EUR' }).expect(201);
+      const donation = donated.body as { record: { id: string }; transactionId: string; blockNumber: string };
+      expect(donation).toMatchObject({ record: { ngoId: ngoA, amount: '2500', remaining: '2500' }, transactionId: expect.stringMatching(/^[0-9a-f]{64}$/), blockNumber: expect.stringMatching(/^\d+$/) });
+
+      const spent = await ngoApi.post('/api/spends').set(auth('staffA')).send({ ngoId: ngoA, amount: 1000, currency: 'EUR', description: 'Pump', category: 'water', receiptHash: 'b'.repeat(64) }).expect(201);
+      expect(spent.body).toMatchObject({ record: { allocations: [{ donationId: donation.record.id, amount: '1000' }] } });
+
+      const trace = await donorApi.get(`/api/donations/${donation.record.id}/allocations`).set(auth('donor')).expect(200);
+      expect(trace.body).toMatchObject({ records: [{ amount: '1000', spend: { description: 'Pump' } }] });
+      await donorApi.get(`/api/donations/${donation.record.id}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ remaining: '1500' }));
+      const mine = await donorApi.get('/api/donations/mine').set(auth('donor')).expect(200);
+      expect((mine.body as { records: { id: string }[] }).records.map((d) => d.id)).toContain(donation.record.id);
+      const balance = await ngoApi.get(`/api/ngos/${ngoA}/balance`).set(auth('staffA')).expect(200);
+      expect(balance.body).toMatchObject({ balances: [{ campaignId: '', currency: 'EUR', unspent: '1500' }] });
+      await ngoApi.get(`/api/ngos/${ngoA}/spends`).set(auth('staffA')).expect(200);
+      await ngoApi.get(`/api/ngos/${ngoA}/donations`).set(auth('staffA')).expect(200);
+      await ngoApi.get(`/api/spends/${(spent.body as { record: { id: string } }).record.id}`).set(auth('staffA')).expect(200);
+
+      const history = await donorApi.get(`/api/history/donation/${donation.record.id}`).set(auth('donor')).expect(200);
+      expect((history.body as { value: { remaining: string } }[]).map((r) => r.value.remaining)).toEqual(['2500', '1500']);
+      const proofs = await donorApi.get(`/api/proofs/donation/${donation.record.id}`).set(auth('donor')).expect(200);
+      expect(proofs.body).toEqual([
+        expect.objectContaining({ txId: donation.transactionId, blockNumber: Number(donation.blockNumber), validationCode: 0 }),
+        expect.objectContaining({ validationCode: 0 }),
+      ]);
+
+      const digest = (await donorApi.get('/api/ledger/digest').set(auth('donor')).expect(200)).body as { height: number };
+      const verified = await donorApi.post('/api/ledger/verify').set(auth('donor')).send({ digest }).expect(200);
+      expect(verified.body).toMatchObject({ ok: true });
+      await donorApi.post('/api/ledger/verify').set(auth('donor')).send({ digest: { ...digest, height: digest.height + 1000 } }).expect(400);
+    });
+
+    test('campaigns and ratings', async () => {
+      const campaignId = uniqueId('camp');
+      await ngoApi.post('/api/campaigns').set(auth('staffA')).send({ id: campaignId, ngoId: ngoA, name: 'Wells', goal: 100000, currency: 'EUR', ...openWindow() }).expect(201);
+      await ngoApi.get(`/api/campaigns/${campaignId}`).set(auth('staffA')).expect(200);
+      await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoA, campaignId, amount: 50, currency: 'EUR' }).expect(201);
+      const listed = await donorApi.get(`/api/campaigns/${campaignId}/donations`).set(auth('donor')).expect(200);
+      expect((listed.body as { records: unknown[] }).records).toHaveLength(1);
+      await donorApi.get(`/api/ngos/${ngoA}/campaigns?pageSize=100`).set(auth('donor')).expect(200);
+      await donorApi.put(`/api/ngos/${ngoA}/rating`).set(auth('donor')).send({ score: 5 }).expect(200);
+      await donorApi.put(`/api/ngos/${ngoB}/rating`).set(auth('donor')).send({ score: 5 }).expect(403);
+      const ratings = await donorApi.get(`/api/ngos/${ngoA}/ratings`).set(auth('donor')).expect(200);
+      expect(ratings.body).toMatchObject({ records: [{ score: 5 }] });
+    });
+
+    test('the NGO admin suspends and reactivates an NGO', async () => {
+      await ngoApi.put(`/api/ngos/${ngoB}/status`).set(auth('admin')).send({ status: 'suspended' }).expect(200);
+      await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoB, amount: 5, currency: 'EUR' }).expect(409);
+      await ngoApi.put(`/api/ngos/${ngoB}/status`).set(auth('admin')).send({ status: 'active' }).expect(200);
+      await donorApi.get(`/api/ngos/${ngoB}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ status: 'active' }));
+      await donorApi.get('/api/ngos?pageSize=2').set(auth('donor')).expect(200);
+    });
+  });
+
+  describe('errors: the right status and one problem-details shape, and nothing written', () => {
+    const expectProblem = (res: request.Response, status: number, code: string): void => {
+      expect(res.status).toBe(status);
+      expect(res.type).toBe('application/problem+json');
+      expect(res.body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
+      expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(js|ts):\d+/); // no stack trace
+    };
+
+    test.each([
+      ['an unknown NGO', { ngoId: 'no-such-ngo', amount: 5, currency: 'EUR' }, 404, 'NOT_FOUND'],
+      ['a negative amount', { ngoId: 'x', amount: -5, currency: 'EUR' }, 400, 'INVALID_REQUEST'],
+      ['a fractional amount', { ngoId: 'x', amount: '1.5', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
+      ['an amount of the wrong type', { ngoId: 'x', amount: true, currency: 'EUR' }, 400, 'INVALID_REQUEST'],
+      ['an unknown currency', { ngoId: 'x', amount: 5, currency: 'XYZ' }, 400, 'INVALID_ARGUMENT'],
+      ['a missing field', { ngoId: 'x', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
+      ['an extra field', { ngoId: 'x', amount: 5, currency: 'EUR', donor: 'someone-else' }, 400, 'INVALID_REQUEST'],
+    ])('a donation with %s', async (_what, body, status, code) => {
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).send(body), status, code);
+    });
+
+    test('the same donation id twice is 409, and the first stays as it was', async () => {
+      const id = uniqueId('don');
+      await donorApi.post('/api/donations').set(auth('donor')).send({ id, ngoId: ngoA, amount: 10, currency: 'EUR' }).expect(201);
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).send({ id, ngoId: ngoA, amount: 99, currency: 'EUR' }), 409, 'ALREADY_EXISTS');
+      await donorApi.get(`/api/donations/${id}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ amount: '10' }));
+    });
+
+    test('a spend beyond the unspent money is 422 INSUFFICIENT_FUNDS', async () => {
+      expectProblem(await ngoApi.post('/api/spends').set(auth('staffB')).send({ ngoId: ngoB, amount: 10 ** 12, currency: 'EUR', description: 'Too much', category: 'test' }), 422, 'INSUFFICIENT_FUNDS');
+    });
+
+    test('malformed JSON, a huge body, a wrong content type, an unknown route', async () => {
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).set('Content-Type', 'application/json').send('{"ngoId": '), 400, 'MALFORMED_JSON');
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: 'x'.repeat(100_000), amount: 1, currency: 'EUR' }), 413, 'PAYLOAD_TOO_LARGE');
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).set('Content-Type', 'text/plain').send('amount=5'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await donorApi.get('/api/nothing-here').set(auth('donor')), 404, 'NOT_FOUND');
+      expectProblem(await donorApi.get('/api/donations/bad%20id').set(auth('donor')), 400, 'INVALID_REQUEST');
+      expectProblem(await donorApi.get('/api/donations?pageSize=1000').set(auth('donor')), 404, 'NOT_FOUND');
+      expectProblem(await donorApi.get('/api/ngos?pageSize=1000').set(auth('donor')), 400, 'INVALID_REQUEST');
+    });
+  });
+
+  describe('access matrix', () => {
+    type Who = 'anonymous' | 'donor' | 'staffA' | 'staffB';
+    const writes: [string, (api: { donor: Agent; ngo: Agent }, who: Who) => request.Test, Record<Who, number>][] = [
+      ['POST /api/ngos', ({ ngo }) => ngo.post('/api/ngos').send({ id: uniqueId('ngo'), name: 'M' }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],
+      ['POST /api/donations', ({ donor }) => donor.post('/api/donations').send({ ngoId: ngoA, amount: 1, currency: 'EUR' }), { anonymous: 401, donor: 201, staffA: 401, staffB: 401 }],
+      ['POST /api/spends (NGO A)', ({ ngo }) => ngo.post('/api/spends').send({ ngoId: ngoA, amount: 1, currency: 'EUR', description: 'M', category: 'test' }), { anonymous: 401, donor: 401, staffA: 201, staffB: 403 }],
+      ['POST /api/campaigns (NGO A)', ({ ngo }) => ngo.post('/api/campaigns').send({ id: uniqueId('camp'), ngoId: ngoA, name: 'M', goal: 1, currency: 'EUR', ...openWindow() }), { anonymous: 401, donor: 401, staffA: 201, staffB: 403 }],
+      ['PUT /api/ngos/:id/status', ({ ngo }) => ngo.put(`/api/ngos/${ngoA}/status`).send({ status: 'active' }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],
+      ['POST /api/accounts/staff', ({ ngo }) => ngo.post('/api/accounts/staff').send({ username: uniqueId('s').toLowerCase(), password: 'long-enough-pw', ngoId: ngoA }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],
+      ['GET /api/donations/mine', ({ donor }) => donor.get('/api/donations/mine'), { anonymous: 401, donor: 200, staffA: 401, staffB: 401 }],
+    ];
+    const cases = writes.flatMap(([name, call, expected]) => (Object.keys(expected) as Who[]).map((who) => [name, who, call, expected[who]] as const));
+
+    // Tokens belong to one instance: a donor's token means nothing to the NGO org's API, and staff tokens nothing to the donor platform's.
+    test.each(cases)('%s as %s', async (_name, who, call, status) => {
+      const req = call({ donor: donorApi, ngo: ngoApi }, who);
+      if (who !== 'anonymous') void req.set(auth(who === 'donor' ? 'donor' : who));
+      await req.expect(status);
+    });
+  });
+
+  describe('the live feed and the login limit', () => {
+    test('a committed donation appears on the Server-Sent Events stream', async () => {
+      const received = new Promise<string>((resolve, reject) => {
+        const req = get(`${apis.donor.url}/api/events?access_token=${tokens.donor}`, (res) => {
+          expect(res.headers['content-type']).toContain('text/event-stream');
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            if (buffer.includes('DonationRecorded')) {
+              req.destroy();
+              resolve(buffer);
+            }
+          });
+        });
+        req.on('error', (err) => (err.message.includes('aborted') || err.message.includes('socket hang up') ? undefined : reject(err)));
+        setTimeout(() => reject(new Error('no event within 20s')), 20_000).unref();
+      });
+      await new Promise((r) => setTimeout(r, 500)); // let the feed subscribe
+      const id = uniqueId('don');
+      await donorApi.post('/api/donations').set(auth('donor')).send({ id, ngoId: ngoA, amount: 3, currency: 'EUR' }).expect(201);
+      expect(await received).toContain(id);
+    });
+
+    test('logins are rate-limited per client', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i <= LOGIN_LIMIT; i++) statuses.push((await donorApi.post('/api/sessions').send({ username: 'nobody', password: 'wrong' })).status);
+      expect(statuses).toContain(429);
+    });
+  });
+});

@@ -1,0 +1,81 @@
+// The web app in a real browser (headless Chromium from Debian): a donor signs up and donates,
+// NGO staff record a spend with a receipt, and the donor sees where the money went.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { Browser, chromium } from 'playwright-core';
+import { REPO_ROOT } from '@donation-ledger/network';
+import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
+import { uniqueId } from './harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
+
+describe('the web app in a browser', () => {
+  let apis: Apis;
+  let browser: Browser;
+  const ngoId = uniqueId('ngo');
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    apis = await startApis();
+    const ngoApi = request(apis.ngo.server);
+    const { token } = (await ngoApi.post('/api/sessions').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(201)).body as { token: string };
+    await ngoApi.post('/api/ngos').set('Authorization', `Bearer ${token}`).send({ id: ngoId, name: 'Browser Wells' }).expect(201);
+    await ngoApi.post('/api/accounts/staff').set('Authorization', `Bearer ${token}`).send({ username: 'web-staff', password: 'web-staff-password', ngoId }).expect(201);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await apis?.stop();
+  });
+
+  test('sign up, donate, record a spend as staff, and see the allocation in the donor view', async () => {
+    const donorPage = await browser.newPage();
+    await donorPage.goto(apis.donor.url);
+    await donorPage.getByRole('heading', { name: 'New donor? Sign up' }).waitFor();
+    const signup = donorPage.locator('#signup-form');
+    await signup.getByLabel('Username').fill('web-donor');
+    await signup.getByLabel('Password').fill('web-donor-password');
+    await signup.getByLabel('Your name').fill('Grace Giver');
+    await signup.getByLabel('Email').fill('grace@example.org');
+    await signup.getByRole('button', { name: 'Sign up' }).click();
+    await donorPage.getByText('Logged in as web-donor (donor)').waitFor();
+
+    const donate = donorPage.locator('#donate-form');
+    await donate.getByLabel('NGO').selectOption(ngoId);
+    await donate.getByLabel('Amount').fill('25.00');
+    await donate.getByRole('button', { name: 'Donate' }).click();
+    await donorPage.getByText(/Thank you! Donation .* is in block \d+/).waitFor();
+    await donorPage.locator('#my-donations').getByText('25.00 EUR to ' + ngoId).waitFor();
+
+    const staffPage = await browser.newPage();
+    await staffPage.goto(apis.ngo.url);
+    const loginForm = staffPage.locator('#login-form');
+    await loginForm.getByLabel('Username').fill('web-staff');
+    await loginForm.getByLabel('Password').fill('web-staff-password');
+    await loginForm.getByRole('button', { name: 'Log in' }).click();
+    await staffPage.getByText(`Logged in as web-staff (ngo-staff, ${ngoId})`).waitFor();
+    await staffPage.locator('#my-balance').getByText('25.00 EUR').waitFor();
+    const receipt = join(ARTIFACTS, 'receipt.txt');
+    writeFileSync(receipt, 'Invoice 17: one water pump, 10.00 EUR\n');
+    const spend = staffPage.locator('#spend-form');
+    await spend.getByLabel('Amount').fill('10.00');
+    await spend.getByLabel('Description').fill('Water pump');
+    await spend.getByLabel('Category').fill('water');
+    await spend.getByLabel('Receipt (its SHA-256 is stored)').setInputFiles(receipt);
+    await spend.getByRole('button', { name: 'Record spend' }).click();
+    await staffPage.getByText(/Spend recorded in block \d+, paid by: 10.00 EUR from don-/).waitFor();
+    await staffPage.locator('#my-balance').getByText('15.00 EUR').waitFor();
+    await staffPage.screenshot({ path: join(ARTIFACTS, 'ngo-staff.png'), fullPage: true });
+
+    await donorPage.getByRole('button', { name: 'Refresh' }).click();
+    await donorPage.locator('.allocation').getByText('10.00 EUR paid for "Water pump" (water)').waitFor();
+    await donorPage.getByRole('button', { name: 'Verify the ledger' }).click();
+    await donorPage.getByText(/^Intact: \d+ blocks checked\. Digest: height \d+, hash [0-9a-f]{64}$/).waitFor();
+    await donorPage.locator('#feed li').first().waitFor();
+    await donorPage.screenshot({ path: join(ARTIFACTS, 'donor.png'), fullPage: true });
+  });
+});
