@@ -65,9 +65,12 @@ describe('the REST API', () => {
       expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['ngoId', 'amount', 'currency']), additionalProperties: false });
     });
 
-    test('the web app is served', async () => {
+    test('the web app and the docs page are served, and each instance says which org it serves', async () => {
       const res = await donorApi.get('/').expect(200);
       expect(res.text).toContain('<title>Donation ledger</title>');
+      expect((await donorApi.get('/docs').expect(200)).text).toContain('<title>Donation ledger API</title>');
+      await donorApi.get('/api/info').expect(200, { org: 'donorplatform', donorSignUp: true });
+      await ngoApi.get('/api/info').expect(200, { org: 'ngo', donorSignUp: false });
     });
   });
 

@@ -122,6 +122,9 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.get('/docs', (_req, res) => {
+    res.sendFile(join(PUBLIC_DIR, 'docs.html'));
+  });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }));
   app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

@@ -51,7 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const e = parsed.data;
-  const dataDir = resolve(e.DATA_DIR || join(e.NETWORK_RUN_DIR, '..', 'api-data', e.LEDGER_ORG));
+  // Inside the run directory by default: accounts hold identities of the network's CAs, so 'clean' removes both.
+  const dataDir = resolve(e.DATA_DIR || join(e.NETWORK_RUN_DIR, 'api-data', e.LEDGER_ORG));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
     org: e.LEDGER_ORG,
