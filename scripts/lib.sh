@@ -26,3 +26,11 @@ ensure_fabric() {
   say "checking the Fabric binaries (built once from the Go module proxy, then cached)"
   bash scripts/install-fabric.sh >/dev/null
 }
+
+# Everything a fresh clone needs before the product or the tests can run.
+prepare() {
+  require_node
+  ensure_node_modules
+  build_packages
+  ensure_fabric
+}

@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-require_node
-ensure_node_modules
-build_packages
-ensure_fabric
+prepare
 node network/dist/cli.js up "$@"
 echo
 node network/dist/cli.js status || true

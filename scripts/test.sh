@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-require_node
-ensure_node_modules
-build_packages
-ensure_fabric
+prepare
 say "type-checking the tests and linting"
 npx tsc -p tsconfig.test.json
 npx eslint .
