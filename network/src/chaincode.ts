@@ -214,7 +214,8 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
       '--chaincode-tls-client-cacert-file', paths.caCert(org.name),
       '--module-path', chaincodeDir(t),
     ],
-    env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+    // The shim logs every invocation at info; warnings and errors are what an operator needs.
+    env: { CORE_CHAINCODE_LOGGING_LEVEL: 'warning', CORE_CHAINCODE_LOGGING_SHIM: 'warning' },
     cwd: chaincodeDir(t),
     logFile: paths.log(id),
     pidFile,

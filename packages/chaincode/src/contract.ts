@@ -122,7 +122,8 @@ export class DonationContract extends Contract {
   /**
    * Records a donation from the caller. Request: {id, ngoId, campaignId?, amount, currency}.
    * The id is chosen by the client, so a retried request cannot donate twice (ALREADY_EXISTS).
-   * Writes only keys of this donation: concurrent donations to one NGO never conflict.
+   * Writes only keys of this donation (the record and four index entries): concurrent donations
+   * to one NGO never conflict.
    */
   @Transaction()
   @Returns('string')
@@ -149,7 +150,6 @@ export class DonationContract extends Contract {
     };
     await putIndex(ctx, KeyType.DonationsByNgo, ngoId, id);
     if (campaignId) await putIndex(ctx, KeyType.DonationsByCampaign, campaignId, id);
-    await putIndex(ctx, KeyType.DonationsByDonor, donor.key, id);
     await putIndex(ctx, KeyType.DonorNgos, donor.key, ngoId, id);
     await putIndex(ctx, KeyType.Unspent, ...unspentAttributes(donation));
     return write(ctx, stateKey, donation, Events.DonationRecorded);
@@ -179,7 +179,7 @@ export class DonationContract extends Contract {
   @Returns('string')
   async ListMyDonations(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const donor = requireDonor(ctx, 'list their donations');
-    return json(await listIndexed<Donation>(ctx, KeyType.DonationsByDonor, [donor.key], pageSize, bookmark, KeyType.Donation, 'donation'));
+    return json(await listIndexed<Donation>(ctx, KeyType.DonorNgos, [donor.key], pageSize, bookmark, KeyType.Donation, 'donation'));
   }
 
   // ---- Spends and their allocation -------------------------------------------------------

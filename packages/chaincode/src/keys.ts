@@ -15,8 +15,7 @@ export const KeyType = {
   CampaignsByNgo: 'campaign~ngo',
   DonationsByNgo: 'donation~ngo',
   DonationsByCampaign: 'donation~campaign',
-  DonationsByDonor: 'donation~donor',
-  /** [donorKey, ngoId, donationId]: has this donor given to this NGO? */
+  /** [donorKey, ngoId, donationId]: a donor's donations (all, or to one NGO: may they rate it?). */
   DonorNgos: 'donor~ngo',
   /** [ngoId, pool, currency, donatedAt, donationId]: donations with money left, oldest first. */
   Unspent: 'unspent',

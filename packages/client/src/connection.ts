@@ -1,12 +1,13 @@
 // The connection to a Fabric Gateway peer: one gRPC client at a time, endpoints in order of
 // preference, and failover to the next endpoint when the current gateway peer stops answering.
 import * as grpc from '@grpc/grpc-js';
-import { connect as connectGateway, Contract, Gateway, hash, Network, signers } from '@hyperledger/fabric-gateway';
+import { connect as connectGateway, Contract, Gateway, hash, Network } from '@hyperledger/fabric-gateway';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { LedgerError, toLedgerError } from './errors';
 import { Identity, privateKeyOf } from './identity';
+import { messageSigner } from './signing';
 
 export interface GatewayEndpoint {
   /** host:port of a peer running the Gateway service. */
@@ -138,8 +139,9 @@ async function openOne(endpoint: GatewayEndpoint, identity: Identity, channel: s
   const gateway = connectGateway({
     client: grpcClient,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-    signer: signers.newPrivateKeySigner(privateKeyOf(identity.privateKey)),
-    hash: hash.sha256,
+    // The signer hashes and signs natively; the gateway passes it the whole message.
+    signer: messageSigner(privateKeyOf(identity.privateKey)),
+    hash: hash.none,
     evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
     endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
     submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),

@@ -12,6 +12,7 @@ export type { Identity, IdentityFiles, IdentityStore } from './identity';
 export { blockHeaderHash, parseBlock, verifyChain } from './ledger';
 export type { BlockSource, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
 export { DEFAULT_RETRY_POLICY } from './retry';
+export { messageSigner } from './signing';
 export type { RetryPolicy } from './retry';
 export { checkpointers } from '@hyperledger/fabric-gateway';
 export type { Checkpointer, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';

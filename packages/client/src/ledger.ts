@@ -9,6 +9,7 @@
 // validation codes) is outside the header hash; the orderers' signatures cover the header.
 import { common } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
+import { derInteger, derOctetString, derSequence } from './der';
 
 /** A point in the ledger's history that can be saved and verified later. */
 export interface LedgerDigest {
@@ -108,30 +109,4 @@ export async function verifyChain(source: BlockSource, options: { expect?: Ledge
   }
   const blockHash = last ? last.headerHash.toString('hex') : (trusted?.blockHash ?? '');
   return { ok: true, digest: { channel: source.channel, height, blockHash }, blocksChecked: checked };
-}
-
-// ---- Minimal DER, enough for the block header ------------------------------------------------
-
-function derLength(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  for (let l = length; l > 0; l >>= 8) bytes.unshift(l & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function derInteger(value: bigint): Buffer {
-  if (value < 0n) throw new RangeError('block numbers are not negative');
-  const bytes: number[] = [];
-  for (let v = value; v > 0n; v >>= 8n) bytes.unshift(Number(v & 0xffn));
-  if (bytes.length === 0 || (bytes[0] ?? 0) & 0x80) bytes.unshift(0); // non-negative two's complement
-  return Buffer.concat([Buffer.from([0x02]), derLength(bytes.length), Buffer.from(bytes)]);
-}
-
-function derOctetString(bytes: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([0x04]), derLength(bytes.length), Buffer.from(bytes)]);
-}
-
-function derSequence(parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
 }

@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// npm run bench: workloads side by side against the running network (npm start), through the SDK
+// and, separately, through the REST API. Prints a table, writes JSON and an HTML chart.
+import * as grpc from '@grpc/grpc-js';
+import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
+import { connect, LedgerClient, messageSigner } from '@donation-ledger/client';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
+import { htmlReport, textReport } from './report';
+
+const WORKLOADS = ['baseline', 'donate', 'spend', 'read', 'list', 'rest'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+interface Options {
+  durationS: number;
+  concurrency: number;
+  clients: number;
+  rate: number;
+  workloads: Workload[];
+  out: string;
+  runDir: string;
+  portOffset: number;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --duration S      seconds per workload (default 15)
+  --concurrency N   operations in flight at once (default 32)
+  --clients N       gRPC connections the SDK workloads spread over (default 4)
+  --rate R          target operations per second (default 0: as fast as they go)
+  --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all)
+  --out DIR         where to write the JSON and HTML report (default bench-results)
+  --run-dir DIR, --port-offset N   the network to use (default: the one npm start runs)`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: DEFAULT_RUN_DIR, portOffset: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    const positive = (v: string, name: string, min = 1): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}, got "${v}"`);
+      return n;
+    };
+    if (arg === '--duration') o.durationS = positive(value(), '--duration');
+    else if (arg === '--concurrency') o.concurrency = positive(value(), '--concurrency');
+    else if (arg === '--clients') o.clients = positive(value(), '--clients');
+    else if (arg === '--rate') o.rate = positive(value(), '--rate', 0);
+    else if (arg === '--workloads') {
+      const list = value().split(',');
+      const unknown = list.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
+      if (unknown.length) throw new Error(`unknown workload(s) ${unknown.join(', ')}; choose from ${WORKLOADS.join(', ')}`);
+      o.workloads = list as Workload[];
+    } else if (arg === '--out') o.out = value();
+    else if (arg === '--run-dir') o.runDir = value();
+    else if (arg === '--port-offset') o.portOffset = positive(value(), '--port-offset', 0);
+    else if (arg === '-h' || arg === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return o;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** The network's processes, from the PID files `up` wrote. */
+function networkProcesses(paths: RunPaths): ProcessCpu[] {
+  return readdirSync(paths.pids)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => ({ name: f.slice(0, -4), pid: Number(readFileSync(join(paths.pids, f), 'utf8').split('\n')[0]) }));
+}
+
+/** The raw gateway, for the baseline contract (outside the SDK's donation methods on purpose). */
+function baselineContract(t: Topology, paths: RunPaths): { contract: Contract; close: () => void } {
+  const profile = clientProfile(t, paths, 'donorplatform', 'donor1');
+  const gw = profile.gateways[0];
+  if (!gw) throw new Error('no gateway');
+  const client = new grpc.Client(gw.endpoint, grpc.credentials.createSsl(readFileSync(gw.tlsRootCertPath)), {
+    'grpc.ssl_target_name_override': gw.hostnameOverride, 'grpc.default_authority': gw.hostnameOverride,
+  });
+  const gateway = connectGateway({
+    client, hash: hash.none, // the SDK's native signer hashes and signs, as in every other workload
+    identity: { mspId: profile.mspId, credentials: readFileSync(profile.identity.certificatePath) },
+    signer: messageSigner(createPrivateKey(readFileSync(profile.identity.privateKeyPath))),
+  });
+  return { contract: gateway.getNetwork(t.channel).getContract(t.chaincode.name, 'Baseline'), close: () => { gateway.close(); client.close(); } };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function httpJson(agent: Agent, port: number, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: {
+      ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** The REST API as its own process (so its CPU counts separately), signed up as a bench donor. */
+async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: number; token: string; agent: Agent; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'api', 'dist', 'main.js')], {
+    env: { ...process.env, LEDGER_ORG: 'donorplatform', PORT: String(port), DATA_DIR: dataDir, NETWORK_RUN_DIR: o.runDir, PORT_OFFSET: String(o.portOffset), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
+  for (let i = 0; ; i++) {
+    const ready = await httpJson(agent, port, 'GET', '/health/ready').catch(() => ({ status: 0 }));
+    if (ready.status === 200) break;
+    if (i > 120) throw new Error('the REST API did not become ready in 60s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const username = `bench-${randomUUID().slice(0, 8)}`;
+  const signedUp = await httpJson(agent, port, 'POST', '/api/accounts', { username, password: 'bench-password-1', name: 'Bench', email: 'bench@example.org' });
+  if (signedUp.status !== 201) throw new Error(`bench sign-up failed: ${JSON.stringify(signedUp.body)}`);
+  return { child, port, agent, dataDir, token: (signedUp.body as { token: string }).token };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const t = loadTopology(DEFAULT_TOPOLOGY, o.portOffset);
+  const paths = new RunPaths(o.runDir);
+  let processes: ProcessCpu[];
+  try {
+    processes = networkProcesses(paths);
+  } catch {
+    throw new Error(`no running network in ${o.runDir}: start it with "npm start" first`);
+  }
+  log(`workloads ${o.workloads.join(', ')}; ${o.durationS}s each, concurrency ${o.concurrency}, ${o.clients} client connections${o.rate ? `, target ${o.rate}/s` : ''}`);
+
+  const as = (org: string, user: string): Promise<LedgerClient> => connect(clientProfile(t, paths, org, user));
+  const admin = await as('ngo', 'ngoadmin1');
+  const benchNgo = `bench-${randomUUID().slice(0, 8)}`;
+  await admin.registerNgo({ id: benchNgo, name: 'Benchmark NGO' });
+  await admin.registerNgo({ id: 'ngo-1', name: 'NGO 1' }).catch(() => undefined); // staff1 works for ngo-1
+  const donors = await Promise.all(Array.from({ length: o.clients }, (_, i) => as('donorplatform', i % 2 ? 'donor2' : 'donor1')));
+  const staff = await Promise.all(Array.from({ length: Math.min(o.clients, 4) }, () => as('ngo', 'staff1')));
+  const donated: string[] = [];
+  const run = `${Date.now().toString(36)}`;
+  const options = { durationMs: o.durationS * 1000, concurrency: o.concurrency, targetRate: o.rate };
+  const results: WorkloadResult[] = [];
+  const pick = <T>(list: readonly T[], w: number): T => list[w % list.length] as T;
+
+  for (const workload of o.workloads) {
+    let operation: Operation;
+    let cleanup = (): void => undefined;
+    let extra: ProcessCpu[] = [];
+    switch (workload) {
+      case 'baseline': {
+        const baseline = baselineContract(t, paths);
+        cleanup = baseline.close;
+        operation = (w, i) => baseline.contract.submitTransaction('Put', `${run}-${w}-${i}`, 'x');
+        break;
+      }
+      case 'donate':
+        operation = async (w, i) => {
+          const id = `b-${run}-${w}-${i}`;
+          await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
+          donated.push(id);
+        };
+        break;
+      case 'spend':
+        await pick(donors, 0).donate({ id: `fund-${run}`, ngoId: 'ngo-1', amount: '100000000000', currency: 'USD' });
+        operation = (w, i) => pick(staff, w).recordSpend({ id: `s-${run}-${w}-${i}`, ngoId: 'ngo-1', amount: 1, currency: 'USD', description: 'bench', category: 'bench' });
+        break;
+      case 'read':
+        if (donated.length === 0) await pick(donors, 0).donate({ id: `r-${run}`, ngoId: benchNgo, amount: 1, currency: 'EUR' }).then((d) => donated.push(d.result.id));
+        operation = (w, i) => pick(donors, w).readDonation(donated[(w * 7919 + i) % donated.length] ?? '');
+        break;
+      case 'list':
+        operation = (w) => pick(donors, w).listDonationsByNgo(benchNgo, { pageSize: 20 });
+        break;
+      case 'rest': {
+        log('starting a REST API process for the rest workload');
+        const api = await startRestApi(o);
+        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+        cleanup = () => {
+          api.child.kill('SIGTERM');
+          api.agent.destroy();
+          rmSync(api.dataDir, { recursive: true, force: true });
+        };
+        operation = async () => {
+          const res = await httpJson(api.agent, api.port, 'POST', '/api/donations', { ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token);
+          if (res.status !== 201) throw Object.assign(new Error(`HTTP ${res.status}`), { code: (res.body as { code?: string } | undefined)?.code ?? `HTTP_${res.status}` });
+        };
+        break;
+      }
+    }
+    log(`running ${workload}`);
+    try {
+      const result = await runWorkload(workload, operation, options, [...processes, ...extra]);
+      results.push(result);
+      log(`${workload}: ${result.committed} ok, ${result.tps} tps, p95 ${result.latencyMs.p95} ms`);
+    } finally {
+      cleanup();
+    }
+  }
+  for (const c of [admin, ...donors, ...staff]) c.close();
+
+  const report = { when: new Date().toISOString(), options: { ...o, runDir: undefined }, results, ratios: ratios(results) };
+  mkdirSync(o.out, { recursive: true });
+  const stamp = report.when.replace(/[:.]/g, '-');
+  writeFileSync(join(o.out, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
+  writeFileSync(join(o.out, `bench-${stamp}.html`), htmlReport(report));
+  writeFileSync(join(o.out, 'latest.json'), JSON.stringify(report, null, 2));
+  writeFileSync(join(o.out, 'latest.html'), htmlReport(report));
+  process.stdout.write(textReport(report));
+  log(`report: ${join(o.out, `bench-${stamp}.{json,html}`)}`);
+}
+
+function ratios(results: readonly WorkloadResult[]): Record<string, number | null> {
+  const tps = (w: string): number | undefined => results.find((r) => r.workload === w)?.tps;
+  const ratio = (a?: number, b?: number): number | null => (a !== undefined && b ? Math.round((a / b) * 100) / 100 : null);
+  return { 'donate/baseline': ratio(tps('donate'), tps('baseline')), 'rest/sdk (donate)': ratio(tps('rest'), tps('donate')) };
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench] ERROR: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+// The little DER that Fabric needs from us: block headers and ECDSA signatures.
+
+export function derLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let l = length; l > 0; l >>= 8) bytes.unshift(l & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** A non-negative INTEGER, minimally encoded (a leading zero byte keeps it positive). */
+export function derInteger(value: bigint): Buffer {
+  if (value < 0n) throw new RangeError('only non-negative integers are encoded here');
+  const bytes: number[] = [];
+  for (let v = value; v > 0n; v >>= 8n) bytes.unshift(Number(v & 0xffn));
+  if (bytes.length === 0 || (bytes[0] ?? 0) & 0x80) bytes.unshift(0);
+  return Buffer.concat([Buffer.from([0x02]), derLength(bytes.length), Buffer.from(bytes)]);
+}
+
+export function derOctetString(bytes: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([0x04]), derLength(bytes.length), Buffer.from(bytes)]);
+}
+
+export function derSequence(parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}
