@@ -1,5 +1,6 @@
 // Access tokens: short-lived JWTs (HS256) naming the account; the key is the instance's own.
 import { jwtVerify, SignJWT } from 'jose';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { Role } from './accounts';
 
 export interface TokenClaims {
@@ -8,11 +9,16 @@ export interface TokenClaims {
 }
 
 export class Tokens {
+  /** Imported once: given raw bytes, jose would import the key again on every request. */
+  private readonly key: KeyObject;
+
   constructor(
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     private readonly ttlSeconds: number,
     private readonly issuer: string,
-  ) {}
+  ) {
+    this.key = createSecretKey(key);
+  }
 
   async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: string }> {
     const now = Math.floor(Date.now() / 1000);

@@ -1,0 +1,29 @@
+// The benchmark harness runs every workload end to end (briefly) and writes its reports. Speed
+// is judged by `npm run bench`, never here: this only keeps the harness from rotting.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@donation-ledger/network';
+import { PORT_OFFSET, TEST_RUN_DIR } from './harness';
+
+test('npm run bench runs each workload and writes a JSON and an HTML report', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    const result = spawnSync(process.execPath, [
+      join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', TEST_RUN_DIR, '--port-offset', String(PORT_OFFSET),
+      '--duration', '1', '--concurrency', '4', '--clients', '2', '--out', out,
+    ], { encoding: 'utf8' });
+    expect(result.stderr).not.toContain('ERROR');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: { workload: string; committed: number; cpuSecondsPer1000: Record<string, number> }[]; ratios: Record<string, number | null> };
+    expect(report.results.map((r) => r.workload)).toEqual(['baseline', 'donate', 'spend', 'read', 'list', 'rest']);
+    for (const r of report.results) expect(r.committed).toBeGreaterThan(0);
+    expect(Object.keys(report.results[1]?.cpuSecondsPer1000 ?? {})).toEqual(expect.arrayContaining(['peer0.ngo', 'orderer0', 'ccaas.ngo', 'bench client']));
+    expect(report.ratios['donate/baseline']).toEqual(expect.any(Number));
+    expect(readFileSync(join(out, 'latest.html'), 'utf8')).toContain('<svg');
+    expect(result.stdout).toContain('donate/baseline');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
