@@ -4,15 +4,19 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tes
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Raft keeps *.snap files under the generated networks: not Jest snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/network/run', '<rootDir>/test-artifacts'],
   projects: [
     {
       displayName: 'unit',
+      modulePathIgnorePatterns: ['<rootDir>/network/run', '<rootDir>/test-artifacts'],
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts'],
     },
     {
       displayName: 'integration',
+      modulePathIgnorePatterns: ['<rootDir>/network/run', '<rootDir>/test-artifacts'],
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],

@@ -6,7 +6,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { CommandError, log, retry, run } from './exec';
 import { RunPaths } from './paths';
-import { start, runningPid } from './processes';
+import { recordSpec, start, runningPid } from './processes';
+import { release } from './supervisor';
 import { caId, Topology, CaConfig } from './topology';
 import { httpGetStatus } from './health';
 import { FabricBinaries } from './fabric-bin';
@@ -53,29 +54,33 @@ export class OrgCa {
   async start(): Promise<void> {
     const id = caId(this.orgName);
     const pidFile = this.paths.pid(id);
-    if (runningPid(pidFile) === undefined) {
-      const home = this.paths.caHome(this.orgName);
+    release(this.paths, id);
+    const home = this.paths.caHome(this.orgName);
+    const secrets = this.secrets();
+    const spec = {
+      id,
+      command: this.bins.path('fabric-ca-server'),
+      args: [
+        'start',
+        '-b', `${CA_ADMIN}:${secrets.caAdmin}`,
+        '--home', home,
+        '--address', this.topology.host,
+        '--port', String(this.ca.port),
+        '--ca.name', this.caName,
+        '--csr.cn', id,
+        '--csr.hosts', `${this.topology.host},localhost`,
+        '--tls.enabled',
+        '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`,
+      ],
+      env: {},
+      logFile: this.paths.log(id),
+      pidFile,
+      specFile: this.paths.spec(id),
+    };
+    if (runningPid(pidFile) !== undefined) recordSpec(spec);
+    else {
       mkdirSync(home, { recursive: true });
-      const secrets = this.secrets();
-      start({
-        id,
-        command: this.bins.path('fabric-ca-server'),
-        args: [
-          'start',
-          '-b', `${CA_ADMIN}:${secrets.caAdmin}`,
-          '--home', home,
-          '--address', this.topology.host,
-          '--port', String(this.ca.port),
-          '--ca.name', this.caName,
-          '--csr.cn', id,
-          '--csr.hosts', `${this.topology.host},localhost`,
-          '--tls.enabled',
-          '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`,
-        ],
-        env: {},
-        logFile: this.paths.log(id),
-        pidFile,
-      });
+      start(spec);
       log(`started ${id} on ${this.url}`);
     }
     await retry(20_000, 200, async () => {

@@ -14,7 +14,8 @@ import { FabricBinaries } from './fabric-bin';
 import { isPortFree } from './health';
 import { firstPeer, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
-import { runningPid, start, stop } from './processes';
+import { recordSpec, runningPid, start, stop } from './processes';
+import { hold, release } from './supervisor';
 import { chaincodeServerId, endpoint, PeerOrgConfig, peerId, Topology } from './topology';
 
 interface Deployment {
@@ -196,12 +197,8 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   const id = chaincodeServerId(org);
   const pidFile = paths.pid(id);
   const idFile = join(paths.chaincode(org.name), 'running-package-id');
-  if (runningPid(pidFile) !== undefined) {
-    if (existsSync(idFile) && readFileSync(idFile, 'utf8') === packageId) return;
-    await stop(pidFile);
-  }
   const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
-  start({
+  const spec = {
     id,
     command: process.execPath,
     args: [
@@ -219,8 +216,19 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
     cwd: chaincodeDir(t),
     logFile: paths.log(id),
     pidFile,
-  });
+    specFile: paths.spec(id),
+  };
+  if (runningPid(pidFile) !== undefined && existsSync(idFile) && readFileSync(idFile, 'utf8') === packageId) {
+    recordSpec(spec);
+    release(paths, id);
+    return;
+  }
+  // Held while it is swapped, so the supervisor cannot restart the old one in between.
+  hold(paths, id);
+  await stop(pidFile);
+  start(spec);
   writeFileSync(idFile, packageId);
+  release(paths, id);
   log(`started ${id} on ${endpoint(t, org.chaincodeServer.port)} for ${packageId}`);
   await retry(30_000, 200, async () => {
     if (runningPid(pidFile) === undefined) throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);

@@ -5,6 +5,7 @@ import { deployChaincode } from './chaincode';
 import { ensureFabricBinaries, knownFabricBinaries } from './fabric-bin';
 import { clean, down, status, up } from './network';
 import { stop } from './processes';
+import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
 import { findOrg, loadTopology } from './topology';
@@ -15,7 +16,8 @@ commands:
   up              start CAs, orderers, peers and chaincode servers; create and join the channel;
                   deploy the chaincode (idempotent: safe to run again)
   down            stop every process 'up' started (by PID file); keeps all state
-  stop <node>     stop one node (see status for names); 'up' starts it again
+  stop <node>     stop one node (see status for names); the supervisor leaves it stopped
+                  until the next 'up'. A node that crashes is restarted by the supervisor.
   clean           down, then remove all generated state (identities, ledgers, logs)
   status          each node, its endpoint, PID and health (--json for machine output)
   deploy          (re)deploy the chaincode; changed code becomes a new package, sequence + 1
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
       if (!id) throw new UsageError('stop needs a node name, such as peer0.ngo');
       const known = (await status(loadTopology(options.topology, options.portOffset), paths)).map((n) => n.id);
       if (!known.includes(id)) throw new Error(`unknown node "${id}"; the nodes are: ${known.join(', ')}`);
+      hold(paths, id); // the supervisor leaves it stopped until the next 'up'
       process.stderr.write(`[network] ${(await stop(paths.pid(id))) ? `stopped ${id}` : `${id} was not running`}\n`);
       return;
     }
@@ -91,11 +94,12 @@ async function main(): Promise<void> {
       if (options.json) {
         process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
       } else {
-        process.stdout.write(`${'NODE'.padEnd(22)}${'KIND'.padEnd(18)}${'ENDPOINT'.padEnd(18)}${'PID'.padEnd(9)}HEALTH\n`);
+        process.stdout.write(`${'NODE'.padEnd(22)}${'KIND'.padEnd(18)}${'ENDPOINT'.padEnd(18)}${'PID'.padEnd(9)}${'HEALTH'.padEnd(11)}RESTARTS\n`);
         for (const n of nodes) {
           const health = n.pid === undefined ? 'stopped' : n.healthy ? 'healthy' : 'UNHEALTHY';
-          process.stdout.write(`${n.id.padEnd(22)}${n.kind.padEnd(18)}${n.endpoint.padEnd(18)}${String(n.pid ?? '-').padEnd(9)}${health}\n`);
+          process.stdout.write(`${n.id.padEnd(22)}${n.kind.padEnd(18)}${n.endpoint.padEnd(18)}${String(n.pid ?? '-').padEnd(9)}${health.padEnd(11)}${n.restarts}\n`);
         }
+        process.stdout.write(`supervisor: ${isSupervisorRunning(paths) ? 'running' : 'not running'} (restarts crashed nodes; log: ${paths.logs}/supervisor.log)\n`);
       }
       if (nodes.some((n) => !n.healthy)) process.exitCode = 3;
       return;
@@ -118,6 +122,9 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(env)) process.stdout.write(`export ${k}='${v.replace(/'/g, "'\\''")}'\n`);
       return;
     }
+    case 'supervise':
+      await supervise(paths);
+      return;
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return;

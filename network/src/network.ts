@@ -9,7 +9,9 @@ import { ensureFabricBinaries } from './fabric-bin';
 import { channelGauge, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
-import { runningPid, start, stop } from './processes';
+import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
+import { join } from 'node:path';
+import { recordSpec, runningPid, start, stop } from './processes';
 import { allPorts, caId, chaincodeServerId, endpoint, peerId, Topology } from './topology';
 
 export interface NodeStatus {
@@ -19,6 +21,8 @@ export interface NodeStatus {
   readonly pid: number | undefined;
   /** From the node's operations endpoint (/healthz); for chaincode servers, whether the port answers. */
   readonly healthy: boolean;
+  /** How often the supervisor restarted it. */
+  readonly restarts: number;
 }
 
 /** Brings the network up; idempotent: what already runs is left alone, what exists is reused. */
@@ -60,6 +64,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   log('deploying the chaincode');
   await deployChaincode(bins, t, paths);
+  startSupervisor(paths, join(__dirname, 'cli.js'));
   log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
@@ -81,8 +86,13 @@ function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
 }
 
 function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  if (runningPid(paths.pid(id)) !== undefined) return;
-  const pid = start({ id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id) });
+  release(paths, id); // `up` brings back nodes stopped on purpose too
+  const spec = { id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id), specFile: paths.spec(id) };
+  if (runningPid(paths.pid(id)) !== undefined) {
+    recordSpec(spec);
+    return;
+  }
+  const pid = start(spec);
   log(`started ${id} (pid ${pid}), log: ${paths.log(id)}`);
 }
 
@@ -141,6 +151,7 @@ async function checkPortsFree(t: Topology, paths: RunPaths): Promise<void> {
 
 /** Stops every process this network started (by PID file), chaincode servers and peers first. */
 export async function down(paths: RunPaths): Promise<number> {
+  await stopSupervisor(paths); // first, or it would restart what is being stopped
   if (!existsSync(paths.pids)) return 0;
   const order = (id: string): number => (id.startsWith('ccaas.') ? 0 : id.startsWith('ca.') ? 3 : /^peer/.test(id) ? 1 : 2);
   const ids = readdirSync(paths.pids)
@@ -170,6 +181,7 @@ export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]
     ...t.orgs.flatMap((o) => o.peers.map((p) => ({ id: peerId(o, p), kind: 'peer' as const, port: p.port, operations: p.operationsPort }))),
     ...t.orgs.map((o) => ({ id: chaincodeServerId(o), kind: 'chaincode-server' as const, port: o.chaincodeServer.port })),
   ];
+  const restarts = readRestarts(paths);
   return Promise.all(
     nodes.map(async (n): Promise<NodeStatus> => {
       const pid = runningPid(paths.pid(n.id));
@@ -178,7 +190,7 @@ export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]
         (n.operations !== undefined
           ? (await httpGetStatus(`http://${endpoint(t, n.operations)}/healthz`)) === 200
           : !(await isPortFree(t.host, n.port)));
-      return { id: n.id, kind: n.kind, endpoint: endpoint(t, n.port), pid, healthy };
+      return { id: n.id, kind: n.kind, endpoint: endpoint(t, n.port), pid, healthy, restarts: restarts[n.id] ?? 0 };
     }),
   );
 }

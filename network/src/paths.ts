@@ -17,6 +17,13 @@ export class RunPaths {
   get logs(): string { return join(this.root, 'logs'); }
   get pids(): string { return join(this.root, 'pids'); }
   get binDirFile(): string { return join(this.root, 'fabric-bin-dir'); }
+  /** How each node was started, so the supervisor can start it again the same way. */
+  get specs(): string { return join(this.root, 'specs'); }
+  spec(id: string): string { return join(this.specs, `${id}.json`); }
+  /** A node stopped on purpose (`stop <node>`), which the supervisor leaves alone until `up`. */
+  held(id: string): string { return join(this.root, 'held', id); }
+  get supervisorPid(): string { return join(this.root, 'supervisor.pid'); }
+  get restarts(): string { return join(this.root, 'restarts.json'); }
 
   org(org: string): string { return join(this.root, 'orgs', org); }
   /** The org's MSP as the channel sees it (CA certs + NodeOU config), used by configtxgen. */

@@ -14,6 +14,8 @@ export interface StartSpec {
   readonly cwd?: string;
   readonly logFile: string;
   readonly pidFile: string;
+  /** Where to record this spec, for the supervisor (see supervisor.ts). */
+  readonly specFile?: string;
 }
 
 export function start(spec: StartSpec): number {
@@ -30,7 +32,15 @@ export function start(spec: StartSpec): number {
   if (child.pid === undefined) throw new Error(`could not start ${spec.id} (${spec.command})`);
   child.unref();
   writeFileSync(spec.pidFile, `${child.pid}\n${spec.command}\n`);
+  recordSpec(spec);
   return child.pid;
+}
+
+/** Keeps how a node is started, for the supervisor; also for nodes already running. */
+export function recordSpec(spec: StartSpec): void {
+  if (!spec.specFile) return;
+  mkdirSync(dirname(spec.specFile), { recursive: true });
+  writeFileSync(spec.specFile, JSON.stringify(spec, null, 2), { mode: 0o600 }); // env names key files
 }
 
 interface PidRecord {

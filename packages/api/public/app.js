@@ -24,18 +24,39 @@ async function api(method, path, body) {
   return data;
 }
 
-/** "12.5" -> "1250": decimal text to integer minor units, without floating point. */
-function toMinorUnits(text) {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!match) throw new Error('amount must look like 12 or 12.50');
-  const minor = (BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'))).toString();
+/** Minor-unit digits of an ISO 4217 currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+function decimalsOf(currency) {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    throw new Error(`${currency} is not a currency code`);
+  }
+}
+
+/** "12.5" EUR -> "1250": decimal text to integer minor units of that currency, without floating point. */
+function toMinorUnits(text, currency) {
+  const decimals = decimalsOf(currency);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!match || (match[2] ?? '').length > decimals) throw new Error(`amount must be a number with at most ${decimals} decimals for ${currency}`);
+  const minor = (BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt((match[2] ?? '').padEnd(decimals, '0') || '0')).toString();
   if (minor === '0') throw new Error('amount must be greater than zero');
   return minor;
 }
 
 function money(minor, currency) {
+  const decimals = decimalsOf(currency);
   const value = BigInt(minor);
-  return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')} ${currency}`;
+  const unit = 10n ** BigInt(decimals);
+  return decimals === 0 ? `${value} ${currency}` : `${value / unit}.${(value % unit).toString().padStart(decimals, '0')} ${currency}`;
+}
+
+/**
+ * The ID of a write, chosen here once per form and reused when the same form is sent again after
+ * a failure, so that a write that did land is refused as a duplicate instead of made twice.
+ */
+function idFor(form, prefix) {
+  form.dataset.pendingId ??= `${prefix}-${crypto.randomUUID()}`;
+  return form.dataset.pendingId;
 }
 
 function formData(form) {
@@ -43,6 +64,7 @@ function formData(form) {
 }
 
 function handle(form, action) {
+  form.addEventListener('input', () => delete form.dataset.pendingId); // a changed form is a new write
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = form.querySelector('button');
@@ -156,8 +178,9 @@ handle($('signup-form'), async (data) => {
   say('Welcome! Your account and your own ledger identity are ready.');
 });
 handle($('donate-form'), async (data, form) => {
-  const body = { ngoId: data.ngoId, amount: toMinorUnits(data.amount), currency: data.currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) };
+  const body = { id: idFor(form, 'don'), ngoId: data.ngoId, amount: toMinorUnits(data.amount, data.currency), currency: data.currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) };
   const written = await api('POST', '/api/donations', body);
+  delete form.dataset.pendingId;
   say(`Thank you! Donation ${written.record.id} is in block ${written.blockNumber}.`);
   form.reset();
   await Promise.all([loadMine(), loadNgos()]);
@@ -165,11 +188,12 @@ handle($('donate-form'), async (data, form) => {
 handle($('spend-form'), async (data, form) => {
   const receipt = form.elements.receipt.files[0];
   const body = {
-    ngoId: state.me.ngoId, amount: toMinorUnits(data.amount), currency: data.currency, description: data.description, category: data.category,
+    id: idFor(form, 'sp'), ngoId: state.me.ngoId, amount: toMinorUnits(data.amount, data.currency), currency: data.currency, description: data.description, category: data.category,
     ...(data.campaignId ? { campaignId: data.campaignId } : {}),
     ...(receipt ? { receiptHash: await sha256Hex(receipt) } : {}),
   };
   const written = await api('POST', '/api/spends', body);
+  delete form.dataset.pendingId;
   const pieces = written.record.allocations.map((a) => `${money(a.amount, written.record.currency)} from ${a.donationId}`).join(', ');
   say(`Spend recorded in block ${written.blockNumber}, paid by: ${pieces}.`);
   form.reset();

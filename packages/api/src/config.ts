@@ -18,6 +18,8 @@ const schema = z.object({
   DATA_DIR: z.string().default(''),
   /** Password of the built-in "admin" account (NGO org: registers NGOs, creates staff accounts). */
   ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
+  /** How long a write waits for its commit, and then keeps asking for its status, before 504. */
+  COMMIT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(10),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('32kb'),
@@ -35,6 +37,7 @@ export interface Config {
   readonly adminPassword: string;
   /** Names this instance's identities in the org's CA, so that two instances never collide. */
   readonly instanceId: string;
+  readonly commitTimeoutMs: number;
   readonly tokenTtlSeconds: number;
   /** HMAC key for access tokens; generated once per data directory. */
   readonly tokenSecret: Uint8Array;
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     adminPassword: e.ADMIN_PASSWORD ?? persistentSecret(join(dataDir, 'admin-password'), 18),
     instanceId: persistentSecret(join(dataDir, 'instance-id'), 6).toLowerCase().replace(/[^a-z0-9]/g, 'x'),
+    commitTimeoutMs: e.COMMIT_TIMEOUT_MS,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     tokenSecret: Buffer.from(persistentSecret(join(dataDir, 'token-key'), 32), 'base64url'),
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,

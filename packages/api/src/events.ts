@@ -7,6 +7,8 @@ import { Logger } from 'pino';
 export class EventFeed {
   private readonly subscribers = new Set<Response>();
   private stream: CloseableAsyncIterable<LedgerEvent> | undefined;
+  /** Set synchronously, so two subscribers arriving together never start two pumps. */
+  private pumping = false;
   private stopped = false;
 
   constructor(
@@ -19,7 +21,10 @@ export class EventFeed {
     res.write(': connected\n\n');
     this.subscribers.add(res);
     res.on('close', () => this.subscribers.delete(res));
-    if (!this.stream) void this.pump();
+    if (!this.pumping) {
+      this.pumping = true;
+      void this.pump().finally(() => (this.pumping = false));
+    }
   }
 
   get subscriberCount(): number {

@@ -29,7 +29,10 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const authority = new CertificateAuthority(ca);
   const registrar = await authority.enroll(ca.adminId, ca.adminSecret);
   const profile = clientProfile(topology, paths, org.name, 'orgadmin');
-  const ledger = { mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode };
+  const ledger = {
+    mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode,
+    deadlines: { commitStatusMs: config.commitTimeoutMs, statusRecoveryMs: config.commitTimeoutMs },
+  };
   const users = new UserDirectory(new AccountStore(config.dataDir), directoryWallet(join(config.dataDir, 'wallet')), authority, registrar, ledger, connect, `api-${org.name}-${config.instanceId}-`);
 
   const adminRole = org.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';

@@ -6,7 +6,8 @@ describe('problem details', () => {
     ['NOT_FOUND', 404], ['ALREADY_EXISTS', 409], ['FORBIDDEN', 403], ['INVALID_ARGUMENT', 400], ['INSUFFICIENT_FUNDS', 422],
     ['CONFLICT', 409], ['UNAVAILABLE', 503], ['DEADLINE_EXCEEDED', 504], ['STATUS_UNKNOWN', 504], ['MVCC_READ_CONFLICT', 409],
   ] as const)('the ledger error %s is HTTP %p, with its code', (code, status) => {
-    expect(problemOf(new LedgerError(code, 'because'), 'req-1')).toMatchObject({ status, code, detail: 'because', requestId: 'req-1' });
+    const detail = status >= 500 ? expect.not.stringContaining('because') : 'because';
+    expect(problemOf(new LedgerError(code, 'because'), 'req-1')).toMatchObject({ status, code, detail, requestId: 'req-1' });
     expect(STATUS_BY_CODE[code]).toBe(status);
   });
 

@@ -22,6 +22,12 @@ export const STATUS_BY_CODE: Readonly<Record<LedgerErrorCode, number>> = {
   UNKNOWN: 500,
 };
 
+const SERVER_SIDE_DETAIL: Record<number, string> = {
+  502: 'the ledger refused or could not complete the transaction; try again later',
+  503: 'the ledger is unavailable; try again later',
+  504: 'the ledger did not answer in time; the write may or may not have happened: send the same request (same id) again',
+};
+
 /** An error of the API itself (authentication, validation, routing), with its status and code. */
 export class ApiError extends Error {
   constructor(
@@ -64,8 +70,8 @@ export function problemOf(err: unknown, requestId?: string): Problem {
   if (err instanceof ApiError) return { ...base(err.status, err.code, err.message), ...(err.errors ? { errors: err.errors } : {}) };
   if (err instanceof LedgerError) {
     const status = STATUS_BY_CODE[err.code];
-    // Server-side failures keep their detail in the log, not in the response.
-    const detail = status >= 500 && err.code === 'UNKNOWN' ? 'the ledger failed unexpectedly' : err.message;
+    // Server-side failures keep their detail (peer addresses, file paths) in the log, not in the response.
+    const detail = status >= 500 ? SERVER_SIDE_DETAIL[status] ?? 'the ledger failed unexpectedly' : err.message;
     return { ...base(status, err.code, detail), ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
   }
   const http = err as { status?: number; type?: string };
@@ -83,7 +89,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
     const problem = problemOf(err, requestId);
-    if (problem.status >= 500) logger.error({ err, requestId }, 'request failed');
+    if (problem.status >= 500) logger.error({ err, requestId, detail: err instanceof Error ? err.message : String(err) }, 'request failed');
     res.status(problem.status).type('application/problem+json').json(problem);
   };
 }

@@ -6,6 +6,7 @@ import { Account, AccountStore, hashPassword, Role, verifyPassword } from './acc
 import { ApiError } from './problems';
 
 export interface LedgerSettings {
+  readonly deadlines?: ConnectOptions['deadlines'];
   readonly mspId: string;
   readonly gateways: readonly GatewayEndpoint[];
   readonly channel: string;

@@ -69,7 +69,8 @@ export function requireDonor(ctx: Context, action: string): DonorRef {
   if (caller.mspId !== DONOR_PLATFORM_MSP || caller.role !== Role.Donor) {
     throw forbidden(`only donors of ${DONOR_PLATFORM_MSP} may ${action} (caller: ${describe(caller)})`);
   }
-  return { mspId: caller.mspId, id: caller.id, key: donorKeyOf(caller.mspId, caller.id) };
+  // The certificate subject names the user: the ledger keeps only a hash of it.
+  return { mspId: caller.mspId, key: donorKeyOf(caller.mspId, caller.id) };
 }
 
 /** A short, stable name for a donor that carries no personal data. */

@@ -29,9 +29,7 @@ export interface Campaign {
 
 export interface DonorRef {
   readonly mspId: string;
-  /** The subject and issuer of the donor's certificate. */
-  readonly id: string;
-  /** A hash of mspId and id: how indexes and private data name the donor. */
+  /** A hash of the donor's MSP and certificate subject: how records, indexes and private data name the donor. */
   readonly key: string;
 }
 

@@ -1,6 +1,7 @@
 // The donation ledger SDK: connects with one user's identity through a Fabric Gateway peer and
 // offers every contract transaction as a typed method, plus chaincode events with checkpoints and
 // verification of the ledger's hash chain.
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { Checkpointer, CloseableAsyncIterable, CommitStatusError, Status } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { DEFAULT_DEADLINES, Deadlines, GatewayConnection, GatewayEndpoint } from './connection';
@@ -285,15 +286,21 @@ class GatewayLedgerClient implements LedgerClient {
    */
   private submit<T>(name: string, args: string[], options: SubmitOptions = {}, transient?: Record<string, string>): Promise<Committed<T>> {
     return retryOnReadConflict(this.retry, async (attempt) => {
-      const submitted = await this.connection.withFailover(async (active) => {
+      // Endorsement sends nothing to the orderers, so it may move to another gateway peer.
+      const transaction = await this.connection.withFailover(async ({ contract }) => {
         try {
-          const proposal = active.contract.newProposal(name, { arguments: args, ...endorsers(options), ...(transient ? { transientData: transient } : {}) });
-          const transaction = await proposal.endorse();
-          return await transaction.submit();
+          return await contract.newProposal(name, { arguments: args, ...endorsers(options), ...(transient ? { transientData: transient } : {}) }).endorse();
         } catch (err) {
           throw toLedgerError(err);
         }
       });
+      // Submitting may reach the orderers even when it fails: never repeated elsewhere.
+      let submitted;
+      try {
+        submitted = await transaction.submit();
+      } catch (err) {
+        throw toLedgerError(err);
+      }
       const status = await this.commitStatus(submitted);
       if (!status.successful) throw commitFailure(status.code, status.transactionId);
       return { result: parseResult<T>(submitted.getResult()), transactionId: status.transactionId, blockNumber: status.blockNumber, attempts: attempt };
@@ -312,9 +319,16 @@ class GatewayLedgerClient implements LedgerClient {
     let last: unknown;
     while (Date.now() < deadline) {
       try {
-        return await this.connection.withFailover(({ gateway }) =>
-          gateway.newCommit(submitted.getBytes()).getStatus({ deadline }),
-        );
+        return await this.connection.withFailover(async ({ gateway }) => {
+          try {
+            return await gateway.newCommit(submitted.getBytes()).getStatus({ deadline });
+          } catch (err) {
+            // Classified by gRPC code here (not as STATUS_UNKNOWN), so a dead peer fails over.
+            const code = (err as { code?: unknown }).code;
+            if (code === grpcStatus.UNAVAILABLE) throw new LedgerError('UNAVAILABLE', (err as Error).message, { cause: err });
+            throw err;
+          }
+        });
       } catch (err) {
         last = err;
         await new Promise((r) => setTimeout(r, 500));

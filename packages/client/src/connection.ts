@@ -47,6 +47,8 @@ interface Opened extends Active {
 export class GatewayConnection {
   private current: Opened;
   private closed = false;
+  /** One failover at a time; concurrent failures wait for it instead of starting their own. */
+  private failing: Promise<void> | undefined;
 
   private constructor(
     private readonly endpoints: readonly GatewayEndpoint[],
@@ -84,16 +86,19 @@ export class GatewayConnection {
         return await operation(active);
       } catch (raw) {
         const err = toLedgerError(raw);
-        if (err.code !== 'UNAVAILABLE' || (await probe(active.endpoint, this.deadlines.connectMs)) === undefined) throw err;
+        if (err.code !== 'UNAVAILABLE') throw err;
         tried.add(this.endpoints.indexOf(active.endpoint));
+        if (this.current !== active) continue; // another call moved on already: use its connection
+        if ((await probe(active.endpoint, this.deadlines.connectMs)) === undefined) throw err; // the peer answers: not its fault
         if (tried.size >= this.endpoints.length) throw err;
-        await this.failOver(tried, err);
+        this.failing ??= this.failOver(this.current, tried, err).finally(() => (this.failing = undefined));
+        await this.failing;
       }
     }
   }
 
-  private async failOver(tried: Set<number>, cause: LedgerError): Promise<void> {
-    const from = this.current;
+  private async failOver(from: Opened, tried: Set<number>, cause: LedgerError): Promise<void> {
+    if (this.current !== from) return;
     const start = (this.endpoints.indexOf(from.endpoint) + 1) % this.endpoints.length;
     const order = this.endpoints.map((_, i) => (start + i) % this.endpoints.length).filter((i) => !tried.has(i));
     for (const index of order) {

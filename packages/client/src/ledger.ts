@@ -83,6 +83,10 @@ export async function verifyChain(source: BlockSource, options: { expect?: Ledge
   }
   if (trusted && trusted.height > height) throw new RangeError(`the trusted digest covers ${trusted.height} blocks, the ledger has ${height}`);
   if (trusted && expect && trusted.height > expect.height) throw new RangeError('the trusted digest is newer than the digest to verify');
+  if (expect && expect.height === 0 && expect.blockHash !== '') throw new RangeError('a digest of height 0 has no block hash');
+  if (trusted && expect && trusted.height === expect.height && trusted.blockHash !== expect.blockHash) {
+    return { ok: false, blockNumber: expect.height - 1, reason: `block ${expect.height - 1}: the saved digest and the trusted digest differ`, blocksChecked: 0 };
+  }
 
   let previousHeaderHash: Buffer | undefined = trusted ? Buffer.from(trusted.blockHash, "hex") : undefined;
   let checked = 0;

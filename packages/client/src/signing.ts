@@ -8,10 +8,12 @@ import { derInteger, derSequence } from './der';
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
 /**
- * A signer for messages (not digests): use it with the gateway's `hash.none`. Keys other than
- * P-256 get the gateway SDK's signer, over a SHA-256 digest computed here.
+ * A signer for messages (not digests): use it with the gateway's `hash.none`. Ed25519 keys and
+ * other ECDSA curves get the gateway SDK's signer (over a SHA-256 digest computed here for ECDSA).
  */
 export function messageSigner(key: KeyObject): Signer {
+  // Ed25519 signs the message itself, never a digest.
+  if (key.asymmetricKeyType === 'ed25519') return signers.newPrivateKeySigner(key);
   if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     const digestSigner = signers.newPrivateKeySigner(key);
     return (message) => digestSigner(new Uint8Array(createHash('sha256').update(message).digest()));

@@ -46,7 +46,6 @@ export interface CreateCampaignRequest {
 
 export interface DonorRef {
   readonly mspId: string;
-  readonly id: string;
   /** A hash naming the donor without personal data. */
   readonly key: string;
 }

@@ -19,9 +19,14 @@ export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tok
   const router = Router();
   const session = async (username: string, role: Role): Promise<object> => ({ username, role, ...(await tokens.issue({ username, role })) });
 
+  // Each sign-up costs a CA registration, a key pair and a ledger transaction: limit it too.
+  router.post('/api/accounts', rateLimit({
+    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many sign-ups from this address; wait a minute')),
+  }));
   registry.add(router, {
     method: 'post', path: '/api/accounts', tag: 'accounts', summary: 'Sign up as a donor (enrolls your own Fabric identity)', access: 'public',
-    query: noQuery, body: signUp, success: { status: 201, description: 'The account and a session token' }, errors: [404, 409],
+    query: noQuery, body: signUp, success: { status: 201, description: 'The account and a session token' }, errors: [404, 409, 429],
   }, async ({ body }) => {
     if (!options.donorSignUp) throw new ApiError(404, 'NOT_FOUND', "donors sign up on the donor platform's API, not this org's");
     const account = await users.create(body.username, body.password, 'donor');
