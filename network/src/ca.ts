@@ -56,21 +56,22 @@ export class OrgCa {
     const pidFile = this.paths.pid(id);
     release(this.paths, id);
     const home = this.paths.caHome(this.orgName);
-    const secrets = this.secrets();
+    const identityFlags = ['--ca.name', this.caName, '--csr.cn', id, '--csr.hosts', `${this.topology.host},localhost`, '--tls.enabled'];
+    if (!existsSync(join(home, 'fabric-ca-server-config.yaml'))) {
+      // The bootstrap admin goes in with `init`, whose output is not kept: `start -b` would
+      // print the password in its log (it dumps its configuration) and show it in `ps`.
+      mkdirSync(home, { recursive: true });
+      run(this.bins.path('fabric-ca-server'), ['init', '-b', `${CA_ADMIN}:${this.secrets().caAdmin}`, '--home', home, ...identityFlags], {
+        step: `initialise ${id}`,
+      });
+      chmodSync(join(home, 'fabric-ca-server-config.yaml'), 0o600); // it keeps the bootstrap password
+    }
     const spec = {
       id,
       command: this.bins.path('fabric-ca-server'),
       args: [
-        'start',
-        '-b', `${CA_ADMIN}:${secrets.caAdmin}`,
-        '--home', home,
-        '--address', this.topology.host,
-        '--port', String(this.ca.port),
-        '--ca.name', this.caName,
-        '--csr.cn', id,
-        '--csr.hosts', `${this.topology.host},localhost`,
-        '--tls.enabled',
-        '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`,
+        'start', '--home', home, '--address', this.topology.host, '--port', String(this.ca.port),
+        '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`, ...identityFlags,
       ],
       env: {},
       logFile: this.paths.log(id),
@@ -79,7 +80,6 @@ export class OrgCa {
     };
     if (runningPid(pidFile) !== undefined) recordSpec(spec);
     else {
-      mkdirSync(home, { recursive: true });
       start(spec);
       log(`started ${id} on ${this.url}`);
     }

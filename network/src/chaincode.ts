@@ -6,7 +6,7 @@
 // deploying changed code is an upgrade: a new package per org, sequence + 1, and the chaincode
 // servers restarted with the new package IDs.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
@@ -145,6 +145,8 @@ function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, label: str
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
   run('tar', ['-czf', 'code.tar.gz', 'connection.json'], { cwd: dir, step: 'pack connection.json' });
   run('tar', ['-czf', `${label}.tgz`, 'metadata.json', 'code.tar.gz'], { cwd: dir, step: `pack ${label}.tgz` });
+  // Both archives hold connection.json, with the chaincode server's TLS client key.
+  for (const file of ['code.tar.gz', `${label}.tgz`]) chmodSync(join(dir, file), 0o600);
   return packageFile;
 }
 

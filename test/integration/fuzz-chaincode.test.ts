@@ -1,0 +1,59 @@
+// Hostile input to the chaincode, through the SDK: random requests of every shape. Each is either
+// accepted or refused with one of the contract's codes (never an unknown failure), and a refused
+// request writes nothing.
+import fc from 'fast-check';
+import { LedgerClient, LedgerError } from '@donation-ledger/client';
+import { connectAs, ensureNgo, uniqueId } from './harness';
+
+const CONTRACT_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FORBIDDEN', 'CONFLICT', 'INSUFFICIENT_FUNDS'];
+
+const junk = fc.oneof(
+  fc.string({ maxLength: 80 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  fc.constant(''), fc.constant('-1'), fc.constant('1.5'), fc.constant('1e3'), fc.constant('99999999999999999999999'),
+  fc.constant(Number.MAX_SAFE_INTEGER), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
+
+describe('fuzzing the chaincode through the SDK', () => {
+  let donor: LedgerClient;
+  const ngoId = 'ngo-1';
+
+  beforeAll(async () => {
+    const admin = await connectAs('ngo', 'ngoadmin1');
+    await ensureNgo(admin, ngoId);
+    admin.close();
+    donor = await connectAs('donorplatform', 'donor1');
+  });
+
+  afterAll(() => donor.close());
+
+  test('300 random donation requests: accepted, or refused with a contract code and nothing written', async () => {
+    const request = fc.record(
+      { id: fc.oneof(fc.constant('valid'), junk), ngoId: fc.oneof(fc.constant(ngoId), junk), amount: fc.oneof(fc.constant('5'), junk), currency: fc.oneof(fc.constant('EUR'), junk), extra: junk },
+      { requiredKeys: [] },
+    );
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(request, async (raw) => {
+        const body = { ...raw, ...(raw.id === 'valid' ? { id: uniqueId('fz') } : {}) } as Record<string, unknown>;
+        try {
+          await donor.donate(body as never);
+          seen.set('OK', (seen.get('OK') ?? 0) + 1);
+          return true;
+        } catch (err) {
+          if (!(err instanceof LedgerError)) throw err;
+          seen.set(err.code, (seen.get(err.code) ?? 0) + 1);
+          if (!CONTRACT_CODES.includes(err.code)) throw new Error(`unexpected ${err.code} for ${JSON.stringify(body)}: ${err.message}`);
+          if (typeof body.id === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(body.id) && err.code !== 'ALREADY_EXISTS') {
+            const after = await donor.readDonation(body.id).then(() => 'written', (e: LedgerError) => e.code);
+            if (after !== 'NOT_FOUND') throw new Error(`refused request ${JSON.stringify(body)} left ${after}`);
+          }
+          return true;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    process.stderr.write(`[fuzz] chaincode outcomes: ${JSON.stringify(Object.fromEntries(seen))}\n`);
+    expect(seen.get('INVALID_ARGUMENT')).toBeGreaterThan(100);
+  });
+});
