@@ -6,6 +6,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tes
 module.exports = {
   // Raft keeps *.snap files under the generated networks: not Jest snapshots.
   modulePathIgnorePatterns: ['<rootDir>/network/run', '<rootDir>/test-artifacts'],
+  testSequencer: '<rootDir>/test/integration/sequencer.js',
   projects: [
     {
       displayName: 'unit',
@@ -20,6 +21,8 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The fault suite runs with `npm run test:faults` until it is stable on a 2-core machine (see docs/faults.md).
+      testPathIgnorePatterns: process.env.LEDGER_FAULT_TESTS === '1' ? [] : ['/faults\\.test\\.ts$'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/timeouts.ts'],

@@ -291,7 +291,13 @@ class GatewayLedgerClient implements LedgerClient {
         try {
           return await contract.newProposal(name, { arguments: args, ...endorsers(options), ...(transient ? { transientData: transient } : {}) }).endorse();
         } catch (err) {
-          throw toLedgerError(err);
+          const mapped = toLedgerError(err);
+          // Not a rule of the ledger (e.g. two orgs' peers a block apart returned different
+          // results): nothing was ordered, so the whole submit may run again.
+          if (mapped.code === 'ENDORSEMENT_FAILED') {
+            throw new LedgerError(mapped.code, mapped.message, { details: mapped.details, cause: mapped.cause, retryable: true, ...(mapped.transactionId ? { transactionId: mapped.transactionId } : {}) });
+          }
+          throw mapped;
         }
       });
       // Submitting may reach the orderers even when it fails: never repeated elsewhere.

@@ -43,14 +43,20 @@ export class LedgerError extends Error {
   readonly validationCode: number | undefined;
   /** What each peer said, when the gateway reported per-peer details. */
   readonly details: readonly ErrorDetail[];
+  /**
+   * True when the failure happened before anything reached the orderers and may pass (peers at
+   * different heights endorsing different results), so running the whole submit again is safe.
+   */
+  readonly retryable: boolean;
 
   constructor(
     code: LedgerErrorCode,
     message: string,
-    options: { transactionId?: string; validationCode?: number; details?: readonly ErrorDetail[]; cause?: unknown } = {},
+    options: { transactionId?: string; validationCode?: number; details?: readonly ErrorDetail[]; cause?: unknown; retryable?: boolean } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
+    this.retryable = options.retryable ?? false;
     this.transactionId = options.transactionId;
     this.validationCode = options.validationCode;
     this.details = options.details ?? [];

@@ -26,7 +26,15 @@ describe('retrying read conflicts', () => {
     expect(calls).toBe(4);
   });
 
-  test.each(['NOT_FOUND', 'ENDORSEMENT_POLICY_FAILURE', 'STATUS_UNKNOWN'] as const)('%s is never retried', async (code) => {
+  test('an endorsement failure marked retryable (nothing was ordered) is retried', async () => {
+    let calls = 0;
+    const result = await retryOnReadConflict(policy, () =>
+      ++calls < 2 ? Promise.reject(new LedgerError('ENDORSEMENT_FAILED', 'payloads differ', { retryable: true })) : Promise.resolve('ok'),
+    );
+    expect([result, calls]).toEqual(['ok', 2]);
+  });
+
+  test.each(['NOT_FOUND', 'ENDORSEMENT_POLICY_FAILURE', 'STATUS_UNKNOWN', 'ENDORSEMENT_FAILED'] as const)('%s is never retried unless marked retryable', async (code) => {
     let calls = 0;
     await expect(
       retryOnReadConflict(policy, () => {

@@ -1,5 +1,6 @@
 // Retrying what is safe to retry. A transaction that failed validation with an MVCC or phantom
-// read conflict changed nothing, so running the whole submit again (a new transaction, reading
+// read conflict changed nothing, and neither did one whose endorsement failed for a passing
+// reason (errors marked `retryable`), so running the whole submit again (a new transaction, reading
 // fresh state) is safe; the backoff is capped and jittered so that conflicting clients spread out.
 import { LedgerError } from './errors';
 
@@ -23,7 +24,8 @@ export async function retryOnReadConflict<T>(policy: RetryPolicy, attempt: (n: n
     try {
       return await attempt(n);
     } catch (err) {
-      if (!isReadConflict(err) || n >= policy.maxAttempts) throw err;
+      const safe = isReadConflict(err) || (err instanceof LedgerError && err.retryable);
+      if (!safe || n >= policy.maxAttempts) throw err;
       await new Promise((r) => setTimeout(r, backoffMs(policy, n, random)));
     }
   }
