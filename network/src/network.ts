@@ -1,6 +1,7 @@
 // up / down / clean / status of the whole network, in dependency order:
 // CAs -> identities -> orderers -> channel -> peers -> chaincode.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
@@ -10,7 +11,6 @@ import { channelGauge, gossipPeersKnown, httpGetStatus, isPortFree } from './hea
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
-import { join } from 'node:path';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { allPorts, caId, chaincodeServerId, endpoint, peerId, Topology } from './topology';
 

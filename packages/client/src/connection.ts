@@ -64,7 +64,7 @@ export class GatewayConnection {
   /** Connects to the first endpoint that answers and accepts the identity; fails naming each endpoint's problem. */
   static async open(endpoints: readonly GatewayEndpoint[], identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<GatewayConnection> {
     if (endpoints.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'no gateway endpoint was given');
-    const first = await openFirst(endpoints, 0, identity, channel, chaincode, deadlines);
+    const first = await openFirst(endpoints, identity, channel, chaincode, deadlines);
     return new GatewayConnection(endpoints, identity, channel, chaincode, deadlines, first);
   }
 
@@ -120,9 +120,9 @@ export class GatewayConnection {
   }
 }
 
-async function openFirst(endpoints: readonly GatewayEndpoint[], from: number, identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<Opened> {
+async function openFirst(endpoints: readonly GatewayEndpoint[], identity: Identity, channel: string, chaincode: string, deadlines: Deadlines): Promise<Opened> {
   const problems: string[] = [];
-  for (const endpoint of endpoints.slice(from)) {
+  for (const endpoint of endpoints) {
     try {
       return await openOne(endpoint, identity, channel, chaincode, deadlines);
     } catch (err) {
