@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { connect, ConnectOptions, LedgerClient } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 
-export const TEST_RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'network');
-export const PORT_OFFSET = 1000;
+// Overridable so that two suites can run side by side on one machine (other ports, other folder).
+export const TEST_RUN_DIR = process.env.LEDGER_TEST_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network');
+export const PORT_OFFSET = Number(process.env.LEDGER_TEST_PORT_OFFSET ?? 1000);
 export const CLI = join(REPO_ROOT, 'network', 'dist', 'cli.js');
 export const NETWORK_ARGS = ['--run-dir', TEST_RUN_DIR, '--port-offset', String(PORT_OFFSET)];
 
