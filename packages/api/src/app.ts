@@ -10,10 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { EventFeed } from './events';
 import { ApiError, errorHandler } from './problems';
 import { accountRoutes } from './routes/accounts';
+import { ReadModelAccess } from './read-model';
+import { analyticsRoutes } from './routes/analytics';
 import { auditRoutes } from './routes/audit';
 import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
 import { ngoRoutes } from './routes/ngos';
+import { readRoutes } from './routes/read';
 import { spendRoutes } from './routes/spends';
 import { Caller, openApiDocument, RouteRegistry } from './routing';
 import { noQuery } from './schemas';
@@ -26,6 +29,8 @@ export interface AppDependencies {
   /** The instance's own ledger identity: readiness and the event feed. */
   readonly service: LedgerClient;
   readonly events: EventFeed;
+  /** The SQL index of the ledger (lists, search, analytics, audit). */
+  readonly readModel: ReadModelAccess;
   readonly logger: Logger;
   readonly orgName: string;
   readonly donorSignUp: boolean;
@@ -82,7 +87,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(campaignRoutes(registry));
   app.use(donationRoutes(registry));
   app.use(spendRoutes(registry));
-  app.use(auditRoutes(registry));
+  app.use(auditRoutes(registry, deps.readModel));
+  app.use(readRoutes(registry, deps.readModel));
+  app.use(analyticsRoutes(registry, deps.readModel));
 
   const health = express.Router();
   registry.add(health, {
@@ -104,7 +111,7 @@ export function createApp(deps: AppDependencies): Express {
   }, async () => {
     try {
       const { height } = await deps.service.getDigest();
-      return { status: 'ready', org: deps.orgName, height };
+      return { status: 'ready', org: deps.orgName, height, readModel: deps.readModel.status() };
     } catch {
       throw new ApiError(503, 'UNAVAILABLE', 'the gateway peer does not answer');
     }

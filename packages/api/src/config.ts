@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { StoreConfig } from '@donation-ledger/indexer';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY } from '@donation-ledger/network';
 
 const schema = z.object({
@@ -23,6 +24,15 @@ const schema = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(10),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('32kb'),
+  /** The read model (SQL index of the ledger): on by default, in an embedded database under DATA_DIR. */
+  INDEXER: z.enum(['on', 'off']).default('on'),
+  /** PostgreSQL instead of the embedded database, e.g. postgresql://ledger@127.0.0.1:5432/ledger */
+  READ_MODEL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  READ_MODEL_DIR: z.string().default(''),
+  /** 1: drop the read model and index again from genesis at start (also the way out of a broken checkpoint). */
+  INDEXER_REBUILD: z.enum(['0', '1']).default('0'),
+  /** How long a read with minBlock/afterTx waits for the indexer before 504. */
+  READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +54,12 @@ export interface Config {
   readonly loginAttemptsPerMinute: number;
   readonly bodyLimit: string;
   readonly logLevel: string;
+  readonly readModel: {
+    readonly enabled: boolean;
+    readonly store: StoreConfig;
+    readonly rebuild: boolean;
+    readonly waitMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
+    readModel: {
+      enabled: e.INDEXER === 'on',
+      store: e.READ_MODEL_DATABASE_URL
+        ? { kind: 'postgresql', url: e.READ_MODEL_DATABASE_URL }
+        : { kind: 'embedded', dir: resolve(e.READ_MODEL_DIR || join(dataDir, 'read-model')) },
+      rebuild: e.INDEXER_REBUILD === '1',
+      waitMs: e.READ_WAIT_MS,
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // Runs one API instance for one member org: config, logging, the CA and gateway connections,
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
 import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
+import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
 import { caProfile, clientProfile, findOrg, loadTopology, RunPaths } from '@donation-ledger/network';
 import { Server } from 'node:http';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { AccountStore } from './accounts';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
 import { EventFeed } from './events';
+import { ReadModelAccess } from './read-model';
 import { Tokens } from './tokens';
 import { ADMIN_USERNAME, UserDirectory } from './users';
 
@@ -39,8 +41,9 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const admin = users.get(ADMIN_USERNAME) ?? (await users.create(ADMIN_USERNAME, config.adminPassword, adminRole));
   const service: LedgerClient = await users.ledgerFor(admin);
   const events = new EventFeed(service, logger);
+  const readModel = await openReadModel(config, service, profile.chaincode, logger);
   const app = createApp({
-    users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, logger, orgName: org.name,
+    users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, readModel: readModel.access, logger, orgName: org.name,
     donorSignUp: org.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
   });
 
@@ -62,10 +65,29 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      await readModel.service?.close(); // the indexer finishes its block, then the store closes
       await users.close(); // each user's gateway, then its gRPC client
       logger.info('stopped');
     })());
   return { server, url, adminPassword: config.adminPassword, stop };
+}
+
+/**
+ * Starts the indexer in-process. A broken checkpoint does not stop the API: the read model
+ * answers 503 saying why and how to rebuild, and everything served from the peers still works.
+ */
+async function openReadModel(config: Config, service: LedgerClient, chaincode: string, logger: Logger): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
+  const { enabled, store, rebuild, waitMs } = config.readModel;
+  if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs) };
+  try {
+    const started = await startReadModel({ source: service.blockSource(), store, chaincode, rebuild, log: (level, message) => logger[level](message) });
+    logger.info({ store: store.kind, height: started.indexer.height }, 'read model open; indexing');
+    return { service: started, access: new ReadModelAccess(started, undefined, waitMs) };
+  } catch (err) {
+    const reason = `the read model cannot be opened: ${(err as Error).message}`;
+    logger.error({ err }, reason);
+    return { access: new ReadModelAccess(undefined, reason, waitMs) };
+  }
 }
 
 if (require.main === module) {

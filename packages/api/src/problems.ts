@@ -12,6 +12,9 @@ export const STATUS_BY_CODE: Readonly<Record<LedgerErrorCode, number>> = {
   CONFLICT: 409,
   MVCC_READ_CONFLICT: 409,
   PHANTOM_READ_CONFLICT: 409,
+  // 409, not 410: the proposal is still there to read (410 says the resource is gone); what
+  // conflicts is the request with the proposal's state, as for a vote on a decided proposal.
+  EXPIRED: 409,
   INSUFFICIENT_FUNDS: 422,
   ENDORSEMENT_FAILED: 502,
   ENDORSEMENT_POLICY_FAILURE: 502,

@@ -53,3 +53,33 @@ export const recordSpend = z.strictObject({
 export const rate = z.strictObject({ score: z.number().int().min(1).max(5) });
 export const digest = z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(0), blockHash: z.string().regex(/^[0-9a-f]{0,64}$/) });
 export const verify = z.strictObject({ digest: digest.optional() });
+
+// ---- Read model (the SQL index of the ledger) ----------------------------------------------
+/** Read-your-writes: wait until the read model has indexed this block or transaction. */
+const readAfter = {
+  minBlock: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('Wait until this block is indexed (the blockNumber a write answered with)'),
+  afterTx: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction ID (64 hex digits)').optional().describe('Wait until this transaction is indexed'),
+};
+const listPage = {
+  limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200 (default 50)'),
+  after: z.string().min(1).max(200).optional().describe('The `next` cursor of the previous page'),
+};
+const search = z.string().min(1).max(100).optional().describe('Case-insensitive substring to search for');
+export const readQuery = z.strictObject({ ...readAfter });
+export const ngoListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.enum(['active', 'suspended']).optional(), q: search });
+export const campaignListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), q: search });
+export const donationListQuery = z.strictObject({
+  ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(),
+  donorKey: z.string().regex(/^[0-9a-f]{40}$/, 'must be a donor key (40 hex digits)').optional(),
+});
+export const spendListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(), category: z.string().min(1).max(64).optional(), q: search });
+export const proposalListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.string().regex(/^[A-Z_]{1,20}$/).optional() });
+export const analyticsQuery = z.strictObject({ ...readAfter, ngoId: id.optional(), format: z.enum(['json', 'csv']).optional().describe('csv for a spreadsheet') });
+/** Any record type here; the read model names the known ones when it is not one. */
+export const indexedRecordParams = z.strictObject({ recordType: z.string().regex(/^[a-z]{1,32}$/, 'must be a record type such as donation'), id: z.string().min(1).max(200) });
+export const txParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction ID (64 hex digits)') });
+export const blockRange = z.strictObject({
+  from: z.coerce.number().int('must be a whole block number').min(0),
+  to: z.coerce.number().int('must be a whole block number').min(0),
+});
+export const indexedVerify = z.strictObject({ digest: z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(1), blockHash: z.string().regex(/^[0-9a-f]{64}$/) }) });

@@ -64,6 +64,17 @@ export function requireStaffOf(ctx: Context, ngoId: string, action: string): Cal
   return caller;
 }
 
+/** Governance: administrators (hf.Type admin) of one of the given orgs, usually the members. */
+export function requireOrgAdminOf(ctx: Context, mspIds: readonly string[], action: string): Caller {
+  const caller = callerOf(ctx);
+  if (!caller.isOrgAdmin || !mspIds.includes(caller.mspId)) {
+    const admin = caller.isOrgAdmin ? 'admin' : 'not an admin';
+    const who = mspIds.length > 0 ? `only administrators of ${mspIds.join(', ')}` : 'no org';
+    throw forbidden(`${who} may ${action} (caller: ${describe(caller)}, ${admin})`);
+  }
+  return caller;
+}
+
 export function requireDonor(ctx: Context, action: string): DonorRef {
   const caller = callerOf(ctx);
   if (caller.mspId !== DONOR_PLATFORM_MSP || caller.role !== Role.Donor) {

@@ -5,12 +5,13 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { requireDonor, requireNgoAdmin, requireNgoManager, requireStaffOf } from './access';
 import { allocateFifo } from './allocation';
 import { ErrorCode, invalid, LedgerError, notFound } from './errors';
-import { marshal, unmarshal } from './json';
+import { json, marshal, unmarshal } from './json';
 import { GENERAL_POOL, HISTORY_TYPES, key, KeyType } from './keys';
 import {
   AllocationRecord, Campaign, DONOR_DETAILS_COLLECTION, Donation, DonorDetails, Events, Ngo, Page, Rating, Revision, Spend,
 } from './records';
-import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord } from './store';
+import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, write } from './store';
+import { txTime } from './time';
 import {
   optionalId, parseObject, requireAmount, requireBookmark, requireCurrency, requireEmail, requireId, requirePageSize, requireScore,
   requireSha256, requireSlug, requireText, requireTime,
@@ -342,7 +343,7 @@ export class DonationContract extends Contract {
 
   // ---- History ---------------------------------------------------------------------------
 
-  /** Every revision of a record (type: ngo, campaign, donation, spend), oldest first. */
+  /** Every revision of a record (type: ngo, campaign, donation, spend, proposal), oldest first. */
   @Transaction(false)
   @Returns('string')
   async GetHistory(ctx: Context, recordType: string, id: string): Promise<string> {
@@ -356,18 +357,6 @@ export class DonationContract extends Contract {
 }
 
 // ---- Helpers (not transactions) ----------------------------------------------------------
-
-/** Writes a record and emits its event: one event per state change. */
-async function write(ctx: Context, stateKey: string, record: unknown, event: string): Promise<string> {
-  const bytes = marshal(record);
-  await ctx.stub.putState(stateKey, bytes);
-  ctx.stub.setEvent(event, bytes);
-  return bytes.toString();
-}
-
-function json(value: unknown): string {
-  return marshal(value).toString();
-}
 
 /** A page of records found through an index whose last key attribute is the record's ID. */
 async function listIndexed<T>(
@@ -410,11 +399,4 @@ async function spendFrom(ctx: Context, donation: Donation, amount: bigint): Prom
   if (remaining < 0n) throw new Error(`allocation would take donation ${donation.id} below zero`);
   await putRecord(ctx, key(ctx.stub, KeyType.Donation, donation.id), { ...donation, remaining: remaining.toString() });
   if (remaining === 0n) await ctx.stub.deleteState(key(ctx.stub, KeyType.Unspent, ...unspentAttributes(donation)));
-}
-
-/** Time comes from the transaction, never the clock, so every endorser computes the same record. */
-function txTime(ctx: Context): string {
-  const ts = ctx.stub.getTxTimestamp();
-  const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1_000_000);
-  return new Date(millis).toISOString();
 }

@@ -8,6 +8,8 @@ export const ErrorCode = {
   InvalidArgument: 'INVALID_ARGUMENT',
   InsufficientFunds: 'INSUFFICIENT_FUNDS',
   Conflict: 'CONFLICT',
+  /** The time allowed for the action has passed (voting on a proposal after its expiry). */
+  Expired: 'EXPIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -24,3 +26,4 @@ export class LedgerError extends Error {
 export const notFound = (what: string, id: string): LedgerError => new LedgerError(ErrorCode.NotFound, `${what} ${id} does not exist`);
 export const invalid = (detail: string): LedgerError => new LedgerError(ErrorCode.InvalidArgument, detail);
 export const forbidden = (detail: string): LedgerError => new LedgerError(ErrorCode.Forbidden, detail);
+export const conflict = (detail: string): LedgerError => new LedgerError(ErrorCode.Conflict, detail);

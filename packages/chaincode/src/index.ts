@@ -1,6 +1,7 @@
 // Entry point loaded by `fabric-chaincode-node server`: it looks for `contracts`.
 import { BaselineContract } from './baseline';
 import { DonationContract } from './contract';
+import { GovernanceContract } from './governance';
 
 export { DonationContract } from './contract';
 export { ErrorCode } from './errors';
@@ -9,5 +10,13 @@ export type { AllocationRecord, Campaign, Donation, DonorDetails, DonorRef, Ngo,
 
 export { BaselineContract } from './baseline';
 
+export { decide, GovernanceContract } from './governance';
+export type { Decision } from './governance';
+export { COMPARATORS, EXECUTION_OUTCOMES, VOTE_CHOICES } from './governance-records';
+export type {
+  Comparator, ExecutionOutcome, Governance, GovernanceMember, InvitedOrg, Proposal, ProposalAction, ProposalOutcome, ProposalStatus, ProposalVote,
+  VoteChoice, VotingPolicy,
+} from './governance-records';
+
 /** The first contract is the default one (called without a "Contract:" prefix). */
-export const contracts = [DonationContract, BaselineContract];
+export const contracts = [DonationContract, BaselineContract, GovernanceContract];

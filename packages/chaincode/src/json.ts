@@ -20,3 +20,8 @@ function sortKeys(value: unknown): unknown {
 export function unmarshal<T>(bytes: Uint8Array): T {
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
 }
+
+/** A transaction result: the same sorted JSON, as a string. */
+export function json(value: unknown): string {
+  return marshal(value).toString();
+}

@@ -21,6 +21,11 @@ export const KeyType = {
   Unspent: 'unspent',
   SpendsByNgo: 'spend~ngo',
   AllocationsByDonation: 'allocation~donation',
+  /** No attributes: the one governance record (members and voting policy) of the channel. */
+  Governance: 'governance',
+  Proposal: 'proposal',
+  /** [targetMspId, proposalId]: proposals about one org, to refuse a second open one. */
+  ProposalsByTarget: 'proposal~target',
 } as const;
 
 /** The pool of donations not earmarked to a campaign. */
@@ -34,4 +39,5 @@ export const HISTORY_TYPES: Readonly<Record<string, string>> = {
   campaign: KeyType.Campaign,
   donation: KeyType.Donation,
   spend: KeyType.Spend,
+  proposal: KeyType.Proposal,
 };

@@ -117,4 +117,10 @@ export const Events = {
   SpendRecorded: 'SpendRecorded',
   NgoRated: 'NgoRated',
   DonorDetailsUpdated: 'DonorDetailsUpdated',
+  GovernanceConfigured: 'GovernanceConfigured',
+  ProposalCreated: 'ProposalCreated',
+  /** A vote that left the proposal IN_PROGRESS. */
+  VoteCast: 'VoteCast',
+  /** A vote that decided the proposal, or a recorded execution outcome. */
+  ProposalStatusChanged: 'ProposalStatusChanged',
 } as const;

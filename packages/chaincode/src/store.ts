@@ -5,6 +5,7 @@ import { notFound } from './errors';
 import { marshal, unmarshal } from './json';
 import { key } from './keys';
 import { Page, Revision } from './records';
+import { isoTime } from './time';
 
 export async function exists(ctx: Context, stateKey: string): Promise<boolean> {
   return (await ctx.stub.getState(stateKey)).length > 0;
@@ -19,6 +20,14 @@ export async function getRecord<T>(ctx: Context, type: string, id: string, what:
 
 export async function putRecord(ctx: Context, stateKey: string, record: unknown): Promise<void> {
   await ctx.stub.putState(stateKey, marshal(record));
+}
+
+/** Writes a record and emits its event with the record as payload: one event per state change. */
+export async function write(ctx: Context, stateKey: string, record: unknown, event: string): Promise<string> {
+  const bytes = marshal(record);
+  await ctx.stub.putState(stateKey, bytes);
+  ctx.stub.setEvent(event, bytes);
+  return bytes.toString();
 }
 
 /** Index entries carry no data: the key is the information. */
@@ -71,10 +80,9 @@ export async function historyOf(ctx: Context, stateKey: string): Promise<Revisio
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       const m = next.value;
-      const millis = Number(m.timestamp.seconds) * 1000 + Math.floor(m.timestamp.nanos / 1_000_000);
       revisions.push({
         txId: m.txId,
-        timestamp: new Date(millis).toISOString(),
+        timestamp: isoTime(m.timestamp),
         isDelete: m.isDelete,
         value: m.isDelete || m.value.length === 0 ? null : unmarshal<unknown>(m.value),
       });

@@ -1,5 +1,6 @@
 // Checks of transaction arguments. Every check throws INVALID_ARGUMENT with a message that names
 // the field, so a caller can fix the request without reading the contract.
+import { X509Certificate } from 'node:crypto';
 import { invalid } from './errors';
 
 /** The largest amount one donation or spend may carry, in minor units (10^15: 10 trillion in a 2-decimal currency). */
@@ -68,6 +69,11 @@ export function parseObject(field: string, json: string, allowed: readonly strin
   } catch {
     throw invalid(`${field} is not valid JSON`);
   }
+  return requireObject(field, value, allowed);
+}
+
+/** An object inside a parsed request, held to the same rule: unknown fields are refused. */
+export function requireObject(field: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${field} must be a JSON object`);
   const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) throw invalid(`${field} has unknown field(s): ${unknown.join(', ')}`);
@@ -129,4 +135,45 @@ export function requireEmail(field: string, value: unknown): string {
 /** An optional ID: absent or empty means none. */
 export function optionalId(field: string, value: unknown): string {
   return value === undefined || value === '' ? '' : requireId(field, value);
+}
+
+/** A whole number from `min` to `max` (a JSON number, not a string). */
+export function requireWholeNumber(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${field} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalid(`${field} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+/** An MSP ID as Fabric channel configuration accepts it (it also names the org's config group). */
+export function requireMspId(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9.-]{0,63}$/.test(value)) {
+    throw invalid(`${field} must be an MSP ID: 1-64 letters, digits, dots or dashes, starting with a letter, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A PEM X.509 certificate that may sign other certificates (basicConstraints CA:TRUE): an org's
+ * root is useless for a channel's MSP otherwise. Returned trimmed, as given.
+ */
+export function requireCaCertificate(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !value.trim().startsWith('-----BEGIN CERTIFICATE-----') || value.length > 16_384) {
+    throw invalid(`${field} must be one PEM certificate ("-----BEGIN CERTIFICATE-----...") of at most 16384 characters`);
+  }
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(value);
+  } catch {
+    throw invalid(`${field} is not a readable X.509 certificate`);
+  }
+  if (!certificate.ca) throw invalid(`${field} is not a CA certificate (its basicConstraints do not say CA:TRUE): ${certificate.subject.replace(/\n/g, ', ')}`);
+  return value.trim();
 }

@@ -10,8 +10,9 @@ import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './ide
 import { BlockSource, blockHeaderHash, LedgerDigest, verifyChain, VerifyResult } from './ledger';
 import { DEFAULT_RETRY_POLICY, retryOnReadConflict, RetryPolicy } from './retry';
 import {
-  Allocation, Amount, Balance, Campaign, Committed, CreateCampaignRequest, DonateRequest, Donation, DonorDetails, LedgerEvent, Ngo, NgoStatus,
-  Page, PageRequest, Rating, RecordProof, RecordSpendRequest, RecordType, RegisterNgoRequest, Revision, Spend, SubmitOptions,
+  Allocation, Amount, Balance, Campaign, Committed, CreateCampaignRequest, DonateRequest, Donation, DonorDetails, Governance, GovernanceConfig,
+  LedgerEvent, Ngo, NgoStatus, Page, PageRequest, Proposal, ProposeInviteRequest, ProposeRemovalRequest, Rating, RecordExecutionRequest,
+  RecordProof, RecordSpendRequest, RecordType, RegisterNgoRequest, Revision, Spend, SubmitOptions, VoteChoice,
 } from './types';
 
 export interface ConnectOptions {
@@ -57,6 +58,22 @@ export interface LedgerClient {
   /** Stores the caller's personal details as private data of their own org (sent as transient data). */
   setMyDetails(details: { name: string; email: string }): Promise<Committed<{ donorKey: string; updatedAt: string }>>;
   readMyDetails(options?: SubmitOptions): Promise<DonorDetails>;
+
+  /** Sets the founding member orgs and the voting policy, once. Caller: an admin of a listed org. */
+  configureGovernance(config: GovernanceConfig): Promise<Committed<Governance>>;
+  readGovernance(): Promise<Governance>;
+  /** Proposes to invite an org (its roots must be PEM CA certificates). Caller: an admin of a member org. */
+  proposeInvite(request: ProposeInviteRequest): Promise<Committed<Proposal>>;
+  /** Proposes to remove a member org. Caller: an admin of a member org. */
+  proposeRemoval(request: ProposeRemovalRequest): Promise<Committed<Proposal>>;
+  /** Casts the caller's org's vote, once per org, before the proposal expires (else EXPIRED). Caller: an org admin of the electorate. */
+  vote(proposalId: string, vote: VoteChoice): Promise<Committed<Proposal>>;
+  /** Records the outcome of carrying out an APPROVED (or earlier ACTION_FAILED) proposal. Caller: an admin of a member org. */
+  recordExecution(proposalId: string, request: RecordExecutionRequest): Promise<Committed<Proposal>>;
+  readProposal(proposalId: string): Promise<Proposal>;
+  listProposals(page?: PageRequest): Promise<Page<Proposal>>;
+  /** Every stored revision of a proposal, oldest first (stored status: never EXPIRED). */
+  proposalHistory(proposalId: string): Promise<Revision<Proposal>[]>;
 
   /** Every revision of a record, oldest first. */
   getHistory(recordType: RecordType, id: string): Promise<Revision[]>;
@@ -192,6 +209,42 @@ class GatewayLedgerClient implements LedgerClient {
 
   readMyDetails(options: SubmitOptions = { endorsingOrganizations: [this.mspId] }): Promise<DonorDetails> {
     return this.evaluate('ReadMyDetails', [], options);
+  }
+
+  configureGovernance(config: GovernanceConfig): Promise<Committed<Governance>> {
+    return this.submit(governance('Configure'), [JSON.stringify(config)]);
+  }
+
+  readGovernance(): Promise<Governance> {
+    return this.evaluate(governance('ReadGovernance'), []);
+  }
+
+  proposeInvite(request: ProposeInviteRequest): Promise<Committed<Proposal>> {
+    return this.submit(governance('ProposeInvite'), [JSON.stringify(request)]);
+  }
+
+  proposeRemoval(request: ProposeRemovalRequest): Promise<Committed<Proposal>> {
+    return this.submit(governance('ProposeRemoval'), [JSON.stringify(request)]);
+  }
+
+  vote(proposalId: string, vote: VoteChoice): Promise<Committed<Proposal>> {
+    return this.submit(governance('Vote'), [proposalId, vote]);
+  }
+
+  recordExecution(proposalId: string, request: RecordExecutionRequest): Promise<Committed<Proposal>> {
+    return this.submit(governance('RecordExecution'), [proposalId, JSON.stringify(request)]);
+  }
+
+  readProposal(proposalId: string): Promise<Proposal> {
+    return this.evaluate(governance('ReadProposal'), [proposalId]);
+  }
+
+  listProposals(page?: PageRequest): Promise<Page<Proposal>> {
+    return this.evaluate(governance('ListProposals'), pageArgs(page));
+  }
+
+  proposalHistory(proposalId: string): Promise<Revision<Proposal>[]> {
+    return this.evaluate(governance('GetProposalHistory'), [proposalId]);
   }
 
   getHistory(recordType: RecordType, id: string): Promise<Revision[]> {
@@ -343,6 +396,14 @@ class GatewayLedgerClient implements LedgerClient {
     throw new LedgerError('STATUS_UNKNOWN', `transaction ${submitted.getTransactionId()} was submitted but its commit status could not be had ` +
       `within ${this.deadlines.statusRecoveryMs} ms; ask again before resubmitting`, { transactionId: submitted.getTransactionId(), cause: last });
   }
+}
+
+/**
+ * The name of a Governance contract transaction. The chaincode's default contract is the donation
+ * ledger; any other is reached by "Contract:Transaction", which the chaincode routes by prefix.
+ */
+function governance(transaction: string): string {
+  return `Governance:${transaction}`;
 }
 
 function endorsers(options: SubmitOptions): { endorsingOrganizations?: string[] } {

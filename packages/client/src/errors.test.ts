@@ -44,4 +44,10 @@ describe('mapping failures to LedgerError', () => {
     expect(parseChaincodeMessage('no chaincode here')).toBeUndefined();
     expect(parseChaincodeMessage('chaincode response 500, FORBIDDEN: only donors')).toEqual({ code: 'FORBIDDEN', message: 'only donors' });
   });
+
+  test('a vote after a proposal expired is EXPIRED, a rule of the ledger', () => {
+    const parsed = parseChaincodeMessage('chaincode response 500, EXPIRED: proposal p1 expired at 2026-01-02T00:00:00.000Z');
+    expect(parsed).toEqual({ code: 'EXPIRED', message: 'proposal p1 expired at 2026-01-02T00:00:00.000Z' });
+    expect(new LedgerError('EXPIRED', 'x').isChaincodeError).toBe(true);
+  });
 });

@@ -12,6 +12,8 @@ export const CHAINCODE_ERROR_CODES = [
   'INVALID_ARGUMENT',
   'INSUFFICIENT_FUNDS',
   'CONFLICT',
+  /** The time for the action has passed (a vote on a proposal after its expiry). */
+  'EXPIRED',
 ] as const;
 export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
 

@@ -135,7 +135,107 @@ export interface DonorDetails {
   readonly updatedAt: string;
 }
 
-export type RecordType = 'ngo' | 'campaign' | 'donation' | 'spend';
+export type RecordType = 'ngo' | 'campaign' | 'donation' | 'spend' | 'proposal';
+
+// ---- Membership governance (the chaincode's Governance contract) ---------------------------
+
+export type Comparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
+
+export interface VotingPolicy {
+  /** 1 to 100: the share of the electorate's YES votes the comparator holds against. */
+  readonly thresholdPercentage: number;
+  readonly comparator: Comparator;
+  /** 1 to 168: how long a proposal is open for votes. */
+  readonly proposalDurationHours: number;
+}
+
+export interface GovernanceMember {
+  readonly mspId: string;
+  /** A lower-case slug such as "ngo-org". */
+  readonly name: string;
+}
+
+/** The founding members and the voting policy; set once. */
+export interface GovernanceConfig {
+  readonly members: readonly GovernanceMember[];
+  readonly policy: VotingPolicy;
+}
+
+export interface Governance extends GovernanceConfig {
+  readonly configuredAt: string;
+  /** MSP ID of the admin who configured it. */
+  readonly configuredBy: string;
+}
+
+/** The org an invite would add, with the roots its channel MSP definition needs. */
+export interface InvitedOrg {
+  /** A lower-case slug. */
+  readonly name: string;
+  readonly mspId: string;
+  /** PEM of the org's CA root certificate (it must be a CA certificate). */
+  readonly caRootCert: string;
+  /** PEM of the org's TLS CA root certificate (it must be a CA certificate). */
+  readonly tlsRootCert: string;
+}
+
+export interface ProposeInviteRequest {
+  readonly id: string;
+  readonly description: string;
+  readonly org: InvitedOrg;
+}
+
+export interface ProposeRemovalRequest {
+  readonly id: string;
+  readonly description: string;
+  /** The member org to remove. */
+  readonly mspId: string;
+}
+
+export type VoteChoice = 'YES' | 'NO';
+export type ProposalAction = 'INVITE' | 'REMOVE';
+/** EXPIRED: voting closed before the proposal was decided (reported on read, never stored). */
+export type ProposalStatus = 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'EXECUTED' | 'ACTION_FAILED';
+export type ExecutionOutcome = 'EXECUTED' | 'ACTION_FAILED';
+
+export interface RecordExecutionRequest {
+  /** ACTION_FAILED may be recorded again, and later EXECUTED, when the channel update is retried. */
+  readonly outcome: ExecutionOutcome;
+  readonly detail: string;
+}
+
+export interface ProposalVote {
+  readonly mspId: string;
+  readonly vote: VoteChoice;
+  readonly at: string;
+}
+
+export interface ProposalOutcome {
+  readonly detail: string;
+  readonly at: string;
+  /** MSP ID of the admin who recorded it. */
+  readonly by: string;
+}
+
+export interface Proposal {
+  readonly id: string;
+  readonly action: ProposalAction;
+  readonly description: string;
+  /** INVITE only. */
+  readonly org?: InvitedOrg;
+  /** The org invited or removed. */
+  readonly targetMspId: string;
+  readonly proposedBy: string;
+  readonly createdAt: string;
+  /** Voting closes at this time; an approved proposal stays executable after it. */
+  readonly expiresAt: string;
+  /** The policy when the proposal was made. */
+  readonly policy: VotingPolicy;
+  /** The electorate: MSP IDs of the members when the proposal was made. */
+  readonly membersAtCreation: readonly string[];
+  readonly votes: readonly ProposalVote[];
+  readonly status: ProposalStatus;
+  readonly outcome?: ProposalOutcome;
+}
 
 export interface Revision<T = unknown> {
   readonly txId: string;

@@ -1,9 +1,11 @@
-// Audit: every revision of a record, its proofs, the ledger's digest and its verification.
+// Audit: every revision of a record, its proofs, the ledger's digest and its verification; from
+// the peers (/api/history, /api/proofs, /api/ledger) and from the read model (/api/read/audit).
 import { Router } from 'express';
+import { ReadModelAccess } from '../read-model';
 import { RouteRegistry } from '../routing';
-import { noQuery, recordParams, verify } from '../schemas';
+import { blockRange, indexedRecordParams, indexedVerify, noQuery, readQuery, recordParams, verify } from '../schemas';
 
-export function auditRoutes(registry: RouteRegistry): Router {
+export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess): Router {
   const router = Router();
   registry.add(router, {
     method: 'get', path: '/api/history/:recordType/:id', tag: 'audit', summary: 'Every revision of a record, oldest first', access: 'user', params: recordParams,
@@ -21,5 +23,22 @@ export function auditRoutes(registry: RouteRegistry): Router {
     method: 'post', path: '/api/ledger/verify', tag: 'audit', summary: 'Re-walk the hash chain from genesis, optionally through a saved digest', access: 'user',
     query: noQuery, body: verify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' },
   }, async ({ body, caller }) => (await caller!.ledger()).verify(body.digest));
+
+  const indexed = { tag: 'audit', access: 'user' as const, errors: [503, 504] };
+  registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/digest', summary: "The read model's digest: indexed height and last block header hash", query: readQuery,
+    success: { status: 200, description: '{ channel, height, blockHash, asOfBlock }' } },
+  async ({ query }) => (await readModel.ready(query)).digest());
+  registry.add(router, { ...indexed, method: 'post', path: '/api/read/audit/verify', summary: 'Check that the indexed chain passes through a saved digest and is unbroken', query: noQuery,
+    body: indexedVerify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' } },
+  async ({ body }) => (await readModel.ready()).verifyDigest(body.digest));
+  registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/history/:recordType/:id', summary: "A record's every revision with block, transaction and validation code",
+    params: indexedRecordParams, query: readQuery, success: { status: 200, description: '{ rows, asOfBlock }' }, errors: [404, 503, 504] },
+  async ({ params, query }) => (await readModel.ready(query)).history(params.recordType, params.id));
+  registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/proofs/:recordType/:id', summary: "Each revision's block number and hash, transaction ID and validation code",
+    params: indexedRecordParams, query: readQuery, success: { status: 200, description: '{ rows, asOfBlock }' }, errors: [404, 503, 504] },
+  async ({ params, query }) => (await readModel.ready(query)).proof(params.recordType, params.id));
+  registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/blocks', summary: 'Indexed blocks from..to (at most 1000): hashes and transaction counts', query: blockRange,
+    success: { status: 200, description: '{ rows, asOfBlock }' } },
+  async ({ query }) => (await readModel.ready()).blocks(query.from, query.to));
   return router;
 }

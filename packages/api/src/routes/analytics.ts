@@ -1,0 +1,45 @@
+// Analytics over the read model: totals and counts per NGO, campaign, currency and month, the
+// share of donations spent, spend by category and donors per NGO. JSON, or CSV for a spreadsheet.
+import { Report } from '@donation-ledger/indexer';
+import { Response, Router } from 'express';
+import { ReadModelAccess } from '../read-model';
+import { RouteRegistry } from '../routing';
+import { analyticsQuery } from '../schemas';
+
+export function analyticsRoutes(registry: RouteRegistry, access: ReadModelAccess): Router {
+  const router = Router();
+  const reports = [
+    { path: 'ngos', summary: 'Per NGO and currency: donations, donated, spent, remaining, share spent, donors', run: 'ngoTotals' },
+    { path: 'campaigns', summary: 'Per campaign: donations, donated, share of the goal', run: 'campaignTotals' },
+    { path: 'months', summary: 'Per month, NGO and currency: donations and donated', run: 'monthlyTotals' },
+    { path: 'spend-categories', summary: 'Per NGO, category and currency: spends and spent', run: 'spendByCategory' },
+  ] as const;
+  for (const report of reports) {
+    registry.add(router, {
+      method: 'get', path: `/api/analytics/${report.path}`, tag: 'analytics', summary: report.summary, access: 'user', query: analyticsQuery,
+      success: { status: 200, description: '{ rows, asOfBlock }, or text/csv with format=csv' }, errors: [503, 504],
+    }, async ({ query: { format, ngoId, ...after }, res }) => {
+      const result = await (await access.ready(after))[report.run](ngoId);
+      if (format !== 'csv') return result;
+      sendCsv(res, `${report.path}-as-of-block-${result.asOfBlock}.csv`, result);
+      return undefined;
+    });
+  }
+  return router;
+}
+
+function sendCsv(res: Response, filename: string, report: Report<Record<string, unknown>>): void {
+  const columns = Object.keys(report.rows[0] ?? {});
+  const lines = [columns.join(','), ...report.rows.map((row) => columns.map((c) => csvField(row[c])).join(','))];
+  res.status(200).type('text/csv').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.setHeader('X-As-Of-Block', String(report.asOfBlock));
+  res.send(`${lines.join('\r\n')}\r\n`);
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet never runs it as a formula. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,118 @@
+// Turning a serialized Fabric block into what the read model keeps: the block's hashes, each
+// transaction's ID, validation code, creator and time, and the chaincode's key writes. Private
+// data never appears here: a block carries only its hashes.
+import { parseBlock } from '@donation-ledger/client';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+
+export interface KeyWrite {
+  /** The composite key's object type (its first attribute), e.g. "donation". */
+  readonly objectType: string;
+  readonly attributes: readonly string[];
+  /** The written value, or null for a delete. */
+  readonly value: Buffer | null;
+}
+
+export interface BlockTransaction {
+  readonly index: number;
+  readonly txId: string;
+  /** common.HeaderType name: ENDORSER_TRANSACTION, CONFIG, ... */
+  readonly type: string;
+  /** peer.TxValidationCode name: VALID, MVCC_READ_CONFLICT, ... */
+  readonly validationCode: string;
+  readonly creatorMspId: string;
+  /** ISO 8601, from the channel header (the client's clock when it built the proposal). */
+  readonly timestamp: string | null;
+  readonly chaincode: string | null;
+  readonly function: string | null;
+  /** Writes to the chaincode's namespace (empty for other namespaces and non-endorser transactions). */
+  readonly writes: readonly KeyWrite[];
+}
+
+export interface DecodedBlock {
+  readonly number: number;
+  readonly headerHash: string;
+  readonly previousHash: string;
+  readonly dataHash: string;
+  /** SHA-256 of the block's envelopes as received: differs from dataHash when the block was altered. */
+  readonly computedDataHash: string;
+  readonly transactions: readonly BlockTransaction[];
+}
+
+const VALIDATION_CODE_NAMES = invert(peer.TxValidationCode as unknown as Record<string, number>);
+const HEADER_TYPE_NAMES = invert(common.HeaderType as unknown as Record<string, number>);
+
+/** Decodes a block; `namespace` is the chaincode whose writes are kept. */
+export function decodeBlock(bytes: Uint8Array, namespace: string): DecodedBlock {
+  const parsed = parseBlock(bytes);
+  const block = common.Block.deserializeBinary(bytes);
+  const envelopes = block.getData()?.getDataList_asU8() ?? [];
+  const codes = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+  return {
+    number: parsed.number,
+    headerHash: parsed.headerHash.toString('hex'),
+    previousHash: parsed.previousHash.toString('hex'),
+    dataHash: parsed.dataHash.toString('hex'),
+    computedDataHash: parsed.computedDataHash.toString('hex'),
+    transactions: envelopes.map((envelope, index) => decodeTransaction(envelope, index, codes[index], namespace)),
+  };
+}
+
+function decodeTransaction(envelopeBytes: Uint8Array, index: number, code: number | undefined, namespace: string): BlockTransaction {
+  const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
+  const header = payload.getHeader();
+  const channelHeader = common.ChannelHeader.deserializeBinary(header?.getChannelHeader_asU8() ?? new Uint8Array());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(header?.getSignatureHeader_asU8() ?? new Uint8Array());
+  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8());
+  const timestamp = channelHeader.getTimestamp();
+  const type = channelHeader.getType();
+  const base = {
+    index,
+    txId: channelHeader.getTxId(),
+    type: HEADER_TYPE_NAMES.get(type) ?? `TYPE_${type}`,
+    // A block without a filter entry (genesis, config) is valid by construction.
+    validationCode: code === undefined ? 'VALID' : (VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`),
+    creatorMspId: creator.getMspid(),
+    timestamp: timestamp ? new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6)).toISOString() : null,
+  };
+  if (type !== common.HeaderType.ENDORSER_TRANSACTION) return { ...base, chaincode: null, function: null, writes: [] };
+  return { ...base, ...decodeEndorserAction(payload.getData_asU8(), namespace) };
+}
+
+function decodeEndorserAction(data: Uint8Array, namespace: string): Pick<BlockTransaction, 'chaincode' | 'function' | 'writes'> {
+  const action = peer.Transaction.deserializeBinary(data).getActionsList()[0];
+  if (!action) return { chaincode: null, function: null, writes: [] };
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const responsePayload = peer.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array());
+  const chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
+  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(
+    peer.ChaincodeProposalPayload.deserializeBinary(actionPayload.getChaincodeProposalPayload_asU8()).getInput_asU8(),
+  );
+  const firstArg = invocation.getChaincodeSpec()?.getInput()?.getArgsList_asU8()[0];
+  const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(chaincodeAction.getResults_asU8());
+  const writes: KeyWrite[] = [];
+  for (const ns of rwset.getNsRwsetList()) {
+    if (ns.getNamespace() !== namespace) continue;
+    for (const write of ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()).getWritesList()) {
+      const key = splitCompositeKey(write.getKey());
+      if (key) writes.push({ ...key, value: write.getIsDelete() ? null : Buffer.from(write.getValue_asU8()) });
+    }
+  }
+  return {
+    chaincode: chaincodeAction.getChaincodeId()?.getName() ?? null,
+    function: firstArg ? Buffer.from(firstArg).toString('utf8') : null,
+    writes,
+  };
+}
+
+/** Fabric's composite key: U+0000, object type, U+0000, then each attribute followed by U+0000. */
+export function splitCompositeKey(key: string): { objectType: string; attributes: string[] } | undefined {
+  if (!key.startsWith('\u0000')) return undefined;
+  const parts = key.slice(1).split('\u0000');
+  parts.pop();
+  const [objectType, ...attributes] = parts;
+  return objectType ? { objectType, attributes } : undefined;
+}
+
+function invert(map: Record<string, number>): Map<number, string> {
+  return new Map(Object.entries(map).map(([name, value]) => [value, name]));
+}

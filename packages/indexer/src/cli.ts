@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// The indexer as a standalone command, for when the read model should not live inside the API
+// (start the API with INDEXER=off then), or to rebuild it. Same code as the API's indexer.
+import { resolve } from 'node:path';
+import { connect } from '@donation-ledger/client';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, ORG_ADMIN, RunPaths } from '@donation-ledger/network';
+import { ChainBreakError, CheckpointError, Indexer } from './indexer';
+import { openStore, redact, StoreConfig } from './sql';
+
+const USAGE = `usage: donation-ledger-indexer <command> [options]   (npm run indexer -- <command> ...)
+
+commands:
+  run        index what the ledger has, then follow new blocks until interrupted (Ctrl-C).
+             Checkpointed per block: safe to kill at any moment and start again.
+  catch-up   index every block the ledger has now, then exit
+  rebuild    drop the read model and index again from genesis, then exit
+  status     the read model's checkpoint and the ledger's height
+
+options:
+  --org NAME            the member org whose peers and admin identity are used (default: ngo)
+  --dir DIR             embedded database folder (default: <run-dir>/api-data/<org>/read-model,
+                        the API's own: stop the API or start it with INDEXER=off first)
+  --database-url URL    PostgreSQL instead of the embedded database
+  --run-dir DIR         the network's run directory (default: network/run)
+  --topology FILE       topology file (default: network/topology.json)
+  --port-offset N       the network's port offset (default: 0)
+  --progress-every N    print a progress line every N blocks (default: 100)`;
+
+interface Options {
+  command: string;
+  org: string;
+  dir?: string;
+  databaseUrl?: string;
+  runDir: string;
+  topology: string;
+  portOffset: number;
+  progressEvery: number;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { command: '', org: 'ngo', runDir: DEFAULT_RUN_DIR, topology: DEFAULT_TOPOLOGY, portOffset: 0, progressEvery: 100 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const wholeNumber = (min: number, max: number): number => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${arg} must be a whole number from ${min} to ${max}`);
+      return n;
+    };
+    if (arg === '--org') options.org = value();
+    else if (arg === '--dir') options.dir = resolve(value());
+    else if (arg === '--database-url') options.databaseUrl = value();
+    else if (arg === '--run-dir') options.runDir = resolve(value());
+    else if (arg === '--topology') options.topology = resolve(value());
+    else if (arg === '--port-offset') options.portOffset = wholeNumber(0, 50000);
+    else if (arg === '--progress-every') options.progressEvery = wholeNumber(1, 1_000_000);
+    else if (arg === '-h' || arg === '--help') options.command = 'help';
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (!options.command) options.command = arg;
+    else throw new UsageError(`unexpected argument ${arg}`);
+  }
+  if (options.dir && options.databaseUrl) throw new UsageError('give --dir or --database-url, not both');
+  if (options.databaseUrl && !/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new UsageError('--database-url must be a postgresql:// URL');
+  return options;
+}
+
+const say = (message: string): void => {
+  process.stdout.write(`[indexer] ${message}\n`);
+};
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.command === 'help' || !options.command) {
+    process.stdout.write(`${USAGE}\n`);
+    return options.command ? 0 : 2;
+  }
+  if (!['run', 'catch-up', 'rebuild', 'status'].includes(options.command)) throw new UsageError(`unknown command "${options.command}"`);
+
+  const topology = loadTopology(options.topology, options.portOffset);
+  const paths = new RunPaths(options.runDir);
+  const profile = clientProfile(topology, paths, options.org, ORG_ADMIN);
+  const storeConfig: StoreConfig = options.databaseUrl
+    ? { kind: 'postgresql', url: options.databaseUrl }
+    : { kind: 'embedded', dir: options.dir ?? resolve(options.runDir, 'api-data', options.org, 'read-model') };
+  say(`read model: ${storeConfig.kind === 'embedded' ? storeConfig.dir : redact(storeConfig.url)}`);
+
+  const ledger = await connect(profile);
+  const store = await openStore(storeConfig);
+  try {
+    const indexerOptions = {
+      source: ledger.blockSource(),
+      store,
+      chaincode: profile.chaincode,
+      log: (level: string, message: string) => say(level === 'info' ? message : `${level.toUpperCase()}: ${message}`),
+    };
+    const indexer = options.command === 'rebuild' ? await Indexer.rebuild(indexerOptions) : await Indexer.open(indexerOptions);
+    const ledgerHeight = await ledger.blockSource().height();
+    if (options.command === 'status') {
+      say(`indexed ${indexer.height} of ${ledgerHeight} blocks (${ledgerHeight - indexer.height} behind); last block hash ${indexer.status().blockHash || '(none)'}`);
+      return 0;
+    }
+    say(`${options.command === 'rebuild' ? 'rebuilding from genesis' : `resuming at block ${indexer.height}`}; the ledger has ${ledgerHeight} blocks`);
+    await catchUpWithProgress(indexer, ledger.blockSource(), options.progressEvery);
+    say(`caught up: ${indexer.height} blocks indexed`);
+    if (options.command === 'run') await followUntilInterrupted(indexer);
+    return 0;
+  } finally {
+    await store.close();
+    ledger.close();
+  }
+}
+
+async function catchUpWithProgress(indexer: Indexer, source: { height(): Promise<number>; block(n: number): Promise<Uint8Array> }, every: number): Promise<void> {
+  const started = Date.now();
+  const target = await source.height();
+  while (indexer.height < target) {
+    await indexer.indexBlock(await source.block(indexer.height));
+    if (indexer.height % every === 0 || indexer.height === target) {
+      const rate = indexer.height / Math.max(0.001, (Date.now() - started) / 1000);
+      say(`indexed block ${indexer.height - 1} of ${target - 1} (${rate.toFixed(0)} blocks/s)`);
+    }
+  }
+}
+
+async function followUntilInterrupted(indexer: Indexer): Promise<void> {
+  say('following new blocks; Ctrl-C to stop');
+  indexer.start();
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    const poll = setInterval(() => {
+      if (indexer.status().state === 'halted') {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 500);
+  });
+  await indexer.stop();
+  const status = indexer.status();
+  if (status.state === 'halted') throw new Error(`indexing HALTED: ${status.error ?? ''}`);
+  say(`stopped at ${status.height} blocks`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    const hint = err instanceof CheckpointError ? '' : err instanceof ChainBreakError ? ' (indexing HALTED: the chain does not verify)' : '';
+    process.stderr.write(`[indexer] ERROR${hint}: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,333 @@
+// The indexer: follows the channel's blocks from its checkpoint and writes each block, its
+// transactions and the records they changed into SQL, in ONE transaction per block together with
+// the new checkpoint. Killed at any point, it restarts from the last block it fully stored: no
+// gap, no duplicate. Each block must hash to what the previous block says, or indexing stops
+// loudly, naming the block: a read model that silently skips or accepts a forged block is worse
+// than none.
+import { EventEmitter } from 'node:events';
+import { BlockSource } from '@donation-ledger/client';
+import { BlockTransaction, decodeBlock, DecodedBlock, KeyWrite } from './blocks';
+import { createSchema, dropSchema, isRecordType, SCHEMA_VERSION } from './schema';
+import { Queryable, SqlStore } from './sql';
+
+/** The checkpoint is missing, inconsistent, or belongs to another ledger: rebuild the index. */
+export class CheckpointError extends Error {
+  constructor(detail: string) {
+    super(`${detail}; the read model is derived data: rebuild it from the ledger with "npm run indexer -- rebuild" (or start the API with INDEXER_REBUILD=1)`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** A block does not hash to what its neighbours say: the chain is broken or the copy tampered with. */
+export class ChainBreakError extends Error {
+  constructor(
+    readonly blockNumber: number,
+    detail: string,
+  ) {
+    super(`block ${blockNumber}: ${detail}`);
+    this.name = 'ChainBreakError';
+  }
+}
+
+export interface IndexerOptions {
+  readonly source: BlockSource;
+  readonly store: SqlStore;
+  /** The chaincode whose records are indexed. */
+  readonly chaincode: string;
+  /** How often to look for new blocks when caught up (default 200 ms). */
+  readonly pollIntervalMs?: number;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export type IndexerState = 'idle' | 'following' | 'halted' | 'stopped';
+
+export interface IndexerStatus {
+  readonly state: IndexerState;
+  readonly store: SqlStore['kind'];
+  readonly channel: string;
+  /** Blocks indexed: 0 to height - 1. */
+  readonly height: number;
+  /** Header hash of block height - 1 (empty when nothing is indexed yet). */
+  readonly blockHash: string;
+  /** Why indexing stopped (halted) or why the last attempt failed (following). */
+  readonly error?: string;
+}
+
+interface Checkpoint {
+  readonly height: number;
+  readonly blockHash: string;
+}
+
+const META = { schema: 'schema_version', channel: 'channel', chaincode: 'chaincode', lastBlock: 'last_block', lastHash: 'last_hash' } as const;
+
+export class Indexer {
+  private checkpoint: Checkpoint;
+  private state: IndexerState = 'idle';
+  private lastError: string | undefined;
+  private readonly progress = new EventEmitter();
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  private constructor(
+    private readonly options: IndexerOptions,
+    checkpoint: Checkpoint,
+  ) {
+    this.checkpoint = checkpoint;
+    this.progress.setMaxListeners(0);
+  }
+
+  /** Opens the index in `store`, creating it when empty; refuses a missing or inconsistent checkpoint. */
+  static async open(options: IndexerOptions): Promise<Indexer> {
+    await createSchema(options.store);
+    const checkpoint = await readCheckpoint(options);
+    await checkAgainstLedger(options.source, checkpoint);
+    return new Indexer(options, checkpoint);
+  }
+
+  /** Drops every table and opens an empty index: the next catch-up indexes from genesis. */
+  static async rebuild(options: IndexerOptions): Promise<Indexer> {
+    await dropSchema(options.store);
+    return Indexer.open(options);
+  }
+
+  get height(): number {
+    return this.checkpoint.height;
+  }
+
+  status(): IndexerStatus {
+    return {
+      state: this.state,
+      store: this.options.store.kind,
+      channel: this.options.source.channel,
+      height: this.checkpoint.height,
+      blockHash: this.checkpoint.blockHash,
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  /** Indexes every block the ledger has now; returns the new height. */
+  async catchUp(): Promise<number> {
+    const target = await this.options.source.height();
+    while (this.checkpoint.height < target && this.state !== 'stopped') {
+      await this.indexBlock(await this.options.source.block(this.checkpoint.height));
+    }
+    return this.checkpoint.height;
+  }
+
+  /** Indexes one serialized block: it must be the next one and link to the last. */
+  async indexBlock(bytes: Uint8Array): Promise<void> {
+    const block = decodeBlock(bytes, this.options.chaincode);
+    verifyLink(block, this.checkpoint);
+    await this.options.store.transaction(async (tx) => {
+      await storeBlock(tx, block);
+      await setMeta(tx, META.lastBlock, String(block.number));
+      await setMeta(tx, META.lastHash, block.headerHash);
+    });
+    this.checkpoint = { height: block.number + 1, blockHash: block.headerHash };
+    this.progress.emit('block', block.number);
+  }
+
+  /** Follows the channel in the background until stop(); halts on a broken chain. */
+  start(): void {
+    if (this.loop) return;
+    this.state = 'following';
+    this.loop = this.follow();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'halted') this.state = 'stopped';
+    this.wake?.();
+    await this.loop;
+    this.progress.emit('stopped');
+  }
+
+  /** Resolves once block `blockNumber` is indexed (read-your-writes); rejects after `timeoutMs`. */
+  async waitForBlock(blockNumber: number, timeoutMs: number): Promise<void> {
+    if (this.checkpoint.height > blockNumber) return;
+    await this.waitUntil(() => this.checkpoint.height > blockNumber, timeoutMs, `block ${blockNumber}`);
+  }
+
+  /** Resolves with the block of transaction `txId` once it is indexed; rejects after `timeoutMs`. */
+  async waitForTransaction(txId: string, timeoutMs: number): Promise<{ block: number; validationCode: string }> {
+    let found: { block: number; validationCode: string } | undefined;
+    const lookUp = async (): Promise<boolean> => {
+      const rows = await this.options.store.query<{ block: number; validation_code: string }>(
+        'select block, validation_code from transactions where tx_id = $1 order by block, tx_index limit 1', [txId]);
+      found = rows[0] && { block: Number(rows[0].block), validationCode: rows[0].validation_code };
+      return found !== undefined;
+    };
+    if (!(await lookUp())) await this.waitUntil(lookUp, timeoutMs, `transaction ${txId}`);
+    return found!;
+  }
+
+  private async waitUntil(reached: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error): void => {
+        clearTimeout(timer);
+        this.progress.off('block', check);
+        this.progress.off('stopped', onStop);
+        if (err) reject(err);
+        else resolve();
+      };
+      const check = (): void => {
+        Promise.resolve(reached()).then((ok) => ok && done(), (err: unknown) => done(err as Error));
+      };
+      const onStop = (): void => done(new Error(`the indexer stopped before ${what} was indexed`));
+      const timer = setTimeout(() => done(new IndexerTimeoutError(`${what} was not indexed within ${timeoutMs} ms (indexed height ${this.checkpoint.height})`)), timeoutMs);
+      this.progress.on('block', check);
+      this.progress.on('stopped', onStop);
+      check();
+    });
+  }
+
+  private async follow(): Promise<void> {
+    const log = this.options.log ?? (() => undefined);
+    let failures = 0;
+    while (this.state === 'following') {
+      try {
+        await this.catchUp();
+        if (this.lastError) log('info', `indexer: reading blocks again at height ${this.checkpoint.height}`);
+        this.lastError = undefined;
+        failures = 0;
+      } catch (err) {
+        if (err instanceof ChainBreakError) {
+          this.state = 'halted';
+          this.lastError = err.message;
+          log('error', `indexer HALTED: ${err.message}. The read model stays at height ${this.checkpoint.height}; investigate the ledger before rebuilding.`);
+          this.progress.emit('stopped');
+          return;
+        }
+        failures++;
+        this.lastError = (err as Error).message;
+        if (failures === 1 || failures % 20 === 0) log('warn', `indexer: cannot read blocks (${this.lastError}); retrying`);
+      }
+      await this.pause(failures === 0 ? (this.options.pollIntervalMs ?? 200) : Math.min(5000, 200 * 2 ** failures));
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+export class IndexerTimeoutError extends Error {
+  override name = 'IndexerTimeoutError';
+}
+
+function verifyLink(block: DecodedBlock, checkpoint: Checkpoint): void {
+  if (block.number !== checkpoint.height) throw new ChainBreakError(block.number, `expected block ${checkpoint.height} next, got block ${block.number}`);
+  if (block.computedDataHash !== block.dataHash) throw new ChainBreakError(block.number, 'its transactions do not match the data hash in its header (the block was altered)');
+  if (block.number > 0 && block.previousHash !== checkpoint.blockHash) {
+    throw new ChainBreakError(block.number, `its previous-block hash ${short(block.previousHash)} does not match the header hash ${short(checkpoint.blockHash)} of block ${block.number - 1}`);
+  }
+}
+
+async function storeBlock(tx: Queryable, block: DecodedBlock): Promise<void> {
+  await tx.query('insert into blocks (number, header_hash, previous_hash, data_hash, tx_count) values ($1, $2, $3, $4, $5)',
+    [block.number, block.headerHash, block.previousHash, block.dataHash, block.transactions.length]);
+  for (const t of block.transactions) {
+    await tx.query(
+      `insert into transactions (block, tx_index, tx_id, type, validation_code, creator_msp, timestamp, chaincode, function)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [block.number, t.index, t.txId, t.type, t.validationCode, t.creatorMspId, t.timestamp, t.chaincode, t.function],
+    );
+    // Only valid transactions changed the world state; invalid ones are kept above, as such.
+    if (t.validationCode !== 'VALID') continue;
+    for (const write of t.writes) await storeWrite(tx, block.number, t, write);
+  }
+}
+
+async function storeWrite(tx: Queryable, blockNumber: number, t: BlockTransaction, write: KeyWrite): Promise<void> {
+  // Index entries (object types like "donation~ngo") are the chaincode's, not records.
+  if (!isRecordType(write.objectType)) return;
+  const id = write.attributes.join('/');
+  const value = write.value === null ? null : recordValue(write.value);
+  if (write.value !== null && value === undefined) return;
+  await tx.query(
+    `insert into record_history (record_type, record_id, block, tx_index, tx_id, timestamp, is_delete, value)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [write.objectType, id, blockNumber, t.index, t.txId, t.timestamp, value === null, value === null ? null : JSON.stringify(value)],
+  );
+  if (value === null) {
+    await tx.query('delete from records where record_type = $1 and record_id = $2', [write.objectType, id]);
+    return;
+  }
+  await tx.query(
+    `insert into records (record_type, record_id, value, block, tx_index, tx_id, updated_at) values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (record_type, record_id) do update set value = excluded.value, block = excluded.block, tx_index = excluded.tx_index,
+       tx_id = excluded.tx_id, updated_at = excluded.updated_at`,
+    [write.objectType, id, JSON.stringify(value), blockNumber, t.index, t.txId, t.timestamp],
+  );
+}
+
+/**
+ * A record is a JSON object; anything else under a record type is not indexed. Its `docType` is
+ * the contract's storage detail (the record type says the same): left out, as the SDK does.
+ */
+function recordValue(bytes: Buffer): object | undefined {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const record = { ...(parsed as Record<string, unknown>) };
+    delete record.docType;
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCheckpoint(options: IndexerOptions): Promise<Checkpoint> {
+  const { store, source, chaincode } = options;
+  const meta = new Map((await store.query<{ key: string; value: string }>('select key, value from indexer_meta')).map((r) => [r.key, r.value]));
+  const [blocks] = await store.query<{ n: number; max: number | null }>('select count(*)::int as n, max(number) as max from blocks');
+  const blockCount = Number(blocks?.n ?? 0);
+  if (meta.size === 0 && blockCount === 0) {
+    await store.transaction(async (tx) => {
+      await setMeta(tx, META.schema, SCHEMA_VERSION);
+      await setMeta(tx, META.channel, source.channel);
+      await setMeta(tx, META.chaincode, chaincode);
+    });
+    return { height: 0, blockHash: '' };
+  }
+  if (meta.get(META.schema) !== SCHEMA_VERSION) throw new CheckpointError(`the read model has schema version ${meta.get(META.schema) ?? 'none'}, this indexer writes version ${SCHEMA_VERSION}`);
+  if (meta.get(META.channel) !== source.channel) throw new CheckpointError(`the read model indexes channel "${meta.get(META.channel) ?? ''}", not "${source.channel}"`);
+  if (meta.get(META.chaincode) !== chaincode) throw new CheckpointError(`the read model indexes chaincode "${meta.get(META.chaincode) ?? ''}", not "${chaincode}"`);
+  const lastBlock = meta.get(META.lastBlock);
+  const lastHash = meta.get(META.lastHash);
+  if (lastBlock === undefined || lastHash === undefined) {
+    if (blockCount === 0) return { height: 0, blockHash: '' };
+    throw new CheckpointError(`the checkpoint is missing but ${blockCount} blocks are indexed`);
+  }
+  const last = Number(lastBlock);
+  if (!Number.isSafeInteger(last) || last < 0) throw new CheckpointError(`the checkpoint is corrupt (last block "${lastBlock}")`);
+  const [stored] = await store.query<{ header_hash: string }>('select header_hash from blocks where number = $1', [last]);
+  if (blockCount !== last + 1 || Number(blocks?.max) !== last || stored?.header_hash !== lastHash) {
+    throw new CheckpointError(`the checkpoint (block ${last}, hash ${short(lastHash)}) does not match the indexed blocks (${blockCount} blocks, last ${blocks?.max ?? 'none'})`);
+  }
+  return { height: last + 1, blockHash: lastHash };
+}
+
+/** The index must describe this ledger: its last block must be the ledger's block of that number. */
+async function checkAgainstLedger(source: BlockSource, checkpoint: Checkpoint): Promise<void> {
+  if (checkpoint.height === 0) return;
+  const ledgerHeight = await source.height();
+  if (ledgerHeight < checkpoint.height) {
+    throw new CheckpointError(`the read model is at height ${checkpoint.height} but the ledger has only ${ledgerHeight} blocks: it was built from another network`);
+  }
+  const block = decodeBlock(await source.block(checkpoint.height - 1), '');
+  if (block.headerHash !== checkpoint.blockHash) {
+    throw new CheckpointError(`block ${checkpoint.height - 1} of the ledger has hash ${short(block.headerHash)}, the read model has ${short(checkpoint.blockHash)}: it was built from another network`);
+  }
+}
+
+async function setMeta(tx: Queryable, key: string, value: string): Promise<void> {
+  await tx.query('insert into indexer_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
+}
+
+const short = (hash: string): string => (hash ? `${hash.slice(0, 12)}…` : '(none)');

@@ -1,0 +1,52 @@
+// The read model as a running service: its store, its indexer following the channel, and the
+// queries over it. The API runs one in-process; the standalone command runs the same code.
+import { BlockSource } from '@donation-ledger/client';
+import { CheckpointError, Indexer } from './indexer';
+import { ReadModel } from './read-model';
+import { openStore, SqlStore, StoreConfig } from './sql';
+
+export interface ReadModelOptions {
+  readonly source: BlockSource;
+  readonly store: StoreConfig;
+  readonly chaincode: string;
+  /** Drop and index again from genesis (also what to do about a CheckpointError). */
+  readonly rebuild?: boolean;
+  readonly pollIntervalMs?: number;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface ReadModelService {
+  readonly indexer: Indexer;
+  readonly readModel: ReadModel;
+  readonly store: SqlStore;
+  /** Stops following the channel, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store and the index (refusing a broken checkpoint unless asked to rebuild) and starts following. */
+export async function startReadModel(options: ReadModelOptions): Promise<ReadModelService> {
+  const store = await openStore(options.store);
+  try {
+    const indexerOptions = { source: options.source, store, chaincode: options.chaincode, ...optional(options) };
+    const indexer = options.rebuild ? await Indexer.rebuild(indexerOptions) : await Indexer.open(indexerOptions);
+    indexer.start();
+    return {
+      indexer,
+      store,
+      readModel: new ReadModel(store, options.source.channel),
+      close: async () => {
+        await indexer.stop();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+function optional(options: ReadModelOptions): { pollIntervalMs?: number; log?: ReadModelOptions['log'] } {
+  return { ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}), ...(options.log ? { log: options.log } : {}) };
+}
+
+export { CheckpointError };
