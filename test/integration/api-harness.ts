@@ -22,7 +22,7 @@ export async function startApis(): Promise<Apis> {
     startApi(
       loadConfig({
         LEDGER_ORG: org, PORT: '0', NETWORK_RUN_DIR: TEST_RUN_DIR, PORT_OFFSET: String(PORT_OFFSET), DATA_DIR: dataDir,
-        ADMIN_PASSWORD, LOGIN_ATTEMPTS_PER_MINUTE: String(LOGIN_LIMIT), LOG_LEVEL: 'silent', COMMIT_TIMEOUT_MS: '10000',
+        ADMIN_PASSWORD, LOGIN_ATTEMPTS_PER_MINUTE: String(LOGIN_LIMIT), LOG_LEVEL: 'silent', COMMIT_TIMEOUT_MS: '10000', READ_WAIT_MS: '3000',
       }),
       pino({ level: 'silent' }),
     );
