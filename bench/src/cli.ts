@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
 import { connect, LedgerClient, messageSigner } from '@donation-ledger/client';
+import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
 import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
 import { htmlReport, textReport } from './report';
 
-const WORKLOADS = ['baseline', 'donate', 'spend', 'read', 'list', 'rest'] as const;
+const WORKLOADS = ['baseline', 'donate', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Options {
@@ -171,6 +172,17 @@ async function main(): Promise<void> {
   const results: WorkloadResult[] = [];
   const pick = <T>(list: readonly T[], w: number): T => list[w % list.length] as T;
 
+  // One REST API process serves the rest* workloads; its read model indexes from genesis first.
+  let restApi: Awaited<ReturnType<typeof startRestApi>> | undefined;
+  const rest = async (): Promise<NonNullable<typeof restApi>> => {
+    if (!restApi) {
+      log('starting a REST API process for the rest workloads');
+      restApi = await startRestApi(o);
+    }
+    return restApi;
+  };
+  let readModel: ReadModelService | undefined;
+
   for (const workload of o.workloads) {
     let operation: Operation;
     let cleanup = (): void => undefined;
@@ -200,19 +212,32 @@ async function main(): Promise<void> {
       case 'list':
         operation = (w) => pick(donors, w).listDonationsByNgo(benchNgo, { pageSize: 20 });
         break;
+      case 'list-index': {
+        // The same page as 'list', from the read model (embedded store) in this process.
+        readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: t.chaincode.name });
+        await readModel.indexer.waitForBlock((await admin.getDigest()).height - 1, 600_000);
+        const model = readModel.readModel;
+        operation = () => model.list('donation', { ngoId: benchNgo }, { limit: 20 });
+        break;
+      }
       case 'rest': {
-        log('starting a REST API process for the rest workload');
-        const api = await startRestApi(o);
+        const api = await rest();
         extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-        cleanup = () => {
-          api.child.kill('SIGTERM');
-          api.agent.destroy();
-          rmSync(api.dataDir, { recursive: true, force: true });
-        };
-        operation = async () => {
-          const res = await httpJson(api.agent, api.port, 'POST', '/api/donations', { ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token);
-          if (res.status !== 201) throw Object.assign(new Error(`HTTP ${res.status}`), { code: (res.body as { code?: string } | undefined)?.code ?? `HTTP_${res.status}` });
-        };
+        operation = async () => expectStatus(201, await httpJson(api.agent, api.port, 'POST', '/api/donations', { ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token));
+        break;
+      }
+      case 'rest-list': {
+        const api = await rest();
+        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+        operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/ngos/${benchNgo}/donations?pageSize=20`, undefined, api.token));
+        break;
+      }
+      case 'rest-list-index': {
+        const api = await rest();
+        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+        const height = (await admin.getDigest()).height;
+        expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token).catch(() => ({ status: 0, body: undefined })), 'the API read model did not catch up');
+        operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/donations?ngoId=${benchNgo}&limit=20`, undefined, api.token));
         break;
       }
     }
@@ -225,6 +250,12 @@ async function main(): Promise<void> {
       cleanup();
     }
   }
+  if (restApi) {
+    restApi.child.kill('SIGTERM');
+    restApi.agent.destroy();
+    rmSync(restApi.dataDir, { recursive: true, force: true });
+  }
+  await readModel?.close();
   for (const c of [admin, ...donors, ...staff]) c.close();
 
   const report = { when: new Date().toISOString(), options: { ...o, runDir: undefined }, results, ratios: ratios(results) };
@@ -238,10 +269,19 @@ async function main(): Promise<void> {
   log(`report: ${join(o.out, `bench-${stamp}.{json,html}`)}`);
 }
 
+function expectStatus(status: number, res: { status: number; body: unknown }, what = `HTTP ${res.status}`): void {
+  if (res.status !== status) throw Object.assign(new Error(what), { code: (res.body as { code?: string } | undefined)?.code ?? `HTTP_${res.status}` });
+}
+
 function ratios(results: readonly WorkloadResult[]): Record<string, number | null> {
   const tps = (w: string): number | undefined => results.find((r) => r.workload === w)?.tps;
   const ratio = (a?: number, b?: number): number | null => (a !== undefined && b ? Math.round((a / b) * 100) / 100 : null);
-  return { 'donate/baseline': ratio(tps('donate'), tps('baseline')), 'rest/sdk (donate)': ratio(tps('rest'), tps('donate')) };
+  return {
+    'donate/baseline': ratio(tps('donate'), tps('baseline')),
+    'rest/sdk (donate)': ratio(tps('rest'), tps('donate')),
+    'list: read model/chaincode': ratio(tps('list-index'), tps('list')),
+    'rest list: read model/chaincode': ratio(tps('rest-list-index'), tps('rest-list')),
+  };
 }
 
 main().catch((err: unknown) => {
