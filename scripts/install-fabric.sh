@@ -9,6 +9,8 @@
 #   the commands from the module's own directory, as the main module, which needs no list.
 # - Not every proxy serves every commit. Candidates are tried in order, newest first; the first
 #   one the proxy serves is built.
+# - A candidate may carry fixes that Fabric made after its commit: every scripts/fabric-patches/
+#   <label>/*.patch is applied (patch -p1) before building, and the label says so (-p<N>).
 #
 # Binaries land in a cache outside the repository keyed by version and are reused on later runs;
 # binaries already on PATH are used instead when they are Fabric 3.x with a matching fabric-ca.
@@ -18,12 +20,15 @@
 # Prints the directory holding the binaries as the last line of stdout; progress goes to stderr.
 set -euo pipefail
 
-# label|module version. v3.1.5 is the release we want; the 2023 main-branch snapshot (3.0.0 dev,
-# the newest commit with the Gateway that some restricted proxies serve) is the fallback.
+# label|module version|patch folder. v3.1.5 is the release we want; the 2023 main-branch
+# snapshot (3.0.0 dev, the newest commit with the Gateway that some restricted proxies serve) is
+# the fallback, with the fix for Fabric issue #4199 (orderers deadlocked at restart while
+# replaying Raft config changes; fixed upstream in May 2023, after the snapshot).
 FABRIC_CANDIDATES=(
-  "3.1.5|v1.4.0-rc1.0.20260618074816-86c1172bec37"
-  "3.0.0-snapshot-695dd57e|v1.4.0-rc1.0.20230405174026-695dd57e01c2"
+  "3.1.5|v1.4.0-rc1.0.20260618074816-86c1172bec37|"
+  "3.0.0-snapshot-695dd57e-p1|v1.4.0-rc1.0.20230405174026-695dd57e01c2|3.0.0-snapshot-695dd57e"
 )
+PATCH_ROOT="$(cd "$(dirname "$0")" && pwd)/fabric-patches"
 FABRIC_CA_VERSION=1.5.21
 GO_MIN_MINOR=26
 
@@ -56,7 +61,7 @@ fi
 
 # 2. Already built into the cache (any candidate, in order of preference).
 for candidate in "${FABRIC_CANDIDATES[@]}"; do
-  label=${candidate%%|*}
+  IFS='|' read -r label _ _ <<<"$candidate"
   bin_dir="$CACHE_ROOT/fabric-$label-ca-$FABRIC_CA_VERSION/bin"
   if all_present_in "$bin_dir"; then
     log "using cached Fabric $label / Fabric CA $FABRIC_CA_VERSION in $bin_dir"
@@ -70,6 +75,7 @@ go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge "$GO_MIN_MINOR" ]] \
   || die "$(go env GOVERSION) is too old: Fabric needs Go >= 1.$GO_MIN_MINOR. Upgrade Go, or put Fabric 3.x binaries on PATH."
 command -v gcc >/dev/null 2>&1 || die "gcc is missing: fabric-ca-server needs cgo for sqlite3. Install it: apt-get install -y gcc"
+command -v patch >/dev/null 2>&1 || die "patch is missing: it applies scripts/fabric-patches. Install it: apt-get install -y patch"
 
 download_module() { # module version -> prints its directory in the module cache, or fails
   local json
@@ -77,23 +83,28 @@ download_module() { # module version -> prints its directory in the module cache
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p' <<<"$json"
 }
 
-build_from_module_dir() { # src_dir bin_dir cgo ldflags cmd...
-  local src=$1 out=$2 cgo=$3 ldflags=$4; shift 4
-  local work pkgs=() c
+build_from_module_dir() { # src_dir bin_dir cgo ldflags patch_dir cmd...
+  local src=$1 out=$2 cgo=$3 ldflags=$4 patches=$5; shift 5
+  local work pkgs=() c p
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   # The module cache is read-only and its vendor/ holds only modules.txt: build from a copy.
   cp -r "$src/." "$work"
   chmod -R u+w "$work"
   rm -rf "$work/vendor"
+  if [[ -n "$patches" ]]; then
+    for p in "$PATCH_ROOT/$patches"/*.patch; do
+      log "  applying $(basename "$p")"
+      patch -s -p1 -d "$work" <"$p" || die "patch $p does not apply"
+    done
+  fi
   for c in "$@"; do pkgs+=("./cmd/$c"); done
   (cd "$work" && GOBIN="$out" CGO_ENABLED=$cgo GOFLAGS=-mod=mod go install -trimpath -ldflags "$ldflags" "${pkgs[@]}")
 }
 
-fabric_dir="" label=""
+fabric_dir="" label="" patches=""
 for candidate in "${FABRIC_CANDIDATES[@]}"; do
-  label=${candidate%%|*}
-  version=${candidate#*|}
+  IFS='|' read -r label version patches <<<"$candidate"
   log "downloading Fabric $label ($version) from the Go module proxy"
   fabric_dir=$(download_module github.com/hyperledger/fabric "$version")
   [[ -n "$fabric_dir" ]] && break
@@ -107,7 +118,7 @@ mkdir -p "$bin_dir" "$bin_dir/../config"
 start=$SECONDS
 log "building Fabric $label: ${FABRIC_CMDS[*]} (a few minutes the first time)"
 build_from_module_dir "$fabric_dir" "$bin_dir" 0 \
-  "-X github.com/hyperledger/fabric/common/metadata.Version=$label" "${FABRIC_CMDS[@]}" \
+  "-X github.com/hyperledger/fabric/common/metadata.Version=$label" "$patches" "${FABRIC_CMDS[@]}" \
   || die "building Fabric $label failed (see the go output above)"
 cp "$fabric_dir/sampleconfig/core.yaml" "$fabric_dir/sampleconfig/orderer.yaml" "$bin_dir/../config/"
 chmod u+w "$bin_dir/../config/"*.yaml
@@ -118,7 +129,7 @@ log "downloading and building Fabric CA $FABRIC_CA_VERSION: ${CA_CMDS[*]} (cgo, 
 ca_dir=$(download_module github.com/hyperledger/fabric-ca "v$FABRIC_CA_VERSION")
 [[ -n "$ca_dir" ]] || die "could not download github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION from $(go env GOPROXY)"
 build_from_module_dir "$ca_dir" "$bin_dir" 1 \
-  "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=$FABRIC_CA_VERSION" "${CA_CMDS[@]}" \
+  "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=$FABRIC_CA_VERSION" "" "${CA_CMDS[@]}" \
   || die "building Fabric CA failed (see the go output above)"
 log "  Fabric CA built in $((SECONDS - start))s"
 

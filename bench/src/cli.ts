@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
 import { connect, LedgerClient, messageSigner } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -149,8 +149,8 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const t = loadTopology(DEFAULT_TOPOLOGY, o.portOffset);
   const paths = new RunPaths(o.runDir);
+  const t = loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, o.portOffset);
   let processes: ProcessCpu[];
   try {
     processes = networkProcesses(paths);

@@ -16,7 +16,7 @@ import { firstPeer, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { hold, release } from './supervisor';
-import { chaincodeServerId, endpoint, PeerOrgConfig, peerId, Topology } from './topology';
+import { chaincodeServerId, endpoint, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
 
 interface Deployment {
   readonly label: string;
@@ -65,8 +65,13 @@ function filesUnder(dir: string): string[] {
     });
 }
 
-export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<Deployment> {
-  const version = chaincodeVersion(t);
+/**
+ * `keepCommitted`: bring orgs onto the committed definition without upgrading it, even if the
+ * built code changed since (an org joining the channel must not upgrade everyone's chaincode).
+ */
+export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: RunPaths, options: { keepCommitted?: boolean } = {}): Promise<Deployment> {
+  const before = options.keepCommitted ? queryCommitted(bins, t, paths) : undefined;
+  const version = before?.version ?? chaincodeVersion(t);
   const label = `${t.chaincode.name}_${version}`;
   const packageIds = new Map<string, string>();
   for (const org of t.orgs) {
@@ -79,31 +84,38 @@ export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: 
     await startChaincodeServer(t, paths, org, packageId);
   }
 
-  const committed = queryCommitted(bins, t, paths);
-  if (committed?.version === version) {
-    log(`chaincode ${t.chaincode.name} ${version} is already committed (sequence ${committed.sequence})`);
-    return { label, version, packageIds };
-  }
-  const sequence = (committed?.sequence ?? 0) + 1;
+  const committed = before ?? queryCommitted(bins, t, paths);
+  // Unchanged code: nothing to commit, but an org that joined since the last commit still has to
+  // approve the committed definition (with its own package) before its peers run the chaincode.
+  const upToDate = committed?.version === version;
+  const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
   const collections = collectionsFile(t);
   const definition = [
     '--channelID', t.channel, '--name', t.chaincode.name, '--version', version,
-    '--sequence', String(sequence), '--signature-policy', t.chaincode.endorsementPolicy,
+    '--sequence', String(sequence), ...policyArgs(t.chaincode.endorsementPolicy),
     ...(collections ? ['--collections-config', collections] : []),
   ];
   const orderer = ordererArgs(t, paths);
   for (const org of t.orgs) {
     const env = peerCliEnv(bins, t, paths, org);
-    if (isApproved(bins, t, paths, org, definition)) continue;
+    const packageId = packageIds.get(org.name) ?? '';
+    if (upToDate ? hasApprovedCommitted(bins, t, paths, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
-      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageIds.get(org.name) ?? '', ...orderer], {
+      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer], {
         env, step: `approve chaincode ${t.chaincode.name} sequence ${sequence} for ${org.mspId}`,
       }),
-    );
+    isTransient).catch((err: unknown) => {
+      throw explainDefinitionError(err, t);
+    });
     log(`${org.mspId} approved ${t.chaincode.name} ${version} (sequence ${sequence})`);
   }
+  if (upToDate) {
+    log(`chaincode ${t.chaincode.name} ${version} is already committed (sequence ${committed.sequence})`);
+    return { label, version, packageIds };
+  }
 
+  // Any member may commit; the first one of the current membership does.
   const first = t.orgs[0];
   if (!first) throw new Error('the topology has no org');
   const peerArgs = t.orgs.flatMap((org) => [
@@ -116,6 +128,36 @@ export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: 
   );
   log(`committed chaincode ${t.chaincode.name} ${version} (sequence ${sequence}) with policy ${t.chaincode.endorsementPolicy}`);
   return { label, version, packageIds };
+}
+
+/** A definition the peer refuses stays refused: only ordering hiccups are worth a retry. */
+const isTransient = (err: unknown): boolean => !(err instanceof CommandError && /error validating chaincode definition/.test(err.output));
+
+/** The peer's words, plus what to do when a collection names an org that has left the channel. */
+function explainDefinitionError(err: unknown, t: Topology): unknown {
+  if (!(err instanceof CommandError) || !/collection member '([^']+)' is not part of the channel/.test(err.output)) return err;
+  return new Error(
+    `${err.message}\nA private data collection in ${t.chaincode.collections} names an org that is no longer a member of the channel. ` +
+      'Fabric refuses new chaincode definitions until that collection\'s policy names current members only; the committed definition keeps working.',
+  );
+}
+
+/** A channel policy (MAJORITY Endorsement by default) or an explicit signature policy. */
+function policyArgs(policy: string): string[] {
+  return isChannelPolicy(policy) ? ['--channel-config-policy', policy] : ['--signature-policy', policy];
+}
+
+/** Whether the org has approved the committed sequence with this package (an org that joined later has not). */
+function hasApprovedCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, sequence: number, packageId: string): boolean {
+  try {
+    const out = run(bins.path('peer'), [
+      'lifecycle', 'chaincode', 'queryapproved', '--channelID', t.channel, '--name', t.chaincode.name, '--sequence', String(sequence), '--output', 'json',
+    ], { env: peerCliEnv(bins, t, paths, org), step: `query ${org.mspId}'s approval of ${t.chaincode.name}` });
+    return out.includes(packageId);
+  } catch (err) {
+    if (err instanceof CommandError) return false;
+    throw err;
+  }
 }
 
 function ordererArgs(t: Topology, paths: RunPaths): string[] {

@@ -8,13 +8,17 @@ import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
-import { findOrg, loadTopology } from './topology';
+import { findOrg, Topology } from './topology';
+import { loadEffectiveTopology } from './members';
+import { ensureGovernance, executeProposal, GovernanceRefusal, isLedgerError, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote } from './governance';
+import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
 
 const USAGE = `usage: ledger-network <command> [options]
 
 commands:
   up              start CAs, orderers, peers and chaincode servers; create and join the channel;
-                  deploy the chaincode (idempotent: safe to run again)
+                  deploy the chaincode; set the ledger's governance (founders as members, the
+                  topology's voting policy) once (idempotent: safe to run again)
   down            stop every process 'up' started (by PID file); keeps all state
   stop <node>     stop one node (see status for names); the supervisor leaves it stopped
                   until the next 'up'. A node that crashes is restarted by the supervisor.
@@ -24,11 +28,37 @@ commands:
   env <org>       print 'export' lines for a peer CLI acting as <org>'s admin, for example:
                     eval "$(npm run -s network -- env ngo)"
 
+membership (low level, for operators; 'governance execute' runs these for an approved proposal):
+  org prepare <spec.json>   start a prospective org's CA and enroll its identities; print the
+                            JSON a proposal to invite it carries (MSP ID, CA and TLS root certs)
+  org add <spec.json>       add the org to the channel (config update signed by a majority of the
+                            members' admins), start and join its peers, catch up, approve the
+                            chaincode for it and start its chaincode server
+  org remove <mspId>        take the org out of the channel config and stop its nodes
+
+governance (the ledger's proposals and votes; each acts as --org's admin identity 'orgadmin'):
+  governance propose-invite <prepared.json> --org ORG --id ID [--description TEXT]
+                            propose to invite the org whose 'org prepare' output is the file
+  governance propose-remove <mspId> --org ORG --id ID [--description TEXT]
+  governance vote <proposalId> YES|NO --org ORG
+  governance show <proposalId>            the proposal, its votes and status, as JSON
+  governance execute <proposalId> [--org-spec FILE] [--org ORG]
+                            carry out an APPROVED proposal (or retry an ACTION_FAILED one):
+                            invite needs the org's spec file (the org voted on, same roots);
+                            records EXECUTED or ACTION_FAILED. Exit 2 when it refuses.
+
 options:
   --topology FILE   topology file (default: network/topology.json)
   --run-dir DIR     where generated state lives (default: network/run)
   --port-offset N   add N to every port of the topology (the test suite uses this)
-  --peer NAME       with env: the peer to talk to (default: the org's first peer)`;
+  --peer NAME       with env: the peer to talk to (default: the org's first peer)
+  --org NAME        with governance: the member org whose admin acts
+  --org-spec FILE   with governance execute: the spec of the org an invitation brings up
+  --id ID           with governance propose-*: the proposal's ID
+  --description T   with governance propose-*: what the proposal is for
+
+Orgs added or removed on a network are kept in <run-dir>/membership.json: every command works
+on the current members (an added org comes back with 'up', a removed one stays stopped).`;
 
 interface Options {
   command: string;
@@ -38,6 +68,10 @@ interface Options {
   portOffset: number;
   peer?: string;
   json: boolean;
+  org?: string;
+  orgSpec?: string;
+  id?: string;
+  description?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -56,6 +90,10 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(n) || n < 0 || n > 50000) throw new UsageError('--port-offset must be a whole number from 0 to 50000');
       options.portOffset = n;
     } else if (arg === '--peer') options.peer = value();
+    else if (arg === '--org') options.org = value();
+    else if (arg === '--org-spec') options.orgSpec = resolve(value());
+    else if (arg === '--id') options.id = value();
+    else if (arg === '--description') options.description = value();
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
@@ -70,17 +108,23 @@ class UsageError extends Error {}
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const paths = new RunPaths(options.runDir);
+  const at: NetworkLocation = { topologyFile: options.topology, paths, portOffset: options.portOffset };
+  // The founding orgs of the topology file, changed by what governance added and removed.
+  const loadTopology = (): Topology => loadEffectiveTopology(options.topology, paths, options.portOffset);
   switch (options.command) {
-    case 'up':
-      await up(loadTopology(options.topology, options.portOffset), paths);
+    case 'up': {
+      const t = loadTopology();
+      await up(t, paths);
+      await ensureGovernance(t, paths);
       return;
+    }
     case 'down':
       await down(paths);
       return;
     case 'stop': {
       const id = options.positional[0];
       if (!id) throw new UsageError('stop needs a node name, such as peer0.ngo');
-      const known = (await status(loadTopology(options.topology, options.portOffset), paths)).map((n) => n.id);
+      const known = (await status(loadTopology(), paths)).map((n) => n.id);
       if (!known.includes(id)) throw new Error(`unknown node "${id}"; the nodes are: ${known.join(', ')}`);
       hold(paths, id); // the supervisor leaves it stopped until the next 'up'
       process.stderr.write(`[network] ${(await stop(paths.pid(id))) ? `stopped ${id}` : `${id} was not running`}\n`);
@@ -90,7 +134,7 @@ async function main(): Promise<void> {
       await clean(paths);
       return;
     case 'status': {
-      const nodes = await status(loadTopology(options.topology, options.portOffset), paths);
+      const nodes = await status(loadTopology(), paths);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
       } else {
@@ -105,12 +149,12 @@ async function main(): Promise<void> {
       return;
     }
     case 'deploy': {
-      const t = loadTopology(options.topology, options.portOffset);
+      const t = loadTopology();
       await deployChaincode(ensureFabricBinaries(paths.binDirFile), t, paths);
       return;
     }
     case 'env': {
-      const t = loadTopology(options.topology, options.portOffset);
+      const t = loadTopology();
       const orgName = options.positional[0];
       if (!orgName) throw new UsageError('env needs an org name');
       const org = findOrg(t, orgName);
@@ -122,6 +166,23 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(env)) process.stdout.write(`export ${k}='${v.replace(/'/g, "'\\''")}'\n`);
       return;
     }
+    case 'org': {
+      const [action, arg] = options.positional;
+      if (action === 'prepare' && arg) {
+        const { identity } = await prepareOrg(at, resolve(arg));
+        process.stdout.write(`${JSON.stringify(identity, null, 2)}\n`);
+      } else if (action === 'add' && arg) {
+        await addOrgToChannel(at, resolve(arg));
+      } else if (action === 'remove' && arg) {
+        await removeOrgFromChannel(at, arg);
+      } else {
+        throw new UsageError('org needs "prepare <spec.json>", "add <spec.json>" or "remove <mspId>"');
+      }
+      return;
+    }
+    case 'governance':
+      await governanceCommand(options, at);
+      return;
     case 'supervise':
       await supervise(paths);
       return;
@@ -133,9 +194,47 @@ async function main(): Promise<void> {
   }
 }
 
+async function governanceCommand(options: Options, at: NetworkLocation): Promise<void> {
+  const [action, arg, choice] = options.positional;
+  const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const needOrg = (): string => {
+    if (!options.org) throw new UsageError(`governance ${action ?? ''} needs --org <member org> (whose admin acts)`);
+    return options.org;
+  };
+  const needId = (): string => {
+    if (!options.id) throw new UsageError(`governance ${action ?? ''} needs --id <proposal id>`);
+    return options.id;
+  };
+  if (!arg) throw new UsageError('governance needs a subcommand and its argument (see help)');
+  switch (action) {
+    case 'propose-invite': {
+      const org = readOrgIdentity(resolve(arg));
+      print(await proposeInvite(at, needOrg(), { id: needId(), description: options.description ?? `invite ${org.name} (${org.mspId})`, org }));
+      return;
+    }
+    case 'propose-remove':
+      print(await proposeRemoval(at, needOrg(), { id: needId(), description: options.description ?? `remove ${arg}`, mspId: arg }));
+      return;
+    case 'vote':
+      if (choice !== 'YES' && choice !== 'NO') throw new UsageError('governance vote needs <proposalId> YES|NO');
+      print(await vote(at, needOrg(), arg, choice));
+      return;
+    case 'show':
+      print(await readProposal(at, options.org, arg));
+      return;
+    case 'execute':
+      print(await executeProposal(at, arg, { orgSpecFile: options.orgSpec, asOrg: options.org }));
+      return;
+    default:
+      throw new UsageError(`unknown governance subcommand "${action ?? ''}"`);
+  }
+}
+
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`[network] ERROR: ${message}\n`);
+  // The ledger's refusals carry a stable code (FORBIDDEN, EXPIRED, ALREADY_EXISTS...): show it.
+  const code = isLedgerError(err) ? `${err.code}: ` : '';
+  process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
+  process.exitCode = err instanceof UsageError || err instanceof GovernanceRefusal ? 2 : 1;
 });

@@ -47,14 +47,19 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-/** Retries `attempt` until it succeeds or `timeoutMs` passes; the last error is rethrown. */
-export async function retry<T>(timeoutMs: number, intervalMs: number, attempt: () => T | Promise<T>): Promise<T> {
+/**
+ * Retries `attempt` until it succeeds or `timeoutMs` passes; the last error is rethrown, and so
+ * is at once an error that `isTransient` says waiting cannot fix.
+ */
+export async function retry<T>(
+  timeoutMs: number, intervalMs: number, attempt: () => T | Promise<T>, isTransient: (err: unknown) => boolean = () => true,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await attempt();
     } catch (err) {
-      if (Date.now() + intervalMs > deadline) throw err;
+      if (Date.now() + intervalMs > deadline || !isTransient(err)) throw err;
       await sleep(intervalMs);
     }
   }

@@ -9,3 +9,9 @@ export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths'
 export { findOrg, loadTopology, TopologyError, validateTopology } from './topology';
 export type { Topology } from './topology';
 export { ORG_ADMIN } from './ca';
+export { loadEffectiveTopology, loadNewOrg, readMembership } from './members';
+export type { MembershipRecord } from './members';
+export { addOrgToChannel, prepareOrg, removeOrgFromChannel, MembershipError } from './membership';
+export type { NetworkLocation, OrgIdentity } from './membership';
+export { ensureGovernance, executeProposal, GovernanceRefusal } from './governance';
+export type { GovernancePolicy } from './topology';

@@ -68,7 +68,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
   log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
-function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
+export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
   if (orgName === t.orderer.name) {
     return [
       ...t.orderer.nodes.map((n): IdentityRequest => ({ name: n.name, type: 'orderer', tls: true })),
@@ -85,7 +85,7 @@ function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
   ];
 }
 
-function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
+export function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
   release(paths, id); // `up` brings back nodes stopped on purpose too
   const spec = { id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id), specFile: paths.spec(id) };
   if (runningPid(paths.pid(id)) !== undefined) {
@@ -96,7 +96,7 @@ function startNode(paths: RunPaths, id: string, command: string, args: string[],
   log(`started ${id} (pid ${pid}), log: ${paths.log(id)}`);
 }
 
-async function waitHealthy(paths: RunPaths, id: string, operations: string): Promise<void> {
+export async function waitHealthy(paths: RunPaths, id: string, operations: string): Promise<void> {
   await retry(60_000, 250, async () => {
     if (runningPid(paths.pid(id)) === undefined) {
       throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);
@@ -120,7 +120,7 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
  * The gateway finds other orgs' endorsers through gossip; until every peer knows every other
  * peer of the channel, a transaction that needs several orgs cannot be endorsed.
  */
-async function waitForGossip(t: Topology): Promise<void> {
+export async function waitForGossip(t: Topology): Promise<void> {
   const peers = t.orgs.flatMap((org) => org.peers.map((p) => ({ id: peerId(org, p), operations: endpoint(t, p.operationsPort) })));
   await Promise.all(
     peers.map((p) =>

@@ -136,6 +136,24 @@ export function firstPeer(org: PeerOrgConfig): PeerConfig {
   return peer;
 }
 
+/** An application org as configtx.yaml describes it: MSP, policies, anchor peer. */
+export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig): Record<string, unknown> {
+  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+  return {
+    Name: org.mspId,
+    ID: org.mspId,
+    MSPDir: paths.orgMsp(org.name),
+    Policies: {
+      Readers: signature(`OR('${org.mspId}.admin','${org.mspId}.peer','${org.mspId}.client')`),
+      Writers: signature(`OR('${org.mspId}.admin','${org.mspId}.client')`),
+      Admins: signature(`OR('${org.mspId}.admin')`),
+      Endorsement: signature(`OR('${org.mspId}.peer')`),
+    },
+    // Anchor peers let the other orgs' peers (and the gateway's discovery) find this org.
+    AnchorPeers: [{ Host: t.host, Port: firstPeer(org).port }],
+  };
+}
+
 /** configtx.yaml for the application channel, as JSON (which YAML parsers accept). */
 export function writeConfigtx(t: Topology, paths: RunPaths): string {
   const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
@@ -151,19 +169,7 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
     },
     OrdererEndpoints: t.orderer.nodes.map((n) => endpoint(t, n.port)),
   };
-  const peerOrgs = t.orgs.map((org) => ({
-    Name: org.mspId,
-    ID: org.mspId,
-    MSPDir: paths.orgMsp(org.name),
-    Policies: {
-      Readers: signature(`OR('${org.mspId}.admin','${org.mspId}.peer','${org.mspId}.client')`),
-      Writers: signature(`OR('${org.mspId}.admin','${org.mspId}.client')`),
-      Admins: signature(`OR('${org.mspId}.admin')`),
-      Endorsement: signature(`OR('${org.mspId}.peer')`),
-    },
-    // Anchor peers go into the genesis block, so the gateway discovers every org from the start.
-    AnchorPeers: [{ Host: t.host, Port: firstPeer(org).port }],
-  }));
+  const peerOrgs = t.orgs.map((org) => peerOrgConfigtx(t, paths, org));
   const o = t.orderer;
   const configtx = {
     Profiles: {

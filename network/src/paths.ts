@@ -24,6 +24,10 @@ export class RunPaths {
   held(id: string): string { return join(this.root, 'held', id); }
   get supervisorPid(): string { return join(this.root, 'supervisor.pid'); }
   get restarts(): string { return join(this.root, 'restarts.json'); }
+  /** Orgs added and removed by governance since the network was created (see members.ts). */
+  get membership(): string { return join(this.root, 'membership.json'); }
+  /** Work files of channel config updates (config blocks, JSON, signed envelopes). */
+  configUpdate(name: string): string { return join(this.channelDir, 'updates', name); }
 
   org(org: string): string { return join(this.root, 'orgs', org); }
   /** The org's MSP as the channel sees it (CA certs + NodeOU config), used by configtxgen. */

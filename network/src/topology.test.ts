@@ -15,11 +15,12 @@ function problemsOf(raw: unknown, offset = 0): string[] {
 }
 
 describe('the topology file', () => {
-  test('the shipped topology is valid: two member orgs, three Raft orderers, a policy naming both orgs', () => {
+  test('the shipped topology is valid: two member orgs, three Raft orderers, the channel\'s MAJORITY endorsement policy', () => {
     const t = loadTopology(DEFAULT_TOPOLOGY);
     expect(t.orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
     expect(t.orderer.nodes).toHaveLength(3);
-    expect(t.chaincode.endorsementPolicy).toBe("AND('DonorPlatformMSP.peer','NgoMSP.peer')");
+    expect(t.chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
+    expect(t.governance).toEqual({ thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 });
   });
 
   test('no two nodes of the shipped topology share a port', () => {

@@ -54,17 +54,37 @@ export interface ChaincodeConfig {
   readonly name: string;
   /** Path of the chaincode package, relative to the repository root. */
   readonly path: string;
+  /**
+   * A signature policy such as AND('A.peer','B.peer'), or the path of a channel policy such as
+   * /Channel/Application/Endorsement (MAJORITY of the member orgs, whoever they are at the time).
+   */
   readonly endorsementPolicy: string;
   /** Private data collections config, relative to the repository root ('' for none). */
   readonly collections: string;
 }
 
+export type GovernanceComparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
+
+/** The voting rules the ledger's governance starts with (see docs/governance.md). */
+export interface GovernancePolicy {
+  /** Percentage of members whose YES votes decide a proposal. */
+  readonly thresholdPercentage: number;
+  /** Whether the YES share must be greater than, or at least, the threshold. */
+  readonly comparator: GovernanceComparator;
+  /** How long a proposal stays open for votes. */
+  readonly proposalDurationHours: number;
+}
+
+export const DEFAULT_GOVERNANCE: GovernancePolicy = { thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 };
+
 export interface Topology {
   readonly channel: string;
   readonly host: string;
   readonly orderer: OrdererOrgConfig;
+  /** The application orgs that are members of the channel now (founders and orgs added by governance). */
   readonly orgs: readonly PeerOrgConfig[];
   readonly chaincode: ChaincodeConfig;
+  readonly governance: GovernancePolicy;
 }
 
 export class TopologyError extends Error {
@@ -85,6 +105,13 @@ const BYTES = /^\d+ (KB|MB)$/;
 /** Identity names the scripts register themselves in every org's CA. */
 export const RESERVED_IDENTITIES = ['admin', 'orgadmin', 'ccaas'];
 const ATTR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const SIGNATURE_POLICY = /^(AND|OR|OutOf)\(.+\)$/;
+const CHANNEL_POLICY = /^\/Channel\/Application\/[A-Za-z][A-Za-z0-9]*$/;
+
+/** Whether the endorsement policy is a channel policy (a path) rather than a signature policy. */
+export const isChannelPolicy = (policy: string): boolean => CHANNEL_POLICY.test(policy);
+/** The MSP IDs a signature policy names (none for a channel policy). */
+export const mspIdsInPolicy = (policy: string): string[] => (policy.match(/'([^'.]+)\./g) ?? []).map((m) => m.slice(1, -1));
 
 /** Reads and validates a topology file; `portOffset` shifts every port (used by the test suite). */
 export function loadTopology(file: string, portOffset = 0): Topology {
@@ -100,7 +127,7 @@ export function loadTopology(file: string, portOffset = 0): Topology {
 export function validateTopology(raw: unknown, file = 'topology', portOffset = 0): Topology {
   const problems: string[] = [];
   const check = new Checker(problems, portOffset);
-  const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode']);
+  const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode', 'governance']);
 
   const channel = check.matching(top.channel, 'channel', CHANNEL, 'a lower-case channel name');
   const host = check.matching(top.host, 'host', /^(127\.\d+\.\d+\.\d+|localhost)$/, 'a loopback address');
@@ -138,42 +165,18 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
     }),
   };
 
-  const orgs = check.list(top.orgs, 'orgs', 1, (raw, at): PeerOrgConfig => {
-    const org = check.object(raw, at, ['name', 'mspId', 'ca', 'chaincodeServer', 'peers', 'users']);
-    const ccs = check.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port']);
-    return {
-      name: check.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
-      mspId: check.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
-      ca: check.ca(org.ca, `${at}.ca`),
-      chaincodeServer: { port: check.port(ccs.port, `${at}.chaincodeServer.port`) },
-      peers: check.list(org.peers, `${at}.peers`, 1, (p, pat) => {
-        const peer = check.object(p, pat, ['name', 'port', 'chaincodePort', 'operationsPort']);
-        return {
-          name: check.matching(peer.name, `${pat}.name`, NAME, 'a lower-case name'),
-          port: check.port(peer.port, `${pat}.port`),
-          chaincodePort: check.port(peer.chaincodePort, `${pat}.chaincodePort`),
-          operationsPort: check.port(peer.operationsPort, `${pat}.operationsPort`),
-        };
-      }),
-      users: check.list(org.users ?? [], `${at}.users`, 0, (u, uat) => {
-        const user = check.object(u, uat, ['name', 'attrs']);
-        return {
-          name: check.matching(user.name, `${uat}.name`, NAME, 'a lower-case name'),
-          attrs: check.attrs(user.attrs ?? {}, `${uat}.attrs`),
-        };
-      }),
-    };
-  });
+  const orgs = check.list(top.orgs, 'orgs', 1, (raw, at) => check.peerOrg(raw, at));
 
   const cc = check.object(top.chaincode, 'chaincode', ['name', 'path', 'endorsementPolicy', 'collections']);
   const chaincode: ChaincodeConfig = {
     name: check.matching(cc.name, 'chaincode.name', /^[a-z][a-z0-9_-]{0,30}$/, 'a lower-case chaincode name'),
     path: check.matching(cc.path, 'chaincode.path', /^[A-Za-z0-9_./-]+$/, 'a relative path'),
-    endorsementPolicy: check.matching(cc.endorsementPolicy, 'chaincode.endorsementPolicy', /^(AND|OR|OutOf)\(.+\)$/, "a signature policy like AND('A.peer','B.peer')"),
+    endorsementPolicy: check.matching(cc.endorsementPolicy, 'chaincode.endorsementPolicy', new RegExp(`${SIGNATURE_POLICY.source}|${CHANNEL_POLICY.source}`),
+      "a channel policy like /Channel/Application/Endorsement or a signature policy like AND('A.peer','B.peer')"),
     collections: cc.collections === undefined ? '' : check.matching(cc.collections, 'chaincode.collections', /^[A-Za-z0-9_./-]+\.json$/, 'a relative path to a .json file'),
   };
 
-  const topology: Topology = { channel, host, orderer, orgs, chaincode };
+  const topology: Topology = { channel, host, orderer, orgs, chaincode, governance: check.governance(top.governance ?? DEFAULT_GOVERNANCE, 'governance') };
   if (problems.length === 0) crossCheck(topology, problems);
   if (problems.length > 0) throw new TopologyError(file, problems);
   return topology;
@@ -199,8 +202,7 @@ function crossCheck(t: Topology, problems: string[]): void {
   }
   const nodeNames = new Set(t.orderer.nodes.map((n) => n.name));
   if (nodeNames.size !== t.orderer.nodes.length) problems.push('two orderer nodes have one name');
-  for (const msp of t.chaincode.endorsementPolicy.match(/'([^'.]+)\./g) ?? []) {
-    const id = msp.slice(1, -1);
+  for (const id of mspIdsInPolicy(t.chaincode.endorsementPolicy)) {
     if (!t.orgs.some((o) => o.mspId === id)) {
       problems.push(`chaincode.endorsementPolicy names ${id}, which is not an org of the topology`);
     }
@@ -263,6 +265,45 @@ class Checker {
   ca(value: unknown, at: string): CaConfig {
     const ca = this.object(value, at, ['port', 'operationsPort']);
     return { port: this.port(ca.port, `${at}.port`), operationsPort: this.port(ca.operationsPort, `${at}.operationsPort`) };
+  }
+
+  peerOrg(raw: unknown, at: string): PeerOrgConfig {
+    const org = this.object(raw, at, ['name', 'mspId', 'ca', 'chaincodeServer', 'peers', 'users']);
+    const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port']);
+    return {
+      name: this.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
+      mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
+      ca: this.ca(org.ca, `${at}.ca`),
+      chaincodeServer: { port: this.port(ccs.port, `${at}.chaincodeServer.port`) },
+      peers: this.list(org.peers, `${at}.peers`, 1, (p, pat) => {
+        const peer = this.object(p, pat, ['name', 'port', 'chaincodePort', 'operationsPort']);
+        return {
+          name: this.matching(peer.name, `${pat}.name`, NAME, 'a lower-case name'),
+          port: this.port(peer.port, `${pat}.port`),
+          chaincodePort: this.port(peer.chaincodePort, `${pat}.chaincodePort`),
+          operationsPort: this.port(peer.operationsPort, `${pat}.operationsPort`),
+        };
+      }),
+      users: this.list(org.users ?? [], `${at}.users`, 0, (u, uat) => {
+        const user = this.object(u, uat, ['name', 'attrs']);
+        return {
+          name: this.matching(user.name, `${uat}.name`, NAME, 'a lower-case name'),
+          attrs: this.attrs(user.attrs ?? {}, `${uat}.attrs`),
+        };
+      }),
+    };
+  }
+
+  governance(value: unknown, at: string): GovernancePolicy {
+    const g = this.object(value, at, ['thresholdPercentage', 'comparator', 'proposalDurationHours']);
+    const comparators: readonly GovernanceComparator[] = ['GREATER_THAN', 'GREATER_THAN_OR_EQUAL_TO'];
+    const comparator = comparators.find((c) => c === g.comparator);
+    if (comparator === undefined) this.problems.push(`${at}.comparator: must be one of ${comparators.join(', ')}, got ${JSON.stringify(g.comparator)}`);
+    return {
+      thresholdPercentage: this.integer(g.thresholdPercentage, `${at}.thresholdPercentage`, 1, 100),
+      comparator: comparator ?? 'GREATER_THAN',
+      proposalDurationHours: this.integer(g.proposalDurationHours, `${at}.proposalDurationHours`, 1, 168),
+    };
   }
 
   attrs(value: unknown, at: string): Record<string, string> {

@@ -69,6 +69,10 @@ describe('the web app in a browser', () => {
     await spend.getByRole('button', { name: 'Record spend' }).click();
     await staffPage.getByText(/Spend recorded in block \d+, paid by: 10.00 EUR from don-/).waitFor();
     await staffPage.locator('#my-balance').getByText('15.00 EUR').waitFor();
+    // The transparency table comes from the read model, waiting for the spend's block.
+    const row = staffPage.locator('#transparency-rows tr', { hasText: ngoId });
+    await row.getByText('10.00 EUR').waitFor();
+    await row.getByText('40.0 %').waitFor();
     await staffPage.screenshot({ path: join(ARTIFACTS, 'ngo-staff.png'), fullPage: true });
 
     await donorPage.getByRole('button', { name: 'Refresh' }).click();

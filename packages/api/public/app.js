@@ -2,7 +2,7 @@
 // and sent as integer minor units ("1250"); they are never floats.
 'use strict';
 
-const state = { token: sessionStorage.getItem('token'), me: null, feed: null };
+const state = { token: sessionStorage.getItem('token'), me: null, feed: null, lastBlock: null };
 const $ = (id) => document.getElementById(id);
 
 function say(text, isError = false) {
@@ -102,6 +102,7 @@ async function showApp() {
     section.hidden = !section.dataset.role.split(' ').includes(state.me.role);
   }
   await loadNgos();
+  await loadTransparency().catch((err) => ($('transparency-as-of').textContent = err.message));
   if (state.me.role === 'donor') await loadMine();
   if (state.me.role === 'ngo-staff') await loadBalance();
   followFeed();
@@ -125,6 +126,34 @@ async function loadNgos() {
     rows.append(tr);
     if (ngo.status === 'active') $('donate-ngo').append(new Option(ngo.name, ngo.id));
   }
+}
+
+/** Totals per NGO from the read model (the SQL index of the ledger), as of a block. */
+async function loadTransparency() {
+  // After a write of ours, wait until the read model has indexed its block (read-your-writes).
+  const report = await api('GET', `/api/analytics/ngos${state.lastBlock ? `?minBlock=${state.lastBlock}` : ''}`);
+  $('transparency-as-of').textContent = `As of block ${report.asOfBlock}.`;
+  const rows = report.rows.map((r) => {
+    const tr = document.createElement('tr');
+    const share = r.shareSpent === null ? '-' : `${(Number(r.shareSpent) * 100).toFixed(1)} %`;
+    for (const text of [r.ngoId, money(r.donated, r.currency), money(r.spent, r.currency), share, String(r.donors)]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('transparency-rows').replaceChildren(...rows);
+}
+
+async function downloadCsv() {
+  const res = await fetch('/api/analytics/ngos?format=csv', { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'ngos.csv';
+  link.click();
+  URL.revokeObjectURL(link.href);
 }
 
 async function loadMine() {
@@ -183,7 +212,8 @@ handle($('donate-form'), async (data, form) => {
   delete form.dataset.pendingId;
   say(`Thank you! Donation ${written.record.id} is in block ${written.blockNumber}.`);
   form.reset();
-  await Promise.all([loadMine(), loadNgos()]);
+  state.lastBlock = written.blockNumber;
+  await Promise.all([loadMine(), loadNgos(), loadTransparency()]);
 });
 handle($('spend-form'), async (data, form) => {
   const receipt = form.elements.receipt.files[0];
@@ -197,7 +227,8 @@ handle($('spend-form'), async (data, form) => {
   const pieces = written.record.allocations.map((a) => `${money(a.amount, written.record.currency)} from ${a.donationId}`).join(', ');
   say(`Spend recorded in block ${written.blockNumber}, paid by: ${pieces}.`);
   form.reset();
-  await loadBalance();
+  state.lastBlock = written.blockNumber;
+  await Promise.all([loadBalance(), loadTransparency()]);
 });
 handle($('ngo-form'), async (data, form) => {
   await api('POST', '/api/ngos', data);
@@ -210,6 +241,7 @@ handle($('staff-form'), async (data, form) => {
   say(`Staff account ${data.username} created for ${data.ngoId}.`);
   form.reset();
 });
+$('export-csv').addEventListener('click', () => downloadCsv().catch((err) => say(err.message, true)));
 $('refresh-mine').addEventListener('click', () => loadMine().catch((err) => say(err.message, true)));
 $('logout').addEventListener('click', logout);
 $('verify').addEventListener('click', async () => {

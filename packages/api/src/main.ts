@@ -3,7 +3,7 @@
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
 import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { caProfile, clientProfile, findOrg, loadTopology, RunPaths } from '@donation-ledger/network';
+import { caProfile, clientProfile, findOrg, loadEffectiveTopology, RunPaths } from '@donation-ledger/network';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import pino, { Logger } from 'pino';
@@ -24,8 +24,9 @@ export interface RunningApi {
 
 /** Starts an API instance; used by the CLI entry below and by the tests. */
 export async function startApi(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningApi> {
-  const topology = loadTopology(config.topologyFile, config.portOffset);
   const paths = new RunPaths(config.networkRunDir);
+  // With the orgs that governance added or removed since the network was created.
+  const topology = loadEffectiveTopology(config.topologyFile, paths, config.portOffset);
   const org = findOrg(topology, config.org);
   const ca = caProfile(topology, paths, org.name);
   const authority = new CertificateAuthority(ca);

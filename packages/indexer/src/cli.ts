@@ -3,7 +3,7 @@
 // (start the API with INDEXER=off then), or to rebuild it. Same code as the API's indexer.
 import { resolve } from 'node:path';
 import { connect } from '@donation-ledger/client';
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, ORG_ADMIN, RunPaths } from '@donation-ledger/network';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, ORG_ADMIN, RunPaths } from '@donation-ledger/network';
 import { ChainBreakError, CheckpointError, Indexer } from './indexer';
 import { openStore, redact, StoreConfig } from './sql';
 
@@ -82,8 +82,8 @@ async function main(): Promise<number> {
   }
   if (!['run', 'catch-up', 'rebuild', 'status'].includes(options.command)) throw new UsageError(`unknown command "${options.command}"`);
 
-  const topology = loadTopology(options.topology, options.portOffset);
   const paths = new RunPaths(options.runDir);
+  const topology = loadEffectiveTopology(options.topology, paths, options.portOffset);
   const profile = clientProfile(topology, paths, options.org, ORG_ADMIN);
   const storeConfig: StoreConfig = options.databaseUrl
     ? { kind: 'postgresql', url: options.databaseUrl }

@@ -1,0 +1,131 @@
+// Changes to the channel's configuration, the way Fabric's "Adding an Org to a Channel" tutorial
+// does them: fetch the latest config block, decode it with configtxlator, edit the JSON, compute
+// the update, wrap it in an envelope, collect the signatures of enough org admins for the
+// Application group's MAJORITY Admins policy (each org signs with its own admin identity), and
+// submit it with `peer channel update`.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { log, retry, run } from './exec';
+import { FabricBinaries } from './fabric-bin';
+import { peerCliEnv, peerOrgConfigtx } from './nodes';
+import { RunPaths } from './paths';
+import { PeerOrgConfig, Topology } from './topology';
+
+/** The decoded channel config (common.Config as configtxlator prints it); only the parts we edit are typed. */
+export interface ChannelConfig {
+  channel_group: {
+    groups: {
+      Application: { groups: Record<string, unknown> };
+    };
+  };
+}
+
+/** How many orgs' admins a MAJORITY policy over `members` orgs needs: more than half. */
+export const majorityOf = (members: number): number => Math.floor(members / 2) + 1;
+
+/** The MSP IDs of the application orgs in a channel config. */
+export const applicationOrgs = (config: ChannelConfig): string[] => Object.keys(config.channel_group.groups.Application.groups);
+
+function ordererArgs(t: Topology, paths: RunPaths): string[] {
+  const orderer = t.orderer.nodes[0];
+  if (!orderer) throw new Error('the topology has no orderer');
+  return ['-o', `${t.host}:${orderer.port}`, '--tls', '--cafile', paths.caCert(t.orderer.name)];
+}
+
+/** configtxlator writes to /dev/stdout unless told otherwise, which a pipe may not offer: use a file. */
+function decode(bins: FabricBinaries, input: string, type: string, step: string): string {
+  const output = `${input}.json`;
+  run(bins.path('configtxlator'), ['proto_decode', '--input', input, '--type', type, '--output', output], { step });
+  return readFileSync(output, 'utf8');
+}
+
+/** Fetches and decodes the channel's latest config, acting as `admin`'s org admin. */
+export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string): ChannelConfig {
+  mkdirSync(workDir, { recursive: true });
+  const block = join(workDir, 'config-block.pb');
+  run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererArgs(t, paths)], {
+    env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
+  });
+  const decoded = decode(bins, block, 'common.Block', 'decode the config block');
+  const config = (JSON.parse(decoded) as { data: { data: { payload: { data: { config: ChannelConfig } } }[] } }).data.data[0]?.payload.data.config;
+  if (!config?.channel_group.groups.Application) throw new Error(`the config block of ${t.channel} has no Application group`);
+  return config;
+}
+
+/** The org's config group (MSP with NodeOUs, Readers/Writers/Admins/Endorsement policies, anchor peer), from configtxgen. */
+export function orgConfigGroup(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, workDir: string): unknown {
+  mkdirSync(workDir, { recursive: true });
+  // configtxgen reads a configtx.yaml; JSON is valid YAML.
+  writeFileSync(join(workDir, 'configtx.yaml'), JSON.stringify({ Organizations: [peerOrgConfigtx(t, paths, org)] }, null, 2));
+  const printed = run(bins.path('configtxgen'), ['-configPath', workDir, '-printOrg', org.mspId], {
+    step: `describe ${org.mspId} for the channel config (configtxgen -printOrg)`,
+  });
+  const group = JSON.parse(printed) as { values: Record<string, unknown> };
+  // configtxgen leaves the anchor peers out of -printOrg; the channel needs them for discovery.
+  group.values.AnchorPeers ??= {
+    mod_policy: 'Admins',
+    value: { anchor_peers: org.peers.slice(0, 1).map((p) => ({ host: t.host, port: p.port })) },
+    version: '0',
+  };
+  return group;
+}
+
+/**
+ * Computes the update from `original` to `updated`, has the admins of `signers` sign it (the last
+ * one submits it, which signs too), and waits until the change is in the channel's config.
+ */
+export async function updateChannelConfig(
+  bins: FabricBinaries, t: Topology, paths: RunPaths, workDir: string,
+  change: { original: ChannelConfig; updated: ChannelConfig; signers: readonly PeerOrgConfig[]; what: string },
+): Promise<void> {
+  const file = (name: string): string => join(workDir, name);
+  writeFileSync(file('original.json'), JSON.stringify(change.original));
+  writeFileSync(file('updated.json'), JSON.stringify(change.updated));
+  const configtxlator = bins.path('configtxlator');
+  for (const name of ['original', 'updated']) {
+    run(configtxlator, ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)], {
+      step: `encode the ${name} channel config`,
+    });
+  }
+  run(configtxlator, ['compute_update', '--channel_id', t.channel, '--original', file('original.pb'), '--updated', file('updated.pb'), '--output', file('update.pb')], {
+    step: `compute the config update (${change.what})`,
+  });
+  const update = JSON.parse(decode(bins, file('update.pb'), 'common.ConfigUpdate', 'decode the config update')) as unknown;
+  const envelope = { payload: { header: { channel_header: { channel_id: t.channel, type: 2 } }, data: { config_update: update } } };
+  writeFileSync(file('envelope.json'), JSON.stringify(envelope));
+  run(configtxlator, ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', file('envelope.pb')], {
+    step: 'encode the config update envelope',
+  });
+
+  const submitter = change.signers[change.signers.length - 1];
+  if (!submitter) throw new Error('a config update needs at least one signer');
+  for (const signer of change.signers.slice(0, -1)) {
+    run(bins.path('peer'), ['channel', 'signconfigtx', '-f', file('envelope.pb')], {
+      env: peerCliEnv(bins, t, paths, signer), step: `sign the config update as ${signer.mspId}'s admin`,
+    });
+    log(`${signer.mspId}'s admin signed the config update (${change.what})`);
+  }
+  // A Raft cluster that is electing a leader refuses the update for a moment: retry briefly.
+  await retry(30_000, 2000, () =>
+    run(bins.path('peer'), ['channel', 'update', '-f', file('envelope.pb'), '-c', t.channel, ...ordererArgs(t, paths)], {
+      env: peerCliEnv(bins, t, paths, submitter), step: `submit the config update (${change.what}) as ${submitter.mspId}'s admin`,
+    }),
+  );
+  log(`${submitter.mspId}'s admin signed and submitted the config update (${change.what})`);
+}
+
+/** The ledger height of a peer, as its org admin sees it. */
+export function channelHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer = org.peers[0]): number {
+  const out = run(bins.path('peer'), ['channel', 'getinfo', '-c', t.channel], {
+    env: peerCliEnv(bins, t, paths, org, peer), step: `read the height of ${t.channel} on ${peer?.name ?? 'a peer'}.${org.name}`,
+  });
+  const json = /\{.*\}/s.exec(out)?.[0];
+  const height = json === undefined ? NaN : (JSON.parse(json) as { height?: number }).height;
+  if (typeof height !== 'number' || !Number.isInteger(height)) throw new Error(`unexpected output of peer channel getinfo: ${out.trim()}`);
+  return height;
+}
+
+/** Reads a PEM file as the channel config would carry it (for comparisons). */
+export function readPem(file: string): string {
+  return readFileSync(file, 'utf8').trim();
+}

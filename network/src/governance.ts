@@ -1,0 +1,225 @@
+// Membership governance from the operator's side: the ledger's Governance contract keeps the
+// proposals and votes (through the SDK, acting as an org's reserved `orgadmin` identity), and
+// carrying out an approved proposal is a channel config update done here (membership.ts). The
+// executor refuses anything that is not APPROVED, and records EXECUTED or ACTION_FAILED.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+// Types only: the SDK is loaded when a governance command runs (see loadSdk).
+import type { LedgerClient, Proposal } from '@donation-ledger/client';
+import { ORG_ADMIN } from './ca';
+import { log, retry } from './exec';
+import { loadEffectiveTopology, loadNewOrg } from './members';
+import { addOrgToChannel, firstMember, NetworkLocation, OrgIdentity, orgIdentity, removeOrgFromChannel } from './membership';
+import { RunPaths } from './paths';
+import { clientProfile } from './profiles';
+import { findOrg, PeerOrgConfig, Topology } from './topology';
+
+/** The proposal cannot be acted on as asked (unknown, not approved, or the org offered is not the one voted on). */
+export class GovernanceRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GovernanceRefusal';
+  }
+}
+
+/**
+ * The SDK pulls in fabric-common, whose config reads process.argv with yargs on load and answers
+ * a "help" or "--help" there by printing yargs' help and exiting: load it only when needed, so
+ * `ledger-network help` keeps working.
+ */
+const loadSdk = (): Promise<typeof import('@donation-ledger/client')> => import('@donation-ledger/client');
+
+/** Connects as the org admin (`orgadmin`) of a member org. */
+export async function connectAsAdmin(t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<LedgerClient> {
+  const { connect } = await loadSdk();
+  return connect(clientProfile(t, paths, org.name, ORG_ADMIN));
+}
+
+/** The SDK's LedgerError (checked by name: the SDK is loaded lazily). */
+export function isLedgerError(err: unknown): err is Error & { code: string; retryable: boolean } {
+  return err instanceof Error && err.name === 'LedgerError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
+async function withAdmin<T>(t: Topology, paths: RunPaths, org: PeerOrgConfig, action: (client: LedgerClient) => Promise<T>): Promise<T> {
+  const client = await connectAsAdmin(t, paths, org);
+  try {
+    return await action(client);
+  } finally {
+    client.close();
+  }
+}
+
+const codeOf = (err: unknown): string | undefined => (isLedgerError(err) ? err.code : undefined);
+
+/**
+ * Sets the founding members and the topology's voting policy on the ledger, once, as the first
+ * member's admin. A ledger that already has a governance configuration is left as it is.
+ */
+export async function ensureGovernance(t: Topology, paths: RunPaths): Promise<void> {
+  const admin = firstMember(t);
+  await withAdmin(t, paths, admin, async (client) => {
+    // Right after a deploy the chaincode servers may still be connecting: retry briefly.
+    const configured = await retry(60_000, 1000, async () => {
+      try {
+        await client.readGovernance();
+        return true;
+      } catch (err) {
+        if (codeOf(err) === 'NOT_FOUND') return false;
+        throw err;
+      }
+    });
+    if (configured) return;
+    const members = t.orgs.map((o) => ({ mspId: o.mspId, name: o.name }));
+    await retry(60_000, 2000, () => client.configureGovernance({ members, policy: t.governance }), (err) => codeOf(err) !== 'ALREADY_EXISTS');
+    const { thresholdPercentage, comparator, proposalDurationHours } = t.governance;
+    log(`configured governance: members ${members.map((m) => m.mspId).join(', ')}; a proposal passes with YES ${comparator === 'GREATER_THAN' ? '>' : '>='} ${thresholdPercentage}% of members within ${proposalDurationHours}h`);
+  });
+}
+
+/** A PEM CA certificate, or a clear error naming what is wrong with it. */
+export function checkCaCertificate(what: string, pem: unknown): string {
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) throw new GovernanceRefusal(`${what} must be a PEM certificate`);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch (err) {
+    throw new GovernanceRefusal(`${what} is not a readable X.509 certificate: ${(err as Error).message}`);
+  }
+  if (!cert.ca) throw new GovernanceRefusal(`${what} is not a CA certificate (basic constraints CA:FALSE)`);
+  return pem.trim();
+}
+
+/** Reads the JSON `org prepare` printed (name, mspId, caRootCert, tlsRootCert) and checks its certificates. */
+export function readOrgIdentity(file: string): OrgIdentity {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new GovernanceRefusal(`${file} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  if (typeof raw.name !== 'string' || typeof raw.mspId !== 'string') throw new GovernanceRefusal(`${file} needs "name" and "mspId" (the output of "org prepare")`);
+  return {
+    name: raw.name,
+    mspId: raw.mspId,
+    caRootCert: checkCaCertificate(`${file}: caRootCert`, raw.caRootCert),
+    tlsRootCert: checkCaCertificate(`${file}: tlsRootCert`, raw.tlsRootCert),
+  };
+}
+
+export async function proposeInvite(at: NetworkLocation, asOrg: string, request: { id: string; description: string; org: OrgIdentity }): Promise<Proposal> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.proposeInvite(request)).result);
+}
+
+export async function proposeRemoval(at: NetworkLocation, asOrg: string, request: { id: string; description: string; mspId: string }): Promise<Proposal> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.proposeRemoval(request)).result);
+}
+
+export async function vote(at: NetworkLocation, asOrg: string, proposalId: string, choice: 'YES' | 'NO'): Promise<Proposal> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.vote(proposalId, choice)).result);
+}
+
+export async function readProposal(at: NetworkLocation, asOrg: string | undefined, proposalId: string): Promise<Proposal> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  return withAdmin(t, at.paths, asOrg ? findOrg(t, asOrg) : firstMember(t), (client) => readOrRefuse(client, proposalId));
+}
+
+async function readOrRefuse(client: LedgerClient, proposalId: string): Promise<Proposal> {
+  try {
+    return await client.readProposal(proposalId);
+  } catch (err) {
+    const code = codeOf(err);
+    if (code === 'NOT_FOUND' || code === 'INVALID_ARGUMENT') throw new GovernanceRefusal(`there is no proposal "${proposalId}" on the ledger (${(err as Error).message})`);
+    throw err;
+  }
+}
+
+const votesOf = (p: Proposal): string =>
+  `${p.votes.filter((v) => v.vote === 'YES').length} YES, ${p.votes.filter((v) => v.vote === 'NO').length} NO of ${p.membersAtCreation.length} members ` +
+  `(passes with YES ${p.policy.comparator === 'GREATER_THAN' ? '>' : '>='} ${p.policy.thresholdPercentage}%)`;
+
+/** Whether two PEM texts hold the same certificate. */
+const sameCertificate = (a: string | undefined, b: string): boolean => {
+  try {
+    return a !== undefined && new X509Certificate(a).raw.equals(new X509Certificate(b).raw);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Carries out an approved proposal (or retries one whose action failed): checks it, changes the
+ * channel, and records the outcome on the ledger. For an invitation, `orgSpecFile` must describe
+ * the org that was voted on: same MSP ID and name, and the CA and TLS roots in the proposal must
+ * be those of the org prepared in this run directory.
+ */
+export async function executeProposal(at: NetworkLocation, proposalId: string, options: { orgSpecFile?: string; asOrg?: string } = {}): Promise<Proposal> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const proposal = await withAdmin(t, at.paths, options.asOrg ? findOrg(t, options.asOrg) : firstMember(t), (c) => readOrRefuse(c, proposalId));
+  if (proposal.status !== 'APPROVED' && proposal.status !== 'ACTION_FAILED') {
+    throw new GovernanceRefusal(
+      `proposal ${proposalId} is ${proposal.status} (${votesOf(proposal)}); only an APPROVED proposal (or an ACTION_FAILED one, to retry) can be executed`,
+    );
+  }
+  // The org being removed may not record its own removal: another member's admin does.
+  const recorder = options.asOrg ? findOrg(t, options.asOrg) : t.orgs.find((o) => o.mspId !== proposal.targetMspId);
+  if (!recorder || (proposal.action === 'REMOVE' && recorder.mspId === proposal.targetMspId)) {
+    throw new GovernanceRefusal(`the execution of proposal ${proposalId} must be recorded by the admin of a member other than ${proposal.targetMspId}`);
+  }
+  const action = planAction(at, t, proposal, options.orgSpecFile);
+  log(`executing proposal ${proposalId}: ${proposal.action} ${proposal.targetMspId} (${votesOf(proposal)})`);
+
+  let detail: string;
+  try {
+    detail = await action();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`the action of proposal ${proposalId} failed; recording ACTION_FAILED`);
+    await withAdmin(t, at.paths, recorder, (c) => c.recordExecution(proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }));
+    throw err;
+  }
+  const after = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
+    // Just after a config change the gateway may still be learning the new membership.
+    retry(60_000, 2000, async () => (await c.recordExecution(proposalId, { outcome: 'EXECUTED', detail })).result, (err) => !isLedgerError(err) || err.retryable),
+  );
+  log(`recorded proposal ${proposalId} as ${recorded.status}: ${detail}`);
+  return recorded;
+}
+
+/** Checks everything the action needs before anything changes, and returns the action. */
+function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpecFile: string | undefined): () => Promise<string> {
+  if (proposal.action === 'REMOVE') {
+    const member = t.orgs.find((o) => o.mspId === proposal.targetMspId);
+    if (!member) return () => Promise.resolve(`${proposal.targetMspId} was no longer a member of channel ${t.channel}`);
+    return async () => {
+      await removeOrgFromChannel(at, proposal.targetMspId);
+      return `removed ${proposal.targetMspId} from channel ${t.channel}`;
+    };
+  }
+  if (!orgSpecFile) throw new GovernanceRefusal(`proposal ${proposal.id} invites ${proposal.targetMspId}: give the org's spec file with --org-spec`);
+  const invited = proposal.org;
+  if (!invited) throw new GovernanceRefusal(`proposal ${proposal.id} carries no org to invite`);
+  const spec = JSON.parse(readFileSync(orgSpecFile, 'utf8')) as { name?: unknown; mspId?: unknown };
+  if (spec.mspId !== invited.mspId || spec.name !== invited.name) {
+    throw new GovernanceRefusal(
+      `${orgSpecFile} describes ${String(spec.name)} (${String(spec.mspId)}), but proposal ${proposal.id} invites ${invited.name} (${invited.mspId})`,
+    );
+  }
+  const already = t.orgs.find((o) => o.mspId === invited.mspId);
+  const org = already ?? loadNewOrg(orgSpecFile, at.topologyFile, at.paths, at.portOffset).org;
+  const prepared = orgIdentity(at.paths, org);
+  if (!sameCertificate(invited.caRootCert, prepared.caRootCert) || !sameCertificate(invited.tlsRootCert, prepared.tlsRootCert)) {
+    throw new GovernanceRefusal(
+      `the CA or TLS root certificate of ${org.name} prepared in ${at.paths.root} is not the one proposal ${proposal.id} was voted on; ` +
+        'the org brought up must be the org the members approved',
+    );
+  }
+  if (already) return () => Promise.resolve(`${invited.mspId} was already a member of channel ${t.channel}`);
+  return async () => {
+    const after = await addOrgToChannel(at, orgSpecFile);
+    return `added ${invited.mspId} to channel ${after.channel}; its peers joined and approved chaincode ${after.chaincode.name}`;
+  };
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { majorityOf } from './channel-config';
+import { checkCaCertificate, GovernanceRefusal } from './governance';
+import { loadEffectiveTopology, loadNewOrg, readMembership, recordAdded, recordRemoved } from './members';
+import { checkRemovable, chooseSigners, MembershipError } from './membership';
+import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
+import { TopologyError, validateTopology } from './topology';
+
+const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
+const auditorSpec = (): Record<string, any> => JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8'));
+
+let dir: string;
+let paths: RunPaths;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'membership-'));
+  paths = new RunPaths(join(dir, 'run'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function specFile(spec: unknown): string {
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+    return [];
+  } catch (err) {
+    if (err instanceof TopologyError) return [...err.problems];
+    throw err;
+  }
+}
+
+describe('a new org spec', () => {
+  test('the shipped auditor spec fits the shipped topology, also with the test suites\' port offsets', () => {
+    for (const offset of [0, 1000, 4000]) {
+      const { org, topology } = loadNewOrg(AUDITOR_SPEC, DEFAULT_TOPOLOGY, paths, offset);
+      expect(org.mspId).toBe('AuditorMSP');
+      expect(org.peers[0]?.port).toBe(7451 + offset);
+      expect(topology.orgs.map((o) => o.name)).toEqual(['donorplatform', 'ngo', 'auditor']);
+    }
+  });
+
+  test('an org already in the channel, by MSP ID or by name, is refused', () => {
+    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: 'NgoMSP' }), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'MSP ID "NgoMSP" is already used by ngo (NgoMSP), a member of the channel',
+    ]);
+    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), name: 'ngo' }), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'org name "ngo" is already used by ngo (NgoMSP), a member of the channel',
+    ]);
+  });
+
+  test('a malformed MSP ID, the orderer\'s MSP ID and a port another node uses are refused, each named', () => {
+    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: '9 bad msp' }), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'mspId: must be an MSP ID, got "9 bad msp"',
+    ]);
+    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: 'OrdererMSP' }), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'MSP ID "OrdererMSP" is used twice',
+    ]);
+    const spec = auditorSpec();
+    spec.peers[0].port = 7351;
+    expect(problemsOf(() => loadNewOrg(specFile(spec), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'peers[0].port: port 7351 is already used by orgs[1].peers[0].port',
+    ]);
+  });
+
+  test('a file that is not JSON is refused', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ "name": ');
+    expect(problemsOf(() => loadNewOrg(file, DEFAULT_TOPOLOGY, paths))[0]).toMatch(/cannot be read as JSON/);
+  });
+});
+
+describe('the effective membership', () => {
+  test('added orgs join the topology\'s founders, removed founders leave it, and the record survives a reload', () => {
+    recordAdded(paths, auditorSpec());
+    recordRemoved(paths, 'donorplatform', true);
+    expect(readMembership(paths).removed).toEqual(['donorplatform']);
+    expect(loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, 4000).orgs.map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
+    recordRemoved(paths, 'auditor', false);
+    expect(readMembership(paths)).toEqual({ added: [], removed: ['donorplatform'] });
+    recordAdded(paths, { ...auditorSpec(), name: 'donorplatform', mspId: 'DonorPlatformMSP' });
+    expect(readMembership(paths).removed).toEqual([]);
+  });
+});
+
+describe('taking an org out', () => {
+  const topology = (): ReturnType<typeof validateTopology> => loadEffectiveTopology(DEFAULT_TOPOLOGY, paths);
+
+  test('an unknown MSP ID and the last member are refused', () => {
+    expect(() => checkRemovable(topology(), 'NoSuchMSP')).toThrow(/"NoSuchMSP" is not a member of channel donations; the members are: DonorPlatformMSP, NgoMSP/);
+    recordRemoved(paths, 'donorplatform', true);
+    expect(() => checkRemovable(topology(), 'NgoMSP')).toThrow(MembershipError);
+    expect(() => checkRemovable(topology(), 'NgoMSP')).toThrow(/NgoMSP is the last member of channel donations/);
+  });
+
+  test('an org named by an explicit signature policy cannot leave until the policy changes', () => {
+    const t = topology();
+    const named = { ...t, chaincode: { ...t.chaincode, endorsementPolicy: "AND('DonorPlatformMSP.peer','NgoMSP.peer')" } };
+    expect(() => checkRemovable(named, 'NgoMSP')).toThrow(/names NgoMSP; change chaincode.endorsementPolicy/);
+    expect(checkRemovable(t, 'NgoMSP').name).toBe('ngo');
+  });
+
+  test('signers: a majority of the orgs in the config, the org leaving last', () => {
+    expect([1, 2, 3, 4, 5].map(majorityOf)).toEqual([1, 2, 2, 3, 3]);
+    recordAdded(paths, auditorSpec());
+    const t = topology();
+    const [donor] = t.orgs;
+    const inConfig = t.orgs.map((o) => o.mspId);
+    expect(chooseSigners(t, inConfig, [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
+    expect(chooseSigners(t, inConfig, []).map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
+    const two = { ...t, orgs: t.orgs.slice(0, 2) };
+    expect(chooseSigners(two, ['DonorPlatformMSP', 'NgoMSP'], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'DonorPlatformMSP']);
+    expect(() => chooseSigners(two, ['DonorPlatformMSP', 'NgoMSP', 'OtherMSP', 'FourthMSP'], [])).toThrow(/needs the admins of 3 of its 4 orgs/);
+  });
+});
+
+describe('certificates in an invitation', () => {
+  test('text that is not a PEM certificate, or not a CA certificate, is refused with the reason', () => {
+    expect(() => checkCaCertificate('caRootCert', 'hello')).toThrow(GovernanceRefusal);
+    expect(() => checkCaCertificate('caRootCert', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----')).toThrow(/not a readable X.509 certificate/);
+    expect(() => checkCaCertificate('caRootCert', 42)).toThrow(/must be a PEM certificate/);
+  });
+});

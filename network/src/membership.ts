@@ -1,0 +1,202 @@
+// Adding an org to the running channel and taking one out: the operator's side of membership
+// governance. Each step prints progress; each is safe to run again after a failure (an org
+// already in the channel config is not added twice, a peer already joined is not joined again).
+import { existsSync, rmSync } from 'node:fs';
+import { OrgCa } from './ca';
+import { deployChaincode } from './chaincode';
+import { applicationOrgs, channelHeight, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
+import { joinPeers } from './channel';
+import { log, retry } from './exec';
+import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
+import { isFounder, loadEffectiveTopology, loadNewOrg, NewOrg, recordAdded, recordRemoved } from './members';
+import { identitiesOf, startNode, waitForGossip, waitHealthy } from './network';
+import { peerEnv, writeNodeConfig } from './nodes';
+import { RunPaths } from './paths';
+import { stop } from './processes';
+import { hold } from './supervisor';
+import { caId, chaincodeServerId, endpoint, isChannelPolicy, mspIdsInPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+
+/** Where the files of one network live and how its topology is read. */
+export interface NetworkLocation {
+  readonly topologyFile: string;
+  readonly paths: RunPaths;
+  readonly portOffset: number;
+}
+
+/** What a proposal to invite an org carries: who it is and the roots of trust its certificates chain to. */
+export interface OrgIdentity {
+  readonly name: string;
+  readonly mspId: string;
+  /** PEM of the org's CA root certificate (signs its members' certificates). */
+  readonly caRootCert: string;
+  /** PEM of the root its TLS certificates chain to (the same CA here). */
+  readonly tlsRootCert: string;
+}
+
+export class MembershipError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MembershipError';
+  }
+}
+
+const effective = (at: NetworkLocation): Topology => loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+
+/**
+ * Brings up a prospective org's CA and enrolls its identities (admin, peers, users, chaincode
+ * server TLS), without touching the channel. Returns what a proposal to invite it must carry.
+ */
+export async function prepareOrg(at: NetworkLocation, specFile: string, bins = ensureFabricBinaries(at.paths.binDirFile)): Promise<{ newOrg: NewOrg; identity: OrgIdentity }> {
+  const newOrg = loadNewOrg(specFile, at.topologyFile, at.paths, at.portOffset);
+  const { org, topology } = newOrg;
+  writeNodeConfig(bins, at.paths);
+  const ca = new OrgCa(bins, at.paths, topology, org.name, org.ca);
+  await ca.start();
+  ca.writeOrgMsp();
+  ca.enroll(identitiesOf(topology, org.name));
+  return { newOrg, identity: orgIdentity(at.paths, org) };
+}
+
+/** The org's roots of trust as they are in its run folder (after `prepareOrg`). */
+export function orgIdentity(paths: RunPaths, org: PeerOrgConfig): OrgIdentity {
+  const cert = paths.caCert(org.name);
+  if (!existsSync(cert)) throw new MembershipError(`org ${org.name} has not been prepared (no ${cert}); run "ledger-network org prepare <spec>" first`);
+  const pem = readPem(cert);
+  return { name: org.name, mspId: org.mspId, caRootCert: pem, tlsRootCert: pem };
+}
+
+/**
+ * Adds the org of `specFile` to the channel: a config update signed by a majority of the current
+ * members' admins, then its peers started and joined, caught up with the channel, the chaincode
+ * definition approved for it and its chaincode server started.
+ */
+export async function addOrgToChannel(at: NetworkLocation, specFile: string): Promise<Topology> {
+  const started = Date.now();
+  const bins = ensureFabricBinaries(at.paths.binDirFile);
+  const current = effective(at);
+  const { newOrg } = await prepareOrg(at, specFile, bins);
+  const { org, topology } = newOrg;
+  const workDir = at.paths.configUpdate(`add-${org.name}-${Date.now()}`);
+
+  const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
+  const inConfig = applicationOrgs(config);
+  if (inConfig.includes(org.mspId)) {
+    log(`${org.mspId} is already in the config of channel ${current.channel}; going on with its nodes`);
+  } else {
+    const updated = structuredClone(config);
+    updated.channel_group.groups.Application.groups[org.mspId] = orgConfigGroup(bins, topology, at.paths, org, workDir);
+    const signers = chooseSigners(current, inConfig, []);
+    await updateChannelConfig(bins, current, at.paths, workDir, { original: config, updated, signers, what: `add ${org.mspId}` });
+    log(`${org.mspId} is a member of channel ${current.channel} (signed by ${signers.map((s) => s.mspId).join(', ')})`);
+  }
+  // From here on the org is a member: every command (up, status, down) includes it.
+  recordAdded(at.paths, newOrg.spec);
+
+  log(`starting the peers of ${org.name}`);
+  for (const peer of org.peers) startNode(at.paths, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
+  await Promise.all(org.peers.map((p) => waitHealthy(at.paths, peerId(org, p), endpoint(topology, p.operationsPort))));
+  await joinPeers(bins, { ...topology, orgs: [org] }, at.paths);
+  await waitForCatchUp(bins, topology, at.paths, org);
+  await waitForGossip(topology);
+
+  log(`deploying the chaincode for ${org.name}`);
+  await deployChaincode(bins, topology, at.paths, { keepCommitted: true });
+  log(`${org.name} (${org.mspId}) joined channel ${topology.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return topology;
+}
+
+/** Waits until every peer of `org` has the channel's height (it pulls the blocks from the orderers). */
+async function waitForCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<void> {
+  const reference = t.orgs.find((o) => o !== org);
+  if (!reference) return;
+  const target = channelHeight(bins, t, paths, reference);
+  const started = Date.now();
+  for (const peer of org.peers) {
+    await retry(120_000, 500, () => {
+      const height = channelHeight(bins, t, paths, org, peer);
+      if (height < target) throw new Error(`${peerId(org, peer)} is at block height ${height} of ${target} after 120s`);
+    });
+  }
+  log(`${org.name}'s peers caught up with the channel (height ${target}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+/**
+ * Checks that an org can leave: it is a member, it is not the last one, and the chaincode's
+ * endorsement policy does not name it (a signature policy naming it would become unsatisfiable).
+ */
+export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig {
+  const org = t.orgs.find((o) => o.mspId === mspIdOrName || o.name === mspIdOrName);
+  if (!org) {
+    throw new MembershipError(`"${mspIdOrName}" is not a member of channel ${t.channel}; the members are: ${t.orgs.map((o) => o.mspId).join(', ')}`);
+  }
+  if (t.orgs.length === 1) throw new MembershipError(`${org.mspId} is the last member of channel ${t.channel}; a channel needs at least one org`);
+  const policy = t.chaincode.endorsementPolicy;
+  if (!isChannelPolicy(policy) && mspIdsInPolicy(policy).includes(org.mspId)) {
+    throw new MembershipError(
+      `the chaincode's endorsement policy ${policy} names ${org.mspId}; change chaincode.endorsementPolicy in the topology ` +
+        `(for example to /Channel/Application/Endorsement) and run "ledger-network deploy" first`,
+    );
+  }
+  return org;
+}
+
+/**
+ * Takes an org out of the channel (a config update signed by a majority of the members' admins,
+ * the other members first, so that the founding org can be removed too), then stops its nodes.
+ */
+export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: string): Promise<Topology> {
+  const started = Date.now();
+  const bins = ensureFabricBinaries(at.paths.binDirFile);
+  const current = effective(at);
+  const org = checkRemovable(current, mspIdOrName);
+  const remaining: Topology = { ...current, orgs: current.orgs.filter((o) => o !== org) };
+  const workDir = at.paths.configUpdate(`remove-${org.name}-${Date.now()}`);
+
+  const config = fetchChannelConfig(bins, remaining, at.paths, firstMember(remaining), workDir);
+  const inConfig = applicationOrgs(config);
+  if (!inConfig.includes(org.mspId)) {
+    log(`${org.mspId} is not in the config of channel ${current.channel} any more; stopping its nodes`);
+  } else {
+    const updated = structuredClone(config);
+    delete updated.channel_group.groups.Application.groups[org.mspId];
+    const signers = chooseSigners(current, inConfig, [org]);
+    await updateChannelConfig(bins, remaining, at.paths, workDir, { original: config, updated, signers, what: `remove ${org.mspId}` });
+    log(`${org.mspId} is no longer a member of channel ${current.channel} (signed by ${signers.map((s) => s.mspId).join(', ')})`);
+  }
+  recordRemoved(at.paths, org.name, isFounder(at.topologyFile, org.name));
+  await stopOrgNodes(at.paths, org);
+  log(`removed ${org.name} (${org.mspId}) from channel ${current.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return remaining;
+}
+
+/** Stops the org's chaincode server, peers and CA for good: the supervisor must not restart them. */
+async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> {
+  for (const id of [chaincodeServerId(org), ...org.peers.map((p) => peerId(org, p)), caId(org.name)]) {
+    hold(paths, id); // first: the supervisor skips held nodes before it reads their spec
+    if (await stop(paths.pid(id))) log(`stopped ${id}`);
+    rmSync(paths.spec(id), { force: true });
+  }
+}
+
+/**
+ * The org admins whose signatures satisfy MAJORITY Admins over the orgs in the config: members
+ * other than `last` first (so an org being removed signs only when it must), in topology order.
+ */
+export function chooseSigners(t: Topology, inConfig: readonly string[], last: readonly PeerOrgConfig[]): PeerOrgConfig[] {
+  const needed = majorityOf(inConfig.length);
+  const candidates = [...t.orgs.filter((o) => !last.includes(o)), ...last].filter((o) => inConfig.includes(o.mspId));
+  if (candidates.length < needed) {
+    throw new MembershipError(
+      `the channel's MAJORITY Admins policy needs the admins of ${needed} of its ${inConfig.length} orgs (${inConfig.join(', ')}), ` +
+        `but this network holds the admin identities of only ${candidates.length}`,
+    );
+  }
+  return candidates.slice(0, needed);
+}
+
+/** The member org whose admin acts when any member may (fetching the config, committing). */
+export function firstMember(t: Topology): PeerOrgConfig {
+  const org = t.orgs[0];
+  if (!org) throw new MembershipError(`channel ${t.channel} has no member org`);
+  return org;
+}

@@ -1,0 +1,224 @@
+// Membership governance on a real network: orgs vote to invite an auditor org, which then reads
+// the ledger and counts toward endorsement; then they vote out the founding org and the channel
+// keeps working. Inviting and removing orgs changes the channel for good, so this suite runs its
+// own network (its own folder, ports shifted by another 1000) and stops it afterwards.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
+import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { cli, outcome, PORT_OFFSET, uniqueId } from './harness';
+
+const RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'governance-network');
+const OFFSET = PORT_OFFSET + 1000;
+const ARGS = ['--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
+const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
+const paths = new RunPaths(RUN_DIR);
+const topology = (): Topology => loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, OFFSET);
+const as = (org: string, user: string): Promise<LedgerClient> => connect(clientProfile(topology(), paths, org, user));
+
+/** Runs a governance/org command on this suite's network. */
+const network = (...args: string[]): ReturnType<typeof cli> => cli([...args, ...ARGS]);
+const proposalOf = (result: ReturnType<typeof cli>): Proposal => JSON.parse(result.stdout) as Proposal;
+
+async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient) => Promise<T>): Promise<T> {
+  const c = await client;
+  try {
+    return await action(c);
+  } finally {
+    c.close();
+  }
+}
+
+const heightSeenBy = (org: string, user: string): Promise<number> => using(as(org, user), async (c) => (await c.getDigest()).height);
+
+beforeAll(() => {
+  expect(cli(['clean', ...ARGS]).status).toBe(0);
+  const started = Date.now();
+  const up = cli(['up', ...ARGS], { inherit: true });
+  if (up.status !== 0) {
+    cli(['down', ...ARGS]);
+    throw new Error(`the governance test network did not come up; see ${RUN_DIR}/logs`);
+  }
+  process.stderr.write(`[governance] network up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+}, 240_000);
+
+afterAll(() => {
+  cli(['down', ...ARGS], { inherit: true });
+});
+
+describe('membership governance', () => {
+  test('bad input is refused with a clear error and changes nothing', async () => {
+    const before = await heightSeenBy('ngo', 'orgadmin');
+    const spec = JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8')) as Record<string, unknown>;
+    const write = (name: string, value: unknown): string => {
+      const file = join(REPO_ROOT, 'test-artifacts', `governance-${name}.json`);
+      writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+      return file;
+    };
+
+    const duplicate = network('org', 'add', write('duplicate', { ...spec, mspId: 'NgoMSP' }));
+    expect(duplicate.status).toBe(1);
+    expect(duplicate.stderr).toContain('MSP ID "NgoMSP" is already used by ngo (NgoMSP), a member of the channel');
+
+    const member = network('org', 'add', write('member', { ...spec, name: 'donorplatform', mspId: 'DonorPlatformMSP' }));
+    expect(member.stderr).toContain('is already used by donorplatform (DonorPlatformMSP), a member of the channel');
+
+    const malformedMsp = network('org', 'prepare', write('malformed-msp', { ...spec, mspId: 'Auditor MSP!' }));
+    expect(malformedMsp.status).toBe(1);
+    expect(malformedMsp.stderr).toContain('mspId: must be an MSP ID, got "Auditor MSP!"');
+
+    const unknown = network('org', 'remove', 'NoSuchMSP');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('"NoSuchMSP" is not a member of channel donations');
+
+    const badCert = network('governance', 'propose-invite', write('bad-cert', {
+      name: 'auditor', mspId: 'AuditorMSP', caRootCert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', tlsRootCert: 'x',
+    }), '--org', 'ngo', '--id', uniqueId('p'));
+    expect(badCert.status).toBe(2);
+    expect(badCert.stderr).toContain('caRootCert is not a readable X.509 certificate');
+
+    const noSuchProposal = network('governance', 'execute', 'no-such-proposal');
+    expect(noSuchProposal.status).toBe(2);
+    expect(noSuchProposal.stderr).toContain('there is no proposal "no-such-proposal" on the ledger');
+
+    // The ledger's own check of the certificates, for a caller that skips the CLI's.
+    const forged = await using(as('ngo', 'orgadmin'), (c) =>
+      outcome(c.proposeInvite({ id: uniqueId('p'), description: 'forged', org: { name: 'auditor', mspId: 'AuditorMSP', caRootCert: 'not a cert', tlsRootCert: 'not a cert' } })),
+    );
+    expect(forged).toBe('INVALID_ARGUMENT');
+
+    expect(await heightSeenBy('ngo', 'orgadmin')).toBe(before);
+    expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
+  });
+
+  test('the members vote an auditor org in: one vote each, admins only, not before the threshold; its peer catches up, it reads and endorses', async () => {
+    const prepared = network('org', 'prepare', AUDITOR_SPEC);
+    expect(prepared.status).toBe(0);
+    const proposalFile = join(REPO_ROOT, 'test-artifacts', 'governance-auditor-proposal.json');
+    writeFileSync(proposalFile, prepared.stdout);
+    const id = uniqueId('invite-auditor');
+    const proposed = network('governance', 'propose-invite', proposalFile, '--org', 'donorplatform', '--id', id);
+    expect(proposed.status).toBe(0);
+    expect(proposalOf(proposed)).toMatchObject({ action: 'INVITE', targetMspId: 'AuditorMSP', status: 'IN_PROGRESS', membersAtCreation: ['DonorPlatformMSP', 'NgoMSP'] });
+
+    // A user of a member org is not its admin.
+    expect(await using(as('donorplatform', 'donor1'), (c) => outcome(c.vote(id, 'YES')))).toBe('FORBIDDEN');
+
+    expect(proposalOf(network('governance', 'vote', id, 'YES', '--org', 'donorplatform')).status).toBe('IN_PROGRESS');
+    const again = network('governance', 'vote', id, 'YES', '--org', 'donorplatform');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('ALREADY_EXISTS: MSP DonorPlatformMSP has already voted');
+
+    // 1 YES of 2 is not more than 50%.
+    const early = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC);
+    expect(early.status).toBe(2);
+    expect(early.stderr).toContain(`proposal ${id} is IN_PROGRESS (1 YES, 0 NO of 2 members`);
+    expect(topology().orgs).toHaveLength(2);
+
+    expect(proposalOf(network('governance', 'vote', id, 'YES', '--org', 'ngo')).status).toBe('APPROVED');
+    const noSpec = network('governance', 'execute', id);
+    expect(noSpec.status).toBe(2);
+    expect(noSpec.stderr).toContain('give the org\'s spec file with --org-spec');
+
+    const started = Date.now();
+    const executed = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC);
+    const seconds = (Date.now() - started) / 1000;
+    if (executed.status !== 0) throw new Error(executed.stderr);
+    process.stderr.write(`[governance] the auditor org was added in ${seconds.toFixed(1)}s\n${executed.stderr.split('\n').filter((l) => /caught up|joined channel/.test(l)).join('\n')}\n`);
+    expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED', outcome: { by: 'DonorPlatformMSP' } });
+    expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
+
+    // The auditor's peer has every block, and its user can read the ledger and verify the chain.
+    const auditor = await as('auditor', 'auditor1');
+    try {
+      expect((await auditor.getDigest()).height).toBeGreaterThanOrEqual(await heightSeenBy('ngo', 'orgadmin'));
+      expect((await auditor.verify()).ok).toBe(true);
+      expect((await auditor.readGovernance()).members.map((m) => m.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
+
+      // It receives new blocks: an NGO registered now reaches it as a chaincode event...
+      const from = BigInt((await auditor.getDigest()).height);
+      const events = await auditor.events({ startBlock: from });
+      const ngoId = uniqueId('ngo');
+      // ...endorsed by the NGO org and the auditor alone: under MAJORITY, 2 of 3 orgs suffice.
+      const ngoAdmin = await as('ngo', 'ngoadmin1');
+      try {
+        expect(await outcome(ngoAdmin.registerNgo({ id: uniqueId('ngo'), name: 'Alone' }, { endorsingOrganizations: ['NgoMSP'] }))).toBe('ENDORSEMENT_POLICY_FAILURE');
+        await ngoAdmin.registerNgo({ id: ngoId, name: 'Audited Aid' }, { endorsingOrganizations: ['NgoMSP', 'AuditorMSP'] });
+      } finally {
+        ngoAdmin.close();
+      }
+      let seen: LedgerEvent | undefined;
+      for await (const event of events) {
+        if (Buffer.from(event.payload).toString('utf8').includes(ngoId)) {
+          seen = event;
+          break;
+        }
+      }
+      events.close();
+      expect(seen).toBeDefined();
+    } finally {
+      auditor.close();
+    }
+  });
+
+  test('an expired proposal can be neither voted on nor executed', async () => {
+    // Fabric takes a transaction's time from its proposal, which the client stamps: a proposal
+    // stamped 25 hours ago (24h voting window) is past its expiry when the next vote arrives.
+    const id = uniqueId('expired');
+    await using(as('ngo', 'orgadmin'), async (c) => {
+      jest.useFakeTimers({ now: Date.now() - 25 * 3_600_000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+      try {
+        await c.proposeRemoval({ id, description: 'stale', mspId: 'AuditorMSP' });
+      } finally {
+        jest.useRealTimers();
+      }
+      expect((await c.readProposal(id)).status).toBe('EXPIRED');
+      expect(await outcome(c.vote(id, 'YES'))).toBe('EXPIRED');
+    });
+    const executed = network('governance', 'execute', id);
+    expect(executed.status).toBe(2);
+    expect(executed.stderr).toContain(`proposal ${id} is EXPIRED`);
+    expect(topology().orgs).toHaveLength(3);
+  });
+
+  test('the members vote the founding org out: its peer stops endorsing, the channel works for the others, also after a restart', async () => {
+    const id = uniqueId('remove-founder');
+    expect(network('governance', 'propose-remove', 'DonorPlatformMSP', '--org', 'ngo', '--id', id).status).toBe(0);
+    expect(proposalOf(network('governance', 'vote', id, 'YES', '--org', 'ngo')).status).toBe('IN_PROGRESS');
+    // 1 YES of 3: below the threshold.
+    expect(network('governance', 'execute', id).status).toBe(2);
+    expect(proposalOf(network('governance', 'vote', id, 'YES', '--org', 'auditor')).status).toBe('APPROVED');
+
+    const executed = network('governance', 'execute', id);
+    if (executed.status !== 0) throw new Error(executed.stderr);
+    expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED', outcome: { by: 'NgoMSP' } });
+    expect(executed.stderr).toContain('signed by NgoMSP, AuditorMSP');
+    expect(topology().orgs.map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
+    expect(network('status').stdout).not.toContain('donorplatform');
+    expect(existsSync(paths.pid('peer0.donorplatform'))).toBe(false);
+
+    // The removed org's identities are no longer accepted by the channel.
+    const founderProfile = { ...clientProfile(topology(), paths, 'ngo', 'orgadmin'), mspId: 'DonorPlatformMSP', identity: {
+      certificatePath: join(paths.msp('donorplatform', 'orgadmin'), 'signcerts', 'cert.pem'),
+      privateKeyPath: join(paths.msp('donorplatform', 'orgadmin'), 'keystore', 'key.pem'),
+    } };
+    expect(await outcome(connect(founderProfile).then(async (c) => { try { await c.readGovernance(); } finally { c.close(); } }))).not.toBe('OK');
+
+    const writeByRemaining = async (): Promise<void> => {
+      await using(as('ngo', 'ngoadmin1'), async (c) => {
+        const ngoId = uniqueId('ngo');
+        await c.registerNgo({ id: ngoId, name: 'After the founders' });
+        expect((await c.readNgo(ngoId)).name).toBe('After the founders');
+      });
+      expect((await using(as('auditor', 'orgadmin'), (c) => c.readGovernance())).members.map((m) => m.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
+    };
+    await writeByRemaining();
+
+    // down + up brings back exactly the current members.
+    expect(network('down').status).toBe(0);
+    const restarted = cli(['up', ...ARGS]);
+    if (restarted.status !== 0) throw new Error(restarted.stderr);
+    expect(restarted.stderr).not.toContain('peer0.donorplatform');
+    await writeByRemaining();
+  }, 240_000);
+});
