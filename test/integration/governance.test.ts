@@ -161,6 +161,28 @@ describe('membership governance', () => {
     }
   });
 
+  test('the auditor org reads everything and may write none of the donation ledger\'s transactions (access matrix, auditor row)', async () => {
+    const ngoId = uniqueId('ngo');
+    await using(as('ngo', 'ngoadmin1'), (c) => c.registerNgo({ id: ngoId, name: 'Audited' }));
+    const writes: Record<string, (c: LedgerClient) => Promise<unknown>> = {
+      RegisterNgo: (c) => c.registerNgo({ id: uniqueId('ngo'), name: 'By the auditor' }),
+      SetNgoStatus: (c) => c.setNgoStatus(ngoId, 'suspended'),
+      CreateCampaign: (c) => c.createCampaign({ id: uniqueId('camp'), ngoId, name: 'A', goal: 1, currency: 'EUR', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      Donate: (c) => c.donate({ id: uniqueId('don'), ngoId, amount: 1, currency: 'EUR' }),
+      RecordSpend: (c) => c.recordSpend({ id: uniqueId('sp'), ngoId, amount: 1, currency: 'EUR', description: 'A', category: 'audit' }),
+      RateNgo: (c) => c.rateNgo(ngoId, 1),
+      SetMyDetails: (c) => c.setMyDetails({ name: 'A', email: 'a@example.org' }),
+    };
+    for (const user of ['auditor1', 'orgadmin']) {
+      await using(as('auditor', user), async (c) => {
+        for (const [tx, write] of Object.entries(writes)) expect([tx, user, await outcome(write(c))]).toEqual([tx, user, 'FORBIDDEN']);
+        expect((await c.readNgo(ngoId)).status).toBe('active');
+        expect((await c.listNgos({ pageSize: 100 })).records.map((n) => n.id)).toContain(ngoId);
+        expect((await c.getHistory('ngo', ngoId)).length).toBe(1);
+      });
+    }
+  });
+
   test('an expired proposal can be neither voted on nor executed', async () => {
     // Fabric takes a transaction's time from its proposal, which the client stamps: a proposal
     // stamped 25 hours ago (24h voting window) is past its expiry when the next vote arrives.
