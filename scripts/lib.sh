@@ -27,6 +27,23 @@ ensure_fabric() {
   bash scripts/install-fabric.sh >/dev/null
 }
 
+# The tests drive Debian's Chromium (browser test) and start a PostgreSQL server (read model).
+# Installed from Debian's packages when missing and we may (root with apt-get); otherwise a
+# clear message says what to install.
+ensure_test_packages() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${missing[*]} from Debian's packages (apt-get; once)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
+  else
+    echo "[setup] ERROR: the tests need ${missing[*]}; install them first (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+}
+
 # Everything a fresh clone needs before the product or the tests can run.
 prepare() {
   require_node
