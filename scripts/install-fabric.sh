@@ -10,7 +10,7 @@
 # - Not every proxy serves every commit. Candidates are tried in order, newest first; the first
 #   one the proxy serves is built.
 # - A candidate may carry fixes that Fabric made after its commit: every scripts/fabric-patches/
-#   <label>/*.patch is applied (patch -p1) before building, and the label says so (-p<N>).
+#   <label>/*.patch is applied (git apply) before building, and the label says so (-p<N>).
 #
 # Binaries land in a cache outside the repository keyed by version and are reused on later runs;
 # binaries already on PATH are used instead when they are Fabric 3.x with a matching fabric-ca.
@@ -75,7 +75,6 @@ go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge "$GO_MIN_MINOR" ]] \
   || die "$(go env GOVERSION) is too old: Fabric needs Go >= 1.$GO_MIN_MINOR. Upgrade Go, or put Fabric 3.x binaries on PATH."
 command -v gcc >/dev/null 2>&1 || die "gcc is missing: fabric-ca-server needs cgo for sqlite3. Install it: apt-get install -y gcc"
-command -v patch >/dev/null 2>&1 || die "patch is missing: it applies scripts/fabric-patches. Install it: apt-get install -y patch"
 
 download_module() { # module version -> prints its directory in the module cache, or fails
   local json
@@ -95,7 +94,8 @@ build_from_module_dir() { # src_dir bin_dir cgo ldflags patch_dir cmd...
   if [[ -n "$patches" ]]; then
     for p in "$PATCH_ROOT/$patches"/*.patch; do
       log "  applying $(basename "$p")"
-      patch -s -p1 -d "$work" <"$p" || die "patch $p does not apply"
+      # git apply works outside a repository too: no extra tool needed on a fresh machine.
+      (cd "$work" && git apply "$p") || die "patch $p does not apply"
     done
   fi
   for c in "$@"; do pkgs+=("./cmd/$c"); done

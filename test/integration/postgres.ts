@@ -1,9 +1,11 @@
-// A real PostgreSQL server for the read-model tests, from Debian's packages: initialized in
-// test-artifacts, listening on loopback only, stopped by its own PID file afterwards.
+// A real PostgreSQL server for the read-model tests, from Debian's packages: initialized in a
+// fresh folder under the system's temp dir (the server's own user must reach it, and a checkout
+// may live where only its owner can), listening on loopback only, stopped by its own PID file
+// and removed afterwards.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@donation-ledger/network';
 import { PORT_OFFSET } from './harness';
 
 export interface Postgres {
@@ -25,19 +27,16 @@ function binDir(): string {
 
 export function startPostgres(): Postgres {
   const bin = binDir();
-  const dir = join(REPO_ROOT, 'test-artifacts', 'postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-postgres-'));
   const data = join(dir, 'data');
   const port = 5432 + PORT_OFFSET;
   // The server refuses to run as root; Debian's package creates the "postgres" user for it.
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]): void => {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
-    const result = spawnSync(file, argv, { encoding: 'utf8' });
+    const result = spawnSync(file, argv, { encoding: 'utf8', cwd: dir });
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
   };
-  stopServer(run, data);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -52,7 +51,10 @@ export function startPostgres(): Postgres {
       run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'ledger', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `drop database if exists ${name}`, '-c', `create database ${name}`]);
       return url(name);
     },
-    stop: () => stopServer(run, data),
+    stop: () => {
+      stopServer(run, data);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 // Registering and enrolling users with an org's Fabric CA, through the maintained
 // fabric-ca-client package, and re-enrolling identities before their certificates expire.
-import FabricCAServices from 'fabric-ca-client';
-import { User, Utils } from 'fabric-common';
+import type FabricCAServices from 'fabric-ca-client';
+import type { User } from 'fabric-common';
 import { readFileSync } from 'node:fs';
 import { LedgerError } from './errors';
 import { certificateExpiry, Identity, IdentityStore } from './identity';
@@ -26,22 +26,36 @@ export interface RegistrationRequest {
   readonly attrs?: Readonly<Record<string, string>>;
 }
 
+/**
+ * fabric-common parses process.argv with yargs when it is loaded, and answers `--help` itself
+ * (then exits): loaded on first use, so that a program merely importing this SDK keeps its own
+ * command line.
+ */
+const loadCaPackages = async (): Promise<{ FabricCAServices: typeof FabricCAServices; common: typeof import('fabric-common') }> => ({
+  FabricCAServices: (await import('fabric-ca-client')).default,
+  common: await import('fabric-common'),
+});
+
 export class CertificateAuthority {
-  private readonly ca: FabricCAServices;
+  private readonly tlsRoot: string;
+  private client: Promise<FabricCAServices> | undefined;
 
   constructor(private readonly options: CertificateAuthorityOptions) {
-    let tlsRoot: Buffer;
     try {
-      tlsRoot = readFileSync(options.tlsRootCertPath);
+      this.tlsRoot = readFileSync(options.tlsRootCertPath).toString();
     } catch (err) {
       throw new LedgerError('INVALID_ARGUMENT', `cannot read the CA TLS root certificate file ${options.tlsRootCertPath}: ${(err as Error).message}`);
     }
-    this.ca = new FabricCAServices(options.url, { trustedRoots: [tlsRoot.toString()], verify: true }, options.caName);
+  }
+
+  private get ca(): Promise<FabricCAServices> {
+    this.client ??= loadCaPackages().then(({ FabricCAServices: Services }) => new Services(this.options.url, { trustedRoots: [this.tlsRoot], verify: true }, this.options.caName));
+    return this.client;
   }
 
   async enroll(enrollmentId: string, secret: string): Promise<Identity> {
     try {
-      const result = await this.ca.enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
+      const result = await (await this.ca).enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
       return { mspId: this.options.mspId, certificate: result.certificate, privateKey: result.key.toBytes() };
     } catch (err) {
       throw caError(`enroll ${enrollmentId} with ${this.options.url}`, err);
@@ -52,7 +66,7 @@ export class CertificateAuthority {
   async register(registrar: Identity, request: RegistrationRequest): Promise<string> {
     const attrs = Object.entries(request.attrs ?? {}).map(([name, value]) => ({ name, value, ecert: true }));
     try {
-      return await this.ca.register(
+      return await (await this.ca).register(
         { enrollmentID: request.enrollmentId, enrollmentSecret: request.secret, role: request.type ?? 'client', affiliation: '', attrs },
         await this.userOf('registrar', registrar),
       );
@@ -67,7 +81,7 @@ export class CertificateAuthority {
       // No attribute list at all (not an empty one, which asks for none): the CA then puts the
       // identity's registered ecert attributes (role, ngoId, ...) in the new certificate again.
       const noAttributeRequests = undefined as unknown as FabricCAServices.IAttributeRequest[];
-      const result = await this.ca.reenroll(await this.userOf('identity', identity), noAttributeRequests);
+      const result = await (await this.ca).reenroll(await this.userOf('identity', identity), noAttributeRequests);
       return { mspId: identity.mspId, certificate: result.certificate, privateKey: result.key.toBytes() };
     } catch (err) {
       throw caError(`re-enroll with ${this.options.url}`, err);
@@ -88,8 +102,9 @@ export class CertificateAuthority {
   }
 
   private async userOf(name: string, identity: Identity): Promise<User> {
-    const user = new User(name);
-    const key = Utils.newCryptoSuite().createKeyFromRaw(identity.privateKey);
+    const { common } = await loadCaPackages();
+    const user = new common.User(name);
+    const key = common.Utils.newCryptoSuite().createKeyFromRaw(identity.privateKey);
     await user.setEnrollment(key, identity.certificate, identity.mspId);
     return user;
   }
