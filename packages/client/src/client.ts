@@ -304,6 +304,14 @@ class GatewayLedgerClient implements LedgerClient {
       channel: this.channel,
       height: async () => (await this.getDigest()).height,
       block: (n) => this.query('GetBlockByNumber', String(n)),
+      blocks: async (startBlock) => {
+        const events = await this.connection.active.network.getBlockEvents({ startBlock: BigInt(startBlock) });
+        async function* serialized(): AsyncGenerator<Uint8Array> {
+          for await (const block of events) yield block.serializeBinary();
+        }
+        const iterator = serialized();
+        return { [Symbol.asyncIterator]: () => iterator, close: () => events.close() };
+      },
     };
   }
 

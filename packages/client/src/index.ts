@@ -10,7 +10,7 @@ export type { ChaincodeErrorCode, FabricErrorCode, LedgerErrorCode } from './err
 export { certificateExpiry, checkIdentity, directoryWallet, identityFromFiles, memoryWallet } from './identity';
 export type { Identity, IdentityFiles, IdentityStore } from './identity';
 export { blockHeaderHash, parseBlock, verifyChain } from './ledger';
-export type { BlockSource, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
+export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { messageSigner } from './signing';
 export type { RetryPolicy } from './retry';

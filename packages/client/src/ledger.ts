@@ -30,6 +30,16 @@ export interface BlockSource {
   height(): Promise<number>;
   /** The serialized common.Block with this number. */
   block(number: number): Promise<Uint8Array>;
+  /**
+   * Optional push delivery: serialized blocks from `startBlock` on, as the peer commits them,
+   * until closed (a follower uses it instead of polling the height).
+   */
+  blocks?(startBlock: number): Promise<BlockStream>;
+}
+
+/** Serialized blocks in order; close() ends the iteration. */
+export interface BlockStream extends AsyncIterable<Uint8Array> {
+  close(): void;
 }
 
 export interface ParsedBlock {

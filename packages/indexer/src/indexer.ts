@@ -1,11 +1,13 @@
-// The indexer: follows the channel's blocks from its checkpoint and writes each block, its
+// The indexer: follows the channel's blocks from its checkpoint (catching up by fetching them,
+// then taking them as the peer pushes them, or polling where it cannot) and writes each block, its
 // transactions and the records they changed into SQL, in ONE transaction per block together with
 // the new checkpoint. Killed at any point, it restarts from the last block it fully stored: no
 // gap, no duplicate. Each block must hash to what the previous block says, or indexing stops
 // loudly, naming the block: a read model that silently skips or accepts a forged block is worse
 // than none.
 import { EventEmitter } from 'node:events';
-import { BlockSource } from '@donation-ledger/client';
+import { BlockSource, BlockStream } from '@donation-ledger/client';
+import { common } from '@hyperledger/fabric-protos';
 import { BlockTransaction, decodeBlock, DecodedBlock, KeyWrite } from './blocks';
 import { createSchema, dropSchema, isRecordType, SCHEMA_VERSION } from './schema';
 import { Queryable, SqlStore } from './sql';
@@ -67,6 +69,7 @@ export class Indexer {
   private readonly progress = new EventEmitter();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private stream: BlockStream | undefined;
 
   private constructor(
     private readonly options: IndexerOptions,
@@ -137,6 +140,7 @@ export class Indexer {
   async stop(): Promise<void> {
     if (this.state !== 'halted') this.state = 'stopped';
     this.wake?.();
+    this.stream?.close();
     await this.loop;
     this.progress.emit('stopped');
   }
@@ -189,6 +193,8 @@ export class Indexer {
         if (this.lastError) log('info', `indexer: reading blocks again at height ${this.checkpoint.height}`);
         this.lastError = undefined;
         failures = 0;
+        // Caught up: take new blocks as the peer delivers them, where the source can push.
+        if (this.options.source.blocks) await this.followStream(this.options.source.blocks.bind(this.options.source));
       } catch (err) {
         if (err instanceof ChainBreakError) {
           this.state = 'halted';
@@ -202,6 +208,22 @@ export class Indexer {
         if (failures === 1 || failures % 20 === 0) log('warn', `indexer: cannot read blocks (${this.lastError}); retrying`);
       }
       await this.pause(failures === 0 ? (this.options.pollIntervalMs ?? 200) : Math.min(5000, 200 * 2 ** failures));
+    }
+  }
+
+  /** Indexes pushed blocks until the stream ends or stop() closes it; a block seen again (after a reconnect) is skipped. */
+  private async followStream(open: (startBlock: number) => Promise<BlockStream>): Promise<void> {
+    const stream = await open(this.checkpoint.height);
+    this.stream = stream;
+    try {
+      for await (const bytes of stream) {
+        if (this.state !== 'following') break;
+        if (blockNumberOf(bytes) < this.checkpoint.height) continue;
+        await this.indexBlock(bytes);
+      }
+    } finally {
+      this.stream = undefined;
+      stream.close();
     }
   }
 
@@ -329,5 +351,7 @@ async function checkAgainstLedger(source: BlockSource, checkpoint: Checkpoint): 
 async function setMeta(tx: Queryable, key: string, value: string): Promise<void> {
   await tx.query('insert into indexer_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
 }
+
+const blockNumberOf = (bytes: Uint8Array): number => common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? -1;
 
 const short = (hash: string): string => (hash ? `${hash.slice(0, 12)}…` : '(none)');
