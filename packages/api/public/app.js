@@ -108,11 +108,20 @@ async function showApp() {
   followFeed();
 }
 
+// Lists are built off-page and swapped in whole, and only by the newest load of each: two loads
+// in flight at once (after login and after a donation, say) neither interleave their rows nor
+// let the older answer overwrite the newer.
+const generations = {};
+function ticket(what) {
+  const mine = (generations[what] = (generations[what] ?? 0) + 1);
+  return () => generations[what] === mine;
+}
+
 async function loadNgos() {
+  const isLatest = ticket('ngos');
   const page = await api('GET', '/api/ngos?pageSize=100');
-  const rows = $('ngo-rows');
-  rows.replaceChildren();
-  $('donate-ngo').replaceChildren();
+  const rows = [];
+  const options = [];
   for (const ngo of page.records) {
     const balance = await api('GET', `/api/ngos/${encodeURIComponent(ngo.id)}/balance`);
     const campaigns = await api('GET', `/api/ngos/${encodeURIComponent(ngo.id)}/campaigns?pageSize=100`);
@@ -123,15 +132,20 @@ async function loadNgos() {
       td.textContent = text;
       tr.append(td);
     }
-    rows.append(tr);
-    if (ngo.status === 'active') $('donate-ngo').append(new Option(ngo.name, ngo.id));
+    rows.push(tr);
+    if (ngo.status === 'active') options.push(new Option(ngo.name, ngo.id));
   }
+  if (!isLatest()) return;
+  $('ngo-rows').replaceChildren(...rows);
+  $('donate-ngo').replaceChildren(...options);
 }
 
 /** Totals per NGO from the read model (the SQL index of the ledger), as of a block. */
 async function loadTransparency() {
+  const isLatest = ticket('transparency');
   // After a write of ours, wait until the read model has indexed its block (read-your-writes).
   const report = await api('GET', `/api/analytics/ngos${state.lastBlock ? `?minBlock=${state.lastBlock}` : ''}`);
+  if (!isLatest()) return;
   $('transparency-as-of').textContent = `As of block ${report.asOfBlock}.`;
   const rows = report.rows.map((r) => {
     const tr = document.createElement('tr');
@@ -157,9 +171,9 @@ async function downloadCsv() {
 }
 
 async function loadMine() {
+  const isLatest = ticket('mine');
   const page = await api('GET', '/api/donations/mine?pageSize=100');
-  const list = $('my-donations');
-  list.replaceChildren();
+  const items = [];
   for (const d of page.records) {
     const li = document.createElement('li');
     li.dataset.donationId = d.id;
@@ -175,8 +189,9 @@ async function loadMine() {
       }
       li.append(ul);
     }
-    list.append(li);
+    items.push(li);
   }
+  if (isLatest()) $('my-donations').replaceChildren(...items);
 }
 
 async function loadBalance() {

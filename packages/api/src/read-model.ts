@@ -25,8 +25,14 @@ export class ReadModelAccess {
       if (after.minBlock !== undefined) await service.indexer.waitForBlock(after.minBlock, this.waitMs);
       if (after.afterTx !== undefined) await service.indexer.waitForTransaction(after.afterTx, this.waitMs);
     } catch (err) {
-      if (err instanceof IndexerTimeoutError) throw new ApiError(504, 'READ_MODEL_BEHIND', `${err.message}; try again shortly`);
-      throw err;
+      if (!(err instanceof IndexerTimeoutError)) throw err;
+      // A block the ledger itself does not have is the caller's mistake, not a slow indexer.
+      const ledgerHeight = after.minBlock === undefined ? undefined : await service.indexer.ledgerHeight().catch(() => undefined);
+      if (ledgerHeight !== undefined && after.minBlock !== undefined && after.minBlock >= ledgerHeight) {
+        throw new ApiError(400, 'INVALID_ARGUMENT', `minBlock ${after.minBlock} is not on the ledger: it has blocks 0 to ${ledgerHeight - 1}`);
+      }
+      const hint = after.afterTx !== undefined ? ' (a transaction ID that is not on the ledger never will be)' : '';
+      throw new ApiError(504, 'READ_MODEL_BEHIND', `${err.message}; try again shortly${hint}`);
     }
     return service.readModel;
   }

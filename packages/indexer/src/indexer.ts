@@ -97,6 +97,11 @@ export class Indexer {
     return this.checkpoint.height;
   }
 
+  /** The height of the ledger the indexer follows (not of the index). */
+  ledgerHeight(): Promise<number> {
+    return this.options.source.height();
+  }
+
   status(): IndexerStatus {
     return {
       state: this.state,
