@@ -10,7 +10,8 @@ import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
 import { findOrg, Topology } from './topology';
 import { loadEffectiveTopology } from './members';
-import { ensureGovernance, executeProposal, GovernanceRefusal, isLedgerError, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote } from './governance';
+import { LedgerError } from '@donation-ledger/client';
+import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote } from './governance';
 import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
 
 const USAGE = `usage: ledger-network <command> [options]
@@ -233,7 +234,7 @@ async function governanceCommand(options: Options, at: NetworkLocation): Promise
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   // The ledger's refusals carry a stable code (FORBIDDEN, EXPIRED, ALREADY_EXISTS...): show it.
-  const code = isLedgerError(err) ? `${err.code}: ` : '';
+  const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
   process.exitCode = err instanceof UsageError || err instanceof GovernanceRefusal ? 2 : 1;

@@ -4,8 +4,7 @@
 // executor refuses anything that is not APPROVED, and records EXECUTED or ACTION_FAILED.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-// Types only: the SDK is loaded when a governance command runs (see loadSdk).
-import type { LedgerClient, Proposal } from '@donation-ledger/client';
+import { connect, LedgerClient, LedgerError, Proposal } from '@donation-ledger/client';
 import { ORG_ADMIN } from './ca';
 import { log, retry } from './exec';
 import { loadEffectiveTopology, loadNewOrg } from './members';
@@ -22,22 +21,9 @@ export class GovernanceRefusal extends Error {
   }
 }
 
-/**
- * The SDK pulls in fabric-common, whose config reads process.argv with yargs on load and answers
- * a "help" or "--help" there by printing yargs' help and exiting: load it only when needed, so
- * `ledger-network help` keeps working.
- */
-const loadSdk = (): Promise<typeof import('@donation-ledger/client')> => import('@donation-ledger/client');
-
 /** Connects as the org admin (`orgadmin`) of a member org. */
-export async function connectAsAdmin(t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<LedgerClient> {
-  const { connect } = await loadSdk();
+function connectAsAdmin(t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<LedgerClient> {
   return connect(clientProfile(t, paths, org.name, ORG_ADMIN));
-}
-
-/** The SDK's LedgerError (checked by name: the SDK is loaded lazily). */
-export function isLedgerError(err: unknown): err is Error & { code: string; retryable: boolean } {
-  return err instanceof Error && err.name === 'LedgerError' && typeof (err as { code?: unknown }).code === 'string';
 }
 
 async function withAdmin<T>(t: Topology, paths: RunPaths, org: PeerOrgConfig, action: (client: LedgerClient) => Promise<T>): Promise<T> {
@@ -49,7 +35,7 @@ async function withAdmin<T>(t: Topology, paths: RunPaths, org: PeerOrgConfig, ac
   }
 }
 
-const codeOf = (err: unknown): string | undefined => (isLedgerError(err) ? err.code : undefined);
+const codeOf = (err: unknown): string | undefined => (err instanceof LedgerError ? err.code : undefined);
 
 /**
  * Sets the founding members and the topology's voting policy on the ledger, once, as the first
@@ -183,7 +169,7 @@ export async function executeProposal(at: NetworkLocation, proposalId: string, o
   const after = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
   const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
     // Just after a config change the gateway may still be learning the new membership.
-    retry(60_000, 2000, async () => (await c.recordExecution(proposalId, { outcome: 'EXECUTED', detail })).result, (err) => !isLedgerError(err) || err.retryable),
+    retry(60_000, 2000, async () => (await c.recordExecution(proposalId, { outcome: 'EXECUTED', detail })).result, (err) => !(err instanceof LedgerError) || err.retryable),
   );
   log(`recorded proposal ${proposalId} as ${recorded.status}: ${detail}`);
   return recorded;

@@ -106,25 +106,18 @@ async function main(): Promise<number> {
       return 0;
     }
     say(`${options.command === 'rebuild' ? 'rebuilding from genesis' : `resuming at block ${indexer.height}`}; the ledger has ${ledgerHeight} blocks`);
-    await catchUpWithProgress(indexer, ledger.blockSource(), options.progressEvery);
+    const started = Date.now();
+    await indexer.catchUp((height, target) => {
+      if (height % options.progressEvery !== 0 && height !== target) return;
+      const rate = height / Math.max(0.001, (Date.now() - started) / 1000);
+      say(`indexed block ${height - 1} of ${target - 1} (${rate.toFixed(0)} blocks/s)`);
+    });
     say(`caught up: ${indexer.height} blocks indexed`);
     if (options.command === 'run') await followUntilInterrupted(indexer);
     return 0;
   } finally {
     await store.close();
     ledger.close();
-  }
-}
-
-async function catchUpWithProgress(indexer: Indexer, source: { height(): Promise<number>; block(n: number): Promise<Uint8Array> }, every: number): Promise<void> {
-  const started = Date.now();
-  const target = await source.height();
-  while (indexer.height < target) {
-    await indexer.indexBlock(await source.block(indexer.height));
-    if (indexer.height % every === 0 || indexer.height === target) {
-      const rate = indexer.height / Math.max(0.001, (Date.now() - started) / 1000);
-      say(`indexed block ${indexer.height - 1} of ${target - 1} (${rate.toFixed(0)} blocks/s)`);
-    }
   }
 }
 

@@ -7,7 +7,6 @@
 // than none.
 import { EventEmitter } from 'node:events';
 import { BlockSource, BlockStream } from '@donation-ledger/client';
-import { common } from '@hyperledger/fabric-protos';
 import { BlockTransaction, decodeBlock, DecodedBlock, KeyWrite } from './blocks';
 import { createSchema, dropSchema, isRecordType, SCHEMA_VERSION } from './schema';
 import { Queryable, SqlStore } from './sql';
@@ -113,18 +112,25 @@ export class Indexer {
     };
   }
 
-  /** Indexes every block the ledger has now; returns the new height. */
-  async catchUp(): Promise<number> {
+  /**
+   * Indexes every block the ledger has now; returns the new height. `onIndexed` hears of each
+   * block stored (for progress output).
+   */
+  async catchUp(onIndexed?: (height: number, target: number) => void): Promise<number> {
     const target = await this.options.source.height();
     while (this.checkpoint.height < target && this.state !== 'stopped') {
       await this.indexBlock(await this.options.source.block(this.checkpoint.height));
+      onIndexed?.(this.checkpoint.height, target);
     }
     return this.checkpoint.height;
   }
 
   /** Indexes one serialized block: it must be the next one and link to the last. */
   async indexBlock(bytes: Uint8Array): Promise<void> {
-    const block = decodeBlock(bytes, this.options.chaincode);
+    await this.store(decodeBlock(bytes, this.options.chaincode));
+  }
+
+  private async store(block: DecodedBlock): Promise<void> {
     verifyLink(block, this.checkpoint);
     await this.options.store.transaction(async (tx) => {
       await storeBlock(tx, block);
@@ -223,8 +229,9 @@ export class Indexer {
     try {
       for await (const bytes of stream) {
         if (this.state !== 'following') break;
-        if (blockNumberOf(bytes) < this.checkpoint.height) continue;
-        await this.indexBlock(bytes);
+        const block = decodeBlock(bytes, this.options.chaincode);
+        if (block.number < this.checkpoint.height) continue;
+        await this.store(block);
       }
     } finally {
       this.stream = undefined;
@@ -356,7 +363,5 @@ async function checkAgainstLedger(source: BlockSource, checkpoint: Checkpoint): 
 async function setMeta(tx: Queryable, key: string, value: string): Promise<void> {
   await tx.query('insert into indexer_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
 }
-
-const blockNumberOf = (bytes: Uint8Array): number => common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? -1;
 
 const short = (hash: string): string => (hash ? `${hash.slice(0, 12)}…` : '(none)');
