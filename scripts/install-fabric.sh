@@ -2,15 +2,14 @@
 # Builds the Fabric and Fabric CA binaries this project runs on, from the Go module proxy.
 #
 # Why it looks like this:
-# - Fabric's go.mod has no /v3 suffix, so `@v3.1.5` is refused and `@latest` resolves to an
-#   ancient v2; a release can only be named by a pseudo-version of its commit.
+# - Fabric's go.mod has no /v3 suffix, so `@v3.1.1` is refused and `@latest` resolves to an
+#   ancient v2; a release can only be named by the pseudo-version of its tag commit.
 # - `go install pkg@version` also asks the proxy for the module's version list (to look for
 #   deprecations); some proxies refuse that list (403), so we download the module zip and build
 #   the commands from the module's own directory, as the main module, which needs no list.
-# - Not every proxy serves every commit. Candidates are tried in order, newest first; the first
-#   one the proxy serves is built.
-# - A candidate may carry fixes that Fabric made after its commit: every scripts/fabric-patches/
-#   <label>/*.patch is applied (git apply) before building, and the label says so (-p<N>).
+# - Not every proxy serves every release. Candidates are tried in order, newest first; the first
+#   one the proxy serves is built. We build releases only, unchanged, with their true version
+#   string, so `peer version` names a release an operator can look up and upgrade from.
 #
 # Binaries land in a cache outside the repository keyed by version and are reused on later runs;
 # binaries already on PATH are used instead when they are Fabric 3.x with a matching fabric-ca.
@@ -20,15 +19,13 @@
 # Prints the directory holding the binaries as the last line of stdout; progress goes to stderr.
 set -euo pipefail
 
-# label|module version|patch folder. v3.1.5 is the release we want; the 2023 main-branch
-# snapshot (3.0.0 dev, the newest commit with the Gateway that some restricted proxies serve) is
-# the fallback, with the fix for Fabric issue #4199 (orderers deadlocked at restart while
-# replaying Raft config changes; fixed upstream in May 2023, after the snapshot).
+# version|module version (the pseudo-version of the release's tag commit). v3.1.1 (tag commit
+# 435a7f1a780a) is the newest release the module proxies we use serve (3.1.2 to 3.1.5 are
+# refused); v3.1.0 is the fallback. Both carry etcdraft and SmartBFT ordering.
 FABRIC_CANDIDATES=(
-  "3.1.5|v1.4.0-rc1.0.20260618074816-86c1172bec37|"
-  "3.0.0-snapshot-695dd57e-p1|v1.4.0-rc1.0.20230405174026-695dd57e01c2|3.0.0-snapshot-695dd57e"
+  "3.1.1|v1.4.0-rc1.0.20250510200036-435a7f1a780a"
+  "3.1.0|v1.4.0-rc1.0.20250318174348-8f08391d840c"
 )
-PATCH_ROOT="$(cd "$(dirname "$0")" && pwd)/fabric-patches"
 FABRIC_CA_VERSION=1.5.21
 GO_MIN_MINOR=26
 
@@ -61,7 +58,7 @@ fi
 
 # 2. Already built into the cache (any candidate, in order of preference).
 for candidate in "${FABRIC_CANDIDATES[@]}"; do
-  IFS='|' read -r label _ _ <<<"$candidate"
+  IFS='|' read -r label _ <<<"$candidate"
   bin_dir="$CACHE_ROOT/fabric-$label-ca-$FABRIC_CA_VERSION/bin"
   if all_present_in "$bin_dir"; then
     log "using cached Fabric $label / Fabric CA $FABRIC_CA_VERSION in $bin_dir"
@@ -82,29 +79,22 @@ download_module() { # module version -> prints its directory in the module cache
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p' <<<"$json"
 }
 
-build_from_module_dir() { # src_dir bin_dir cgo ldflags patch_dir cmd...
-  local src=$1 out=$2 cgo=$3 ldflags=$4 patches=$5; shift 5
-  local work pkgs=() c p
+build_from_module_dir() { # src_dir bin_dir cgo ldflags cmd...
+  local src=$1 out=$2 cgo=$3 ldflags=$4; shift 4
+  local work pkgs=() c
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   # The module cache is read-only and its vendor/ holds only modules.txt: build from a copy.
   cp -r "$src/." "$work"
   chmod -R u+w "$work"
   rm -rf "$work/vendor"
-  if [[ -n "$patches" ]]; then
-    for p in "$PATCH_ROOT/$patches"/*.patch; do
-      log "  applying $(basename "$p")"
-      # git apply works outside a repository too: no extra tool needed on a fresh machine.
-      (cd "$work" && git apply "$p") || die "patch $p does not apply"
-    done
-  fi
   for c in "$@"; do pkgs+=("./cmd/$c"); done
   (cd "$work" && GOBIN="$out" CGO_ENABLED=$cgo GOFLAGS=-mod=mod go install -trimpath -ldflags "$ldflags" "${pkgs[@]}")
 }
 
-fabric_dir="" label="" patches=""
+fabric_dir="" label=""
 for candidate in "${FABRIC_CANDIDATES[@]}"; do
-  IFS='|' read -r label version patches <<<"$candidate"
+  IFS='|' read -r label version <<<"$candidate"
   log "downloading Fabric $label ($version) from the Go module proxy"
   fabric_dir=$(download_module github.com/hyperledger/fabric "$version")
   [[ -n "$fabric_dir" ]] && break
@@ -118,7 +108,7 @@ mkdir -p "$bin_dir" "$bin_dir/../config"
 start=$SECONDS
 log "building Fabric $label: ${FABRIC_CMDS[*]} (a few minutes the first time)"
 build_from_module_dir "$fabric_dir" "$bin_dir" 0 \
-  "-X github.com/hyperledger/fabric/common/metadata.Version=$label" "$patches" "${FABRIC_CMDS[@]}" \
+  "-X github.com/hyperledger/fabric/common/metadata.Version=$label" "${FABRIC_CMDS[@]}" \
   || die "building Fabric $label failed (see the go output above)"
 cp "$fabric_dir/sampleconfig/core.yaml" "$fabric_dir/sampleconfig/orderer.yaml" "$bin_dir/../config/"
 chmod u+w "$bin_dir/../config/"*.yaml
@@ -129,7 +119,7 @@ log "downloading and building Fabric CA $FABRIC_CA_VERSION: ${CA_CMDS[*]} (cgo, 
 ca_dir=$(download_module github.com/hyperledger/fabric-ca "v$FABRIC_CA_VERSION")
 [[ -n "$ca_dir" ]] || die "could not download github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION from $(go env GOPROXY)"
 build_from_module_dir "$ca_dir" "$bin_dir" 1 \
-  "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=$FABRIC_CA_VERSION" "" "${CA_CMDS[@]}" \
+  "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=$FABRIC_CA_VERSION" "${CA_CMDS[@]}" \
   || die "building Fabric CA failed (see the go output above)"
 log "  Fabric CA built in $((SECONDS - start))s"
 

@@ -27,12 +27,14 @@ ensure_fabric() {
   bash scripts/install-fabric.sh >/dev/null
 }
 
-# The tests drive Debian's Chromium (browser test) and start a PostgreSQL server (read model).
+# The tests drive Debian's Chromium (browser test), start a PostgreSQL server (read model) and
+# issue throw-away certificates with openssl (block signature tests).
 # Installed from Debian's packages when missing and we may (root with apt-get); otherwise a
 # clear message says what to install.
 ensure_test_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl) # the unit tests issue throw-away certificates
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -31,6 +31,11 @@ const schema = z.object({
   READ_MODEL_DIR: z.string().default(''),
   /** 1: drop the read model and index again from genesis at start (also the way out of a broken checkpoint). */
   INDEXER_REBUILD: z.enum(['0', '1']).default('0'),
+  /**
+   * on: every indexed block's validation codes must equal those on a peer of another member org
+   * (the codes are covered by no hash or signature; off trusts this org's own peer for them).
+   */
+  INDEXER_CROSS_CHECK: z.enum(['on', 'off']).default('off'),
   /** How long a read with minBlock/afterTx waits for the indexer before 504. */
   READ_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -58,6 +63,8 @@ export interface Config {
     readonly enabled: boolean;
     readonly store: StoreConfig;
     readonly rebuild: boolean;
+    /** Compare each block's validation codes with another org's peer. */
+    readonly crossCheck: boolean;
     readonly waitMs: number;
   };
 }
@@ -95,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { kind: 'postgresql', url: e.READ_MODEL_DATABASE_URL }
         : { kind: 'embedded', dir: resolve(e.READ_MODEL_DIR || join(dataDir, 'read-model')) },
       rebuild: e.INDEXER_REBUILD === '1',
+      crossCheck: e.INDEXER_CROSS_CHECK === 'on',
       waitMs: e.READ_WAIT_MS,
     },
   };

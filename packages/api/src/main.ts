@@ -2,7 +2,7 @@
 // Runs one API instance for one member org: config, logging, the CA and gateway connections,
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
 import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
-import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
+import { ReadModelOptions, ReadModelService, startReadModel } from '@donation-ledger/indexer';
 import { caProfile, clientProfile, findOrg, loadEffectiveTopology, RunPaths } from '@donation-ledger/network';
 import { Server } from 'node:http';
 import { join } from 'node:path';
@@ -42,7 +42,13 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const admin = users.get(ADMIN_USERNAME) ?? (await users.create(ADMIN_USERNAME, config.adminPassword, adminRole));
   const service: LedgerClient = await users.ledgerFor(admin);
   const events = new EventFeed(service, logger);
-  const readModel = await openReadModel(config, service, profile.chaincode, logger);
+  // The first gateway peer of another org (the profile lists this org's peers first).
+  const otherOrgPeer = profile.gateways[org.peers.length];
+  const crossCheck = config.readModel.enabled && config.readModel.crossCheck && otherOrgPeer
+    ? { client: await users.ledgerAt(admin, [otherOrgPeer]), name: otherOrgPeer.endpoint }
+    : undefined;
+  if (config.readModel.crossCheck && !otherOrgPeer) logger.warn('INDEXER_CROSS_CHECK=on, but no other org has a peer: validation codes are not cross-checked');
+  const readModel = await openReadModel(config, service, profile.chaincode, logger, crossCheck && { source: crossCheck.client.blockSource(), name: crossCheck.name });
   const app = createApp({
     users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, readModel: readModel.access, logger, orgName: org.name,
     donorSignUp: org.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
@@ -67,6 +73,7 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await readModel.service?.close(); // the indexer finishes its block, then the store closes
+      crossCheck?.client.close();
       await users.close(); // each user's gateway, then its gRPC client
       logger.info('stopped');
     })());
@@ -77,12 +84,16 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
  * Starts the indexer in-process. A broken checkpoint does not stop the API: the read model
  * answers 503 saying why and how to rebuild, and everything served from the peers still works.
  */
-async function openReadModel(config: Config, service: LedgerClient, chaincode: string, logger: Logger): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
+async function openReadModel(
+  config: Config, service: LedgerClient, chaincode: string, logger: Logger, crossCheck: ReadModelOptions['crossCheck'],
+): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
   const { enabled, store, rebuild, waitMs } = config.readModel;
   if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs) };
   try {
-    const started = await startReadModel({ source: service.blockSource(), store, chaincode, rebuild, log: (level, message) => logger[level](message) });
-    logger.info({ store: store.kind, height: started.indexer.height }, 'read model open; indexing');
+    const started = await startReadModel({
+      source: service.blockSource(), store, chaincode, rebuild, log: (level, message) => logger[level](message), ...(crossCheck ? { crossCheck } : {}),
+    });
+    logger.info({ store: store.kind, height: started.indexer.height, crossCheck: crossCheck?.name ?? 'off' }, 'read model open; indexing');
     return { service: started, access: new ReadModelAccess(started, undefined, waitMs) };
   } catch (err) {
     const reason = `the read model cannot be opened: ${(err as Error).message}`;

@@ -83,6 +83,13 @@ export class UserDirectory {
     return client;
   }
 
+  /** A separate client of `account` that talks to these gateway peers only (the caller closes it). */
+  async ledgerAt(account: Account, gateways: ConnectOptions['gateways']): Promise<LedgerClient> {
+    const identity = await this.wallet.get(account.walletLabel);
+    if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
+    return this.connector({ ...this.ledger, gateways, identity });
+  }
+
   private async connect(account: Account): Promise<LedgerClient> {
     const identity = await this.wallet.get(account.walletLabel);
     if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);

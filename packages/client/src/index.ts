@@ -9,7 +9,9 @@ export { CHAINCODE_ERROR_CODES, LedgerError, parseChaincodeMessage, toLedgerErro
 export type { ChaincodeErrorCode, FabricErrorCode, LedgerErrorCode } from './errors';
 export { certificateExpiry, checkIdentity, directoryWallet, identityFromFiles, memoryWallet } from './identity';
 export type { Identity, IdentityFiles, IdentityStore } from './identity';
-export { blockHeaderHash, parseBlock, verifyChain } from './ledger';
+export { blockHeaderHash, checkSignaturesAndAdvance, parseBlock, parseBlockMessage, verifyChain } from './ledger';
+export { checkBlockSignatures, ordererTrustOf } from './block-signatures';
+export type { OrdererTrust, SignatureCheck } from './block-signatures';
 export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { messageSigner } from './signing';

@@ -1,23 +1,34 @@
 import { common } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
 import { blockHeaderHash, BlockSource, LedgerDigest, verifyChain } from './ledger';
+import { block as unsignedBlock, configBlock, Credential, signBlock, TestPki } from './test-support/blocks';
 
-/** A chain of blocks built the way Fabric links them. */
+let pki: TestPki;
+let orderer: Credential;
+let rootCertificate: string;
+
+beforeAll(() => {
+  pki = new TestPki();
+  const ca = pki.ca('orderer');
+  rootCertificate = ca.certificate;
+  orderer = pki.issue(ca, 'OrdererMSP', 'orderer0', 'orderer');
+});
+
+afterAll(() => pki.remove());
+
+/** A chain of blocks built the way Fabric links and signs them: a genesis config block, then blocks of two transactions. */
 function chain(length: number): Uint8Array[] {
   const blocks: Uint8Array[] = [];
   let previous: Buffer = Buffer.alloc(0);
   for (let n = 0; n < length; n++) {
-    const envelopes = [Buffer.from(`tx-${n}-a`), Buffer.from(`tx-${n}-b`)];
-    const dataHash = createHash('sha256').update(Buffer.concat(envelopes)).digest();
-    const header = new common.BlockHeader();
-    header.setNumber(n);
+    const block = n === 0
+      ? configBlock(0, { ordererMspId: 'OrdererMSP', rootCertificates: [rootCertificate] })
+      : unsignedBlock(n, [Buffer.from(`tx-${n}-a`), Buffer.from(`tx-${n}-b`)]);
+    const dataHash = createHash('sha256').update(Buffer.concat(block.getData()!.getDataList_asU8())).digest();
+    const header = block.getHeader()!;
     header.setPreviousHash(previous);
     header.setDataHash(dataHash);
-    const data = new common.BlockData();
-    data.setDataList(envelopes);
-    const block = new common.Block();
-    block.setHeader(header);
-    block.setData(data);
+    if (n > 0) signBlock(block, [orderer]);
     blocks.push(block.serializeBinary());
     previous = blockHeaderHash(n, previous, dataHash);
   }
@@ -53,16 +64,32 @@ describe('verifying the block hash chain', () => {
     expect(await verifyChain(sourceOf(blocks))).toMatchObject({ ok: false, blockNumber: 3 });
   });
 
-  test('a block whose header was rewritten to match new data breaks the link from the next block', async () => {
+  test('a block whose header was rewritten to match new data fails: its orderer signature no longer covers it', async () => {
     const blocks = chain(6);
-    const block = common.Block.deserializeBinary(blocks[2] as Uint8Array);
-    const envelopes = [Buffer.from('forged')];
-    block.getData()?.setDataList(envelopes);
-    block.getHeader()?.setDataHash(createHash('sha256').update(envelopes[0] as Buffer).digest());
+    blocks[2] = rewritten(blocks[2]!).serializeBinary();
+    const result = await verifyChain(sourceOf(blocks));
+    expect(result).toMatchObject({ ok: false, blockNumber: 2 });
+    if (!result.ok) expect(result.reason).toMatch(/signature does not verify/);
+  });
+
+  test('a rewritten block signed again by an orderer still breaks the link from the next block', async () => {
+    const blocks = chain(6);
+    const block = rewritten(blocks[2]!);
+    signBlock(block, [orderer]);
     blocks[2] = block.serializeBinary();
     const result = await verifyChain(sourceOf(blocks));
     expect(result).toMatchObject({ ok: false, blockNumber: 3 });
     if (!result.ok) expect(result.reason).toContain('previous-block hash');
+  });
+
+  test('a digest saved before a block was rewritten, and re-signed, exposes it', async () => {
+    const blocks = chain(5);
+    const saved = await verifyChain(sourceOf(blocks));
+    if (!saved.ok) throw new Error('expected ok');
+    const block = rewritten(blocks[4]!);
+    signBlock(block, [orderer]);
+    blocks[4] = block.serializeBinary();
+    expect(await verifyChain(sourceOf(blocks), { expect: saved.digest })).toMatchObject({ ok: false, blockNumber: 4 });
   });
 
   test('verification from a trusted digest checks only the blocks after it', async () => {
@@ -74,3 +101,12 @@ describe('verifying the block hash chain', () => {
     await expect(verifyChain(sourceOf(blocks), { expect: { ...trusted, height: 9 } })).rejects.toThrow('from the future');
   });
 });
+
+/** The block with its transactions replaced and its data hash made to match (its signature is now stale). */
+function rewritten(bytes: Uint8Array): common.Block {
+  const block = common.Block.deserializeBinary(bytes);
+  const envelopes = [Buffer.from('forged')];
+  block.getData()?.setDataList(envelopes);
+  block.getHeader()?.setDataHash(createHash('sha256').update(envelopes[0]!).digest());
+  return block;
+}

@@ -1,7 +1,8 @@
 // Verifying the ledger, as QLDB let you verify its journal: a digest is (height, hash of the last
 // block's header); verification re-walks the chain of block headers from genesis (or from a
-// trusted earlier digest), recomputing each block's data hash and each header hash, and names the
-// first block where the chain breaks.
+// trusted earlier digest), recomputing each block's data hash and each header hash, checks each
+// block's orderer signatures against the channel configuration in force at that block
+// (block-signatures.ts), and names the first block where anything fails.
 //
 // Fabric hashes a block header as SHA-256 over the DER encoding of
 // SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }, and a block's
@@ -9,6 +10,7 @@
 // validation codes) is outside the header hash; the orderers' signatures cover the header.
 import { common } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
+import { checkBlockSignatures, OrdererTrust, ordererTrustOf } from './block-signatures';
 import { derInteger, derOctetString, derSequence } from './der';
 
 /** A point in the ledger's history that can be saved and verified later. */
@@ -53,7 +55,10 @@ export interface ParsedBlock {
 }
 
 export function parseBlock(bytes: Uint8Array): ParsedBlock {
-  const block = common.Block.deserializeBinary(bytes);
+  return parseBlockMessage(common.Block.deserializeBinary(bytes));
+}
+
+export function parseBlockMessage(block: common.Block): ParsedBlock {
   const header = block.getHeader();
   if (!header) throw new Error('block has no header');
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
@@ -77,8 +82,10 @@ export function blockHeaderHash(number: number, previousHash: Uint8Array, dataHa
 
 /**
  * Walks blocks `from.height` (0 when no trusted digest is given) to the tip, checking each block's
- * data hash, its link to the previous header, and, when given, that the chain passes through
- * `expect` (a digest saved earlier). Reports the first block where anything does not match.
+ * data hash, its link to the previous header, its orderer signatures, and, when given, that the
+ * chain passes through `expect` (a digest saved earlier). Reports the first block where anything
+ * does not match. The genesis block is the root of trust (it is not signed): its configuration
+ * names the orderers whose signatures count, and each config block after it changes that set.
  */
 export async function verifyChain(source: BlockSource, options: { expect?: LedgerDigest; trusted?: LedgerDigest } = {}): Promise<VerifyResult> {
   const { expect, trusted } = options;
@@ -98,13 +105,21 @@ export async function verifyChain(source: BlockSource, options: { expect?: Ledge
     return { ok: false, blockNumber: expect.height - 1, reason: `block ${expect.height - 1}: the saved digest and the trusted digest differ`, blocksChecked: 0 };
   }
 
-  let previousHeaderHash: Buffer | undefined = trusted ? Buffer.from(trusted.blockHash, "hex") : undefined;
+  let previousHeaderHash: Buffer | undefined = trusted ? Buffer.from(trusted.blockHash, 'hex') : undefined;
+  let trust: OrdererTrust | undefined;
   let checked = 0;
+  if (trusted && trusted.height > 0) {
+    const anchored = await trustAtDigest(source, trusted);
+    if ('reason' in anchored) return { ok: false, blockNumber: anchored.blockNumber, reason: anchored.reason, blocksChecked: 0 };
+    trust = anchored.trust;
+  }
   let last: ParsedBlock | undefined;
   for (let n = trusted?.height ?? 0; n < height; n++) {
+    let message: common.Block;
     let block: ParsedBlock;
     try {
-      block = parseBlock(await source.block(n));
+      message = common.Block.deserializeBinary(await source.block(n));
+      block = parseBlockMessage(message);
     } catch (err) {
       return { ok: false, blockNumber: n, reason: `block ${n} cannot be read: ${(err as Error).message}`, blocksChecked: checked };
     }
@@ -118,9 +133,65 @@ export async function verifyChain(source: BlockSource, options: { expect?: Ledge
     if (expect && n === expect.height - 1 && block.headerHash.toString('hex') !== expect.blockHash) {
       return fail(`block ${n}: its header hash differs from the saved digest`);
     }
+    const signatures = checkSignaturesAndAdvance(message, n, trust);
+    if ('reason' in signatures) return fail(`block ${n}: ${signatures.reason}`);
+    trust = signatures.trust;
     previousHeaderHash = block.headerHash;
     last = block;
   }
   const blockHash = last ? last.headerHash.toString('hex') : (trusted?.blockHash ?? '');
   return { ok: true, digest: { channel: source.channel, height, blockHash }, blocksChecked: checked };
+}
+
+/**
+ * Checks block `n`'s orderer signatures against `trust` (the configuration in force before it;
+ * none for the genesis block, which is the root of trust) and returns the trust for the next
+ * block (this block's configuration when it is a config block), or why the block fails.
+ */
+export function checkSignaturesAndAdvance(block: common.Block, n: number, trust: OrdererTrust | undefined): { trust: OrdererTrust } | { reason: string } {
+  if (trust) {
+    const check = checkBlockSignatures(block, trust);
+    if (!check.ok) return { reason: check.reason };
+  } else if (n !== 0) {
+    return { reason: 'no channel configuration is known to check its signatures against' };
+  }
+  let next: OrdererTrust | undefined;
+  try {
+    next = ordererTrustOf(block);
+  } catch (err) {
+    return { reason: `its channel configuration cannot be read: ${(err as Error).message}` };
+  }
+  const result = next ?? trust;
+  return result ? { trust: result } : { reason: 'the genesis block holds no channel configuration' };
+}
+
+/**
+ * The configuration in force at a trusted digest: the last config block before it (named in the
+ * signature metadata of the digest's block), authenticated by walking the hash links from it to
+ * the digest's block. A config block met on the way replaces it, so a stale index cannot hide a
+ * newer configuration.
+ */
+async function trustAtDigest(source: BlockSource, trusted: LedgerDigest): Promise<{ trust: OrdererTrust } | { blockNumber: number; reason: string }> {
+  const tip = trusted.height - 1;
+  const tipBlock = common.Block.deserializeBinary(await source.block(tip));
+  const signatures = tipBlock.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array();
+  const value = common.Metadata.deserializeBinary(signatures).getValue_asU8();
+  const lastConfig = tip === 0 ? 0 : (common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? -1);
+  if (lastConfig < 0 || lastConfig > tip) return { blockNumber: tip, reason: `block ${tip}: its metadata names no valid last config block` };
+  let trust: OrdererTrust | undefined;
+  let previous: Buffer | undefined;
+  for (let n = lastConfig; n <= tip; n++) {
+    const message = n === tip ? tipBlock : common.Block.deserializeBinary(await source.block(n));
+    const block = parseBlockMessage(message);
+    if (previous && !block.previousHash.equals(previous)) return { blockNumber: n, reason: `block ${n}: its previous-block hash does not match the header of block ${n - 1}` };
+    try {
+      trust = ordererTrustOf(message) ?? trust;
+    } catch (err) {
+      return { blockNumber: n, reason: `block ${n}: its channel configuration cannot be read: ${(err as Error).message}` };
+    }
+    previous = block.headerHash;
+  }
+  if (!previous?.equals(Buffer.from(trusted.blockHash, 'hex'))) return { blockNumber: tip, reason: `block ${tip}: its header hash differs from the trusted digest` };
+  if (!trust) return { blockNumber: lastConfig, reason: `block ${lastConfig}: named as the last config block, it holds no configuration` };
+  return { trust };
 }

@@ -1,7 +1,7 @@
 // Turning a serialized Fabric block into what the read model keeps: the block's hashes, each
 // transaction's ID, validation code, creator and time, and the chaincode's key writes. Private
 // data never appears here: a block carries only its hashes.
-import { parseBlock } from '@donation-ledger/client';
+import { parseBlockMessage } from '@donation-ledger/client';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 
 export interface KeyWrite {
@@ -41,12 +41,15 @@ export interface DecodedBlock {
 const VALIDATION_CODE_NAMES = invert(peer.TxValidationCode as unknown as Record<string, number>);
 const HEADER_TYPE_NAMES = invert(common.HeaderType as unknown as Record<string, number>);
 
-/** Decodes a block; `namespace` is the chaincode whose writes are kept. */
+/** Decodes a serialized block; `namespace` is the chaincode whose writes are kept. */
 export function decodeBlock(bytes: Uint8Array, namespace: string): DecodedBlock {
-  const parsed = parseBlock(bytes);
-  const block = common.Block.deserializeBinary(bytes);
+  return decodeBlockMessage(common.Block.deserializeBinary(bytes), namespace);
+}
+
+export function decodeBlockMessage(block: common.Block, namespace: string): DecodedBlock {
+  const parsed = parseBlockMessage(block);
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
-  const codes = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+  const codes = validationFlags(block);
   return {
     number: parsed.number,
     headerHash: parsed.headerHash.toString('hex'),
@@ -55,6 +58,19 @@ export function decodeBlock(bytes: Uint8Array, namespace: string): DecodedBlock 
     computedDataHash: parsed.computedDataHash.toString('hex'),
     transactions: envelopes.map((envelope, index) => decodeTransaction(envelope, index, codes[index], namespace)),
   };
+}
+
+/**
+ * The committing peer's validation code of each transaction (block metadata TRANSACTIONS_FILTER).
+ * No hash or signature covers these: they are what the peer that served the block decided.
+ */
+export function validationFlags(block: common.Block): Uint8Array {
+  return block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+}
+
+/** The name of a validation code (VALID, MVCC_READ_CONFLICT, ...). */
+export function validationCodeName(code: number): string {
+  return VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`;
 }
 
 function decodeTransaction(envelopeBytes: Uint8Array, index: number, code: number | undefined, namespace: string): BlockTransaction {
@@ -70,7 +86,7 @@ function decodeTransaction(envelopeBytes: Uint8Array, index: number, code: numbe
     txId: channelHeader.getTxId(),
     type: HEADER_TYPE_NAMES.get(type) ?? `TYPE_${type}`,
     // A block without a filter entry (genesis, config) is valid by construction.
-    validationCode: code === undefined ? 'VALID' : (VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`),
+    validationCode: code === undefined ? 'VALID' : validationCodeName(code),
     creatorMspId: creator.getMspid(),
     timestamp: timestamp ? new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6)).toISOString() : null,
   };

@@ -2,12 +2,17 @@
 // then taking them as the peer pushes them, or polling where it cannot) and writes each block, its
 // transactions and the records they changed into SQL, in ONE transaction per block together with
 // the new checkpoint. Killed at any point, it restarts from the last block it fully stored: no
-// gap, no duplicate. Each block must hash to what the previous block says, or indexing stops
-// loudly, naming the block: a read model that silently skips or accepts a forged block is worse
-// than none.
+// gap, no duplicate. Each block must hash to what the previous block says and carry the orderer
+// signatures the channel configuration in force requires, or indexing stops loudly, naming the
+// block: a read model that silently skips or accepts a forged block is worse than none.
+//
+// What the signatures do not cover: the validation code of each transaction (block metadata) is
+// what the serving peer decided. Trusting one's own org's peer for it is the default; with
+// `crossCheck`, every block's codes must also equal those of another org's peer.
 import { EventEmitter } from 'node:events';
-import { BlockSource, BlockStream } from '@donation-ledger/client';
-import { BlockTransaction, decodeBlock, DecodedBlock, KeyWrite } from './blocks';
+import { BlockSource, BlockStream, checkSignaturesAndAdvance, OrdererTrust, ordererTrustOf } from '@donation-ledger/client';
+import { common } from '@hyperledger/fabric-protos';
+import { BlockTransaction, decodeBlock, decodeBlockMessage, DecodedBlock, KeyWrite, validationCodeName, validationFlags } from './blocks';
 import { createSchema, dropSchema, isRecordType, SCHEMA_VERSION } from './schema';
 import { Queryable, SqlStore } from './sql';
 
@@ -19,7 +24,11 @@ export class CheckpointError extends Error {
   }
 }
 
-/** A block does not hash to what its neighbours say: the chain is broken or the copy tampered with. */
+/**
+ * A block does not hash to what its neighbours say, lacks the orderer signatures its channel
+ * requires, or its validation codes differ between peers: the chain is broken or the copy
+ * tampered with.
+ */
 export class ChainBreakError extends Error {
   constructor(
     readonly blockNumber: number,
@@ -35,6 +44,11 @@ export interface IndexerOptions {
   readonly store: SqlStore;
   /** The chaincode whose records are indexed. */
   readonly chaincode: string;
+  /**
+   * A second peer (another org's) whose copy of each block must carry the same validation codes;
+   * a difference halts indexing. Costs one block read from that peer per block.
+   */
+  readonly crossCheck?: { readonly source: BlockSource; readonly name: string };
   /** How often to look for new blocks when caught up (default 200 ms). */
   readonly pollIntervalMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -73,6 +87,8 @@ export class Indexer {
   private constructor(
     private readonly options: IndexerOptions,
     checkpoint: Checkpoint,
+    /** The channel configuration in force at the checkpoint: who must sign the next block. */
+    private trust: OrdererTrust | undefined,
   ) {
     this.checkpoint = checkpoint;
     this.progress.setMaxListeners(0);
@@ -83,7 +99,7 @@ export class Indexer {
     await createSchema(options.store);
     const checkpoint = await readCheckpoint(options);
     await checkAgainstLedger(options.source, checkpoint);
-    return new Indexer(options, checkpoint);
+    return new Indexer(options, checkpoint, await trustAtCheckpoint(options, checkpoint));
   }
 
   /** Drops every table and opens an empty index: the next catch-up indexes from genesis. */
@@ -125,13 +141,18 @@ export class Indexer {
     return this.checkpoint.height;
   }
 
-  /** Indexes one serialized block: it must be the next one and link to the last. */
+  /** Indexes one serialized block: it must be the next one, link to the last and be signed as required. */
   async indexBlock(bytes: Uint8Array): Promise<void> {
-    await this.store(decodeBlock(bytes, this.options.chaincode));
+    await this.store(common.Block.deserializeBinary(bytes));
   }
 
-  private async store(block: DecodedBlock): Promise<void> {
+  private async store(message: common.Block): Promise<void> {
+    const block = decodeBlockMessage(message, this.options.chaincode);
     verifyLink(block, this.checkpoint);
+    const signatures = checkSignaturesAndAdvance(message, block.number, this.trust);
+    if ('reason' in signatures) throw new ChainBreakError(block.number, signatures.reason);
+    if (this.options.crossCheck) await crossCheckValidity(message, block.number, this.options.crossCheck);
+    this.trust = signatures.trust;
     await this.options.store.transaction(async (tx) => {
       await storeBlock(tx, block);
       await setMeta(tx, META.lastBlock, String(block.number));
@@ -229,9 +250,9 @@ export class Indexer {
     try {
       for await (const bytes of stream) {
         if (this.state !== 'following') break;
-        const block = decodeBlock(bytes, this.options.chaincode);
-        if (block.number < this.checkpoint.height) continue;
-        await this.store(block);
+        const message = common.Block.deserializeBinary(bytes);
+        if ((message.getHeader()?.getNumber() ?? 0) < this.checkpoint.height) continue;
+        await this.store(message);
       }
     } finally {
       this.stream = undefined;
@@ -260,6 +281,25 @@ function verifyLink(block: DecodedBlock, checkpoint: Checkpoint): void {
   if (block.number > 0 && block.previousHash !== checkpoint.blockHash) {
     throw new ChainBreakError(block.number, `its previous-block hash ${short(block.previousHash)} does not match the header hash ${short(checkpoint.blockHash)} of block ${block.number - 1}`);
   }
+}
+
+/**
+ * The validation codes of block `number` must be the same on the other org's peer. A peer that
+ * cannot answer yet (down, or behind) is a passing failure the follow loop retries; a difference
+ * halts.
+ */
+async function crossCheckValidity(block: common.Block, number: number, crossCheck: NonNullable<IndexerOptions['crossCheck']>): Promise<void> {
+  const other = common.Block.deserializeBinary(await crossCheck.source.block(number));
+  const ours = validationFlags(block);
+  const theirs = validationFlags(other);
+  const differences: string[] = [];
+  for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
+    if (ours[i] !== theirs[i]) {
+      const name = (code: number | undefined): string => (code === undefined ? 'none' : validationCodeName(code));
+      differences.push(`transaction ${i} is ${name(ours[i])} here, ${name(theirs[i])} on ${crossCheck.name}`);
+    }
+  }
+  if (differences.length > 0) throw new ChainBreakError(number, `its validation codes differ between peers: ${differences.join('; ')}`);
 }
 
 async function storeBlock(tx: Queryable, block: DecodedBlock): Promise<void> {
@@ -357,6 +397,27 @@ async function checkAgainstLedger(source: BlockSource, checkpoint: Checkpoint): 
   const block = decodeBlock(await source.block(checkpoint.height - 1), '');
   if (block.headerHash !== checkpoint.blockHash) {
     throw new CheckpointError(`block ${checkpoint.height - 1} of the ledger has hash ${short(block.headerHash)}, the read model has ${short(checkpoint.blockHash)}: it was built from another network`);
+  }
+}
+
+/**
+ * Who must sign the block after the checkpoint: the configuration of the last config block
+ * indexed, read again from the ledger and accepted only when its hash is the one indexed.
+ */
+async function trustAtCheckpoint(options: IndexerOptions, checkpoint: Checkpoint): Promise<OrdererTrust | undefined> {
+  if (checkpoint.height === 0) return undefined;
+  const [row] = await options.store.query<{ block: number | null }>("select max(block) as block from transactions where type = 'CONFIG'");
+  const configBlock = Number(row?.block ?? 0);
+  const [stored] = await options.store.query<{ header_hash: string }>('select header_hash from blocks where number = $1', [configBlock]);
+  const message = common.Block.deserializeBinary(await options.source.block(configBlock));
+  const decoded = decodeBlockMessage(message, '');
+  if (decoded.headerHash !== stored?.header_hash) {
+    throw new CheckpointError(`config block ${configBlock} of the ledger has hash ${short(decoded.headerHash)}, the read model has ${short(stored?.header_hash ?? '')}`);
+  }
+  try {
+    return ordererTrustOf(message);
+  } catch (err) {
+    throw new CheckpointError(`the configuration in config block ${configBlock} cannot be read: ${(err as Error).message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // The read model as a running service: its store, its indexer following the channel, and the
 // queries over it. The API runs one in-process; the standalone command runs the same code.
 import { BlockSource } from '@donation-ledger/client';
-import { CheckpointError, Indexer } from './indexer';
+import { CheckpointError, Indexer, IndexerOptions } from './indexer';
 import { ReadModel } from './read-model';
 import { openStore, SqlStore, StoreConfig } from './sql';
 
@@ -12,6 +12,8 @@ export interface ReadModelOptions {
   /** Drop and index again from genesis (also what to do about a CheckpointError). */
   readonly rebuild?: boolean;
   readonly pollIntervalMs?: number;
+  /** Another org's peer whose validation codes every block must match (see IndexerOptions). */
+  readonly crossCheck?: IndexerOptions['crossCheck'];
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -45,8 +47,12 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
   }
 }
 
-function optional(options: ReadModelOptions): { pollIntervalMs?: number; log?: ReadModelOptions['log'] } {
-  return { ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}), ...(options.log ? { log: options.log } : {}) };
+function optional(options: ReadModelOptions): Pick<IndexerOptions, 'pollIntervalMs' | 'log' | 'crossCheck'> {
+  return {
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.crossCheck ? { crossCheck: options.crossCheck } : {}),
+  };
 }
 
 export { CheckpointError };
