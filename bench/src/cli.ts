@@ -28,6 +28,7 @@ interface Options {
   out: string;
   runDir: string;
   portOffset: number;
+  topology: string;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -37,10 +38,11 @@ const USAGE = `usage: npm run bench -- [options]
   --rate R          target operations per second (default 0: as fast as they go)
   --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all)
   --out DIR         where to write the JSON and HTML report (default bench-results)
-  --run-dir DIR, --port-offset N   the network to use (default: the one npm start runs)`;
+  --run-dir DIR, --port-offset N   the network to use (default: the one npm start runs)
+  --topology FILE   that network's topology (default: network/topology.json; e.g. network/topology-bft.json)`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: DEFAULT_RUN_DIR, portOffset: 0 };
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: DEFAULT_RUN_DIR, portOffset: 0, topology: DEFAULT_TOPOLOGY };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -65,6 +67,7 @@ function parseArgs(argv: string[]): Options {
     } else if (arg === '--out') o.out = value();
     else if (arg === '--run-dir') o.runDir = value();
     else if (arg === '--port-offset') o.portOffset = positive(value(), '--port-offset', 0);
+    else if (arg === '--topology') o.topology = value();
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -131,7 +134,7 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'api', 'dist', 'main.js')], {
-    env: { ...process.env, LEDGER_ORG: 'donorplatform', PORT: String(port), DATA_DIR: dataDir, NETWORK_RUN_DIR: o.runDir, PORT_OFFSET: String(o.portOffset), LOG_LEVEL: 'warn' },
+    env: { ...process.env, LEDGER_ORG: 'donorplatform', PORT: String(port), DATA_DIR: dataDir, NETWORK_RUN_DIR: o.runDir, PORT_OFFSET: String(o.portOffset), TOPOLOGY_FILE: o.topology, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
@@ -150,7 +153,7 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const paths = new RunPaths(o.runDir);
-  const t = loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, o.portOffset);
+  const t = loadEffectiveTopology(o.topology, paths, o.portOffset);
   let processes: ProcessCpu[];
   try {
     processes = networkProcesses(paths);

@@ -30,6 +30,18 @@ export async function channelGauge(operations: string, metric: string, channel: 
   return line === undefined ? undefined : Number(line.slice(prefix.length));
 }
 
+/** Several gauges of one channel from one scrape; a gauge the node does not report is absent. */
+export async function channelGauges<M extends string>(operations: string, channel: string, metrics: readonly M[]): Promise<Partial<Record<M, number>>> {
+  const { body } = await httpGet(`http://${operations}/metrics`);
+  const found: Partial<Record<M, number>> = {};
+  for (const metric of metrics) {
+    const prefix = `${metric}{channel="${channel}"} `;
+    const line = body.split('\n').find((l) => l.startsWith(prefix));
+    if (line !== undefined) found[metric] = Number(line.slice(prefix.length));
+  }
+  return found;
+}
+
 /** How many other peers of `channel` a peer knows through gossip, from its Prometheus metrics. */
 export async function gossipPeersKnown(operations: string, channel: string): Promise<number> {
   return (await channelGauge(operations, 'gossip_membership_total_peers_known', channel)) ?? 0;

@@ -7,12 +7,12 @@ import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries } from './fabric-bin';
-import { channelGauge, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
+import { channelGauge, channelGauges, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
-import { allPorts, caId, chaincodeServerId, endpoint, peerId, Topology } from './topology';
+import { allPorts, caId, chaincodeServerId, endpoint, faultsTolerated, peerId, Topology } from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -50,7 +50,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   createGenesisBlock(bins, t, paths);
   await joinOrderers(bins, t, paths);
-  await waitForRaftLeader(t);
+  await waitForOrdering(t);
 
   log('starting the peers');
   for (const org of t.orgs) {
@@ -105,7 +105,12 @@ export async function waitHealthy(paths: RunPaths, id: string, operations: strin
   });
 }
 
-/** Until the orderers of the channel have elected a Raft leader, every submit is refused. */
+/** Until the ordering service can order (a Raft leader; a SmartBFT view with its leader), submits are refused or stall. */
+export async function waitForOrdering(t: Topology): Promise<void> {
+  if (t.orderer.consensus === 'BFT') await waitForBftLeader(t);
+  else await waitForRaftLeader(t);
+}
+
 async function waitForRaftLeader(t: Topology): Promise<void> {
   const leader = await retry(60_000, 250, async () => {
     for (const node of t.orderer.nodes) {
@@ -114,6 +119,33 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
     throw new Error(`the orderers of ${t.channel} elected no Raft leader within 60s; see the orderer logs`);
   });
   log(`${leader} is the Raft leader of ${t.channel}`);
+}
+
+/**
+ * SmartBFT has no election: every view has a leader by rule (consenter ID view mod n + 1) and
+ * followers move to the next view when the leader is silent. The orderers are ready once every
+ * one of them runs the channel's chain with all n consenters and they agree on the view's leader
+ * (`consensus_smartbft_view_leader_id`, which, unlike `consensus_BFT_leader_id`, follows view
+ * changes at once rather than at the next block). Agreement does not prove the orderers have
+ * connected to each other; the chaincode deploy that follows is the first real order, and it
+ * went through at once in every run here.
+ */
+async function waitForBftLeader(t: Topology): Promise<void> {
+  const n = t.orderer.nodes.length;
+  const leader = await retry(60_000, 250, async () => {
+    const seen = await Promise.all(t.orderer.nodes.map(async (node) => {
+      const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, ['consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id']);
+      return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id };
+    }));
+    const leaders = new Set(seen.map((s) => s.leader));
+    const [id] = leaders;
+    if (seen.every((s) => s.size === n) && leaders.size === 1 && id !== undefined && id >= 1 && id <= n) {
+      return { id, name: t.orderer.nodes[id - 1]?.name ?? '?' };
+    }
+    throw new Error(`the BFT orderers of ${t.channel} did not agree on a leader within 60s (cluster size and leader per orderer: ` +
+      `${seen.map((s) => `${s.node.name}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
+  });
+  log(`${leader.name} (consenter ${leader.id} of ${n}) is the BFT leader of ${t.channel}; ${faultsTolerated(t.orderer)} orderer fault(s) tolerated`);
 }
 
 /**

@@ -7,7 +7,10 @@ import { parse, stringify } from 'yaml';
 import { ORG_ADMIN } from './ca';
 import { FabricBinaries } from './fabric-bin';
 import { BUILDERS_DIR, RunPaths } from './paths';
-import { endpoint, OrdererNodeConfig, PeerConfig, PeerOrgConfig, peerId, Topology } from './topology';
+import {
+  BftOrdererOrgConfig, endpoint, OrdererNodeConfig, PeerConfig, PeerOrgConfig, peerId, RaftOrdererOrgConfig, SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT,
+  SMARTBFT_REQUEST_FORWARD_TIMEOUT, SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL, Topology,
+} from './topology';
 
 /** Writes run/config/{core.yaml,orderer.yaml}: Fabric's samples with what must differ here. */
 export function writeNodeConfig(bins: FabricBinaries, paths: RunPaths): void {
@@ -35,6 +38,7 @@ const list = (items: readonly string[]): string => `[${items.join(',')}]`;
  */
 const PEER_LOGGING = 'comm.grpc.server,endorser,gateway=warning:info';
 const ORDERER_LOGGING = 'comm.grpc.server=warning:info';
+const PEER_CLI_LOGGING = 'grpc=error:info';
 
 export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNodeConfig): NodeJS.ProcessEnv {
   const org = t.orderer.name;
@@ -65,10 +69,21 @@ export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNodeConfig
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: list([caCert]),
     ORDERER_FILELEDGER_LOCATION: join(data, 'ledger'),
-    ORDERER_CONSENSUS_WALDIR: join(data, 'etcdraft', 'wal'),
-    ORDERER_CONSENSUS_SNAPDIR: join(data, 'etcdraft', 'snapshot'),
+    ...consensusDirs(t, data),
     ORDERER_OPERATIONS_LISTENADDRESS: endpoint(t, node.operationsPort),
     ORDERER_METRICS_PROVIDER: 'prometheus',
+  };
+}
+
+/**
+ * Both consensus plugins read their write-ahead log's folder from the one setting
+ * Consensus.WALDir (each channel in a subfolder); only Raft has snapshots (Consensus.SnapDir).
+ */
+function consensusDirs(t: Topology, data: string): NodeJS.ProcessEnv {
+  if (t.orderer.consensus === 'BFT') return { ORDERER_CONSENSUS_WALDIR: join(data, 'smartbft', 'wal') };
+  return {
+    ORDERER_CONSENSUS_WALDIR: join(data, 'etcdraft', 'wal'),
+    ORDERER_CONSENSUS_SNAPDIR: join(data, 'etcdraft', 'snapshot'),
   };
 }
 
@@ -118,6 +133,9 @@ export function peerCliEnv(
   return {
     PATH: `${bins.binDir}:${process.env.PATH ?? ''}`,
     FABRIC_CFG_PATH: paths.config,
+    // Fabric 3.1's CLI logs gRPC's connection chatter at INFO: pages per command. Its own lines
+    // (what a command did, an invoke's result) stay.
+    FABRIC_LOGGING_SPEC: PEER_CLI_LOGGING,
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: paths.msp(org.name, ORG_ADMIN),
     CORE_PEER_ADDRESS: endpoint(t, peer.port),
@@ -158,58 +176,54 @@ export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig
 export function writeConfigtx(t: Topology, paths: RunPaths): string {
   const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
   const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
+  const o = t.orderer;
   const ordererOrg = {
-    Name: t.orderer.mspId,
-    ID: t.orderer.mspId,
-    MSPDir: paths.orgMsp(t.orderer.name),
+    Name: o.mspId,
+    ID: o.mspId,
+    MSPDir: paths.orgMsp(o.name),
     Policies: {
-      Readers: signature(`OR('${t.orderer.mspId}.member')`),
-      Writers: signature(`OR('${t.orderer.mspId}.member')`),
-      Admins: signature(`OR('${t.orderer.mspId}.admin')`),
+      Readers: signature(`OR('${o.mspId}.member')`),
+      Writers: signature(`OR('${o.mspId}.member')`),
+      Admins: signature(`OR('${o.mspId}.admin')`),
     },
-    OrdererEndpoints: t.orderer.nodes.map((n) => endpoint(t, n.port)),
+    // With BFT (channel capability V3_0) these are the only orderer addresses: no global ones.
+    OrdererEndpoints: o.nodes.map((n) => endpoint(t, n.port)),
   };
   const peerOrgs = t.orgs.map((org) => peerOrgConfigtx(t, paths, org));
-  const o = t.orderer;
+  const bft = o.consensus === 'BFT';
   const configtx = {
     Profiles: {
       ApplicationChannel: {
-        Capabilities: { V2_0: true },
+        // BFT needs the V3_0 channel capability (configtxgen refuses BFT without it); it makes
+        // every peer and orderer of the channel need Fabric 3.
+        Capabilities: bft ? { V3_0: true } : { V2_0: true },
         Policies: {
           Readers: implicit('ANY Readers'),
           Writers: implicit('ANY Writers'),
           Admins: implicit('MAJORITY Admins'),
         },
         Orderer: {
-          OrdererType: 'etcdraft',
+          OrdererType: o.consensus,
           BatchTimeout: o.batchTimeout,
           BatchSize: {
             MaxMessageCount: o.batchSize.maxMessageCount,
             AbsoluteMaxBytes: o.batchSize.absoluteMaxBytes,
             PreferredMaxBytes: o.batchSize.preferredMaxBytes,
           },
-          EtcdRaft: {
-            Consenters: o.nodes.map((n) => ({
-              Host: t.host,
-              Port: n.port,
-              ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
-              ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
-            })),
-            Options: {
-              TickInterval: o.raft.tickInterval,
-              ElectionTick: o.raft.electionTick,
-              HeartbeatTick: o.raft.heartbeatTick,
-              MaxInflightBlocks: 5,
-              SnapshotIntervalSize: '16 MB',
-            },
-          },
+          ...(o.consensus === 'BFT' ? bftConsensus(t, paths, o) : raftConsensus(t, paths, o)),
           Organizations: [ordererOrg],
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
             Admins: implicit('MAJORITY Admins'),
-            BlockValidation: implicit('ANY Writers'),
+            // Peers accept a block only with an orderer node's signature (a certificate with the
+            // orderer OU of the orderer org's NodeOUs), not any member of the orderer org. For
+            // BFT configtxgen replaces this with a quorum (2f+1) of the consenters' identities,
+            // but it must still be declared.
+            BlockValidation: signature(`OR('${o.mspId}.orderer')`),
           },
+          // Fabric 3.1 has no V3_0 orderer capability (an unknown one stops the orderers); BFT
+          // is enabled by the channel capability above.
           Capabilities: { V2_0: true },
         },
         Application: {
@@ -229,4 +243,67 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
   mkdirSync(paths.channelDir, { recursive: true });
   writeFileSync(join(paths.channelDir, 'configtx.yaml'), JSON.stringify(configtx, null, 2));
   return paths.channelDir;
+}
+
+function raftConsensus(t: Topology, paths: RunPaths, o: RaftOrdererOrgConfig): Record<string, unknown> {
+  return {
+    EtcdRaft: {
+      Consenters: o.nodes.map((n) => ({
+        Host: t.host,
+        Port: n.port,
+        ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
+        ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
+      })),
+      Options: {
+        TickInterval: o.raft.tickInterval,
+        ElectionTick: o.raft.electionTick,
+        HeartbeatTick: o.raft.heartbeatTick,
+        MaxInflightBlocks: 5,
+        SnapshotIntervalSize: '16 MB',
+      },
+    },
+  };
+}
+
+/** "10 MB" -> bytes, as configtxgen reads BatchSize sizes. */
+const bytesOf = (size: string): number => {
+  const [n, unit] = size.split(' ');
+  return Number(n) * (unit === 'MB' ? 1024 * 1024 : 1024);
+};
+
+/**
+ * SmartBFT: every consenter with its ID (1..n, in topology order; never renumber a running
+ * channel), endpoint, MSP ID, enrollment certificate (how an orderer finds its own ID, and what
+ * the block signatures are checked against) and TLS certificates. configtxgen takes the SmartBFT
+ * options as a whole (a missing one is zero, not Fabric's default), so all are given.
+ */
+function bftConsensus(t: Topology, paths: RunPaths, o: BftOrdererOrgConfig): Record<string, unknown> {
+  return {
+    ConsenterMapping: o.nodes.map((n, i) => ({
+      ID: i + 1,
+      Host: t.host,
+      Port: n.port,
+      MSPID: o.mspId,
+      Identity: join(paths.msp(o.name, n.name), 'signcerts', 'cert.pem'),
+      ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
+      ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
+    })),
+    SmartBFT: {
+      // The orderers take these two from BatchSize; given the same values for the record.
+      RequestBatchMaxCount: o.batchSize.maxMessageCount,
+      RequestBatchMaxBytes: bytesOf(o.batchSize.absoluteMaxBytes),
+      RequestBatchMaxInterval: o.smartbft.requestBatchMaxInterval,
+      IncomingMessageBufferSize: 200,
+      RequestPoolSize: 100000,
+      RequestForwardTimeout: SMARTBFT_REQUEST_FORWARD_TIMEOUT,
+      RequestComplainTimeout: o.smartbft.requestComplainTimeout,
+      RequestAutoRemoveTimeout: SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT,
+      ViewChangeResendInterval: SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL,
+      ViewChangeTimeout: o.smartbft.viewChangeTimeout,
+      LeaderHeartbeatTimeout: o.smartbft.leaderHeartbeatTimeout,
+      LeaderHeartbeatCount: 10,
+      CollectTimeout: '1s',
+      // LeaderRotation unset = off: the leader changes only when it fails.
+    },
+  };
 }

@@ -1,7 +1,8 @@
 // Connection profiles for the SDK: where a user's certificate and key live in a generated network,
 // which gateway peers to use (the user's own org first, then the others, for failover), and how
 // to reach the org's CA.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseBlock } from '@donation-ledger/client';
 import { join } from 'node:path';
 import { ORG_ADMIN } from './ca';
 import { RunPaths } from './paths';
@@ -20,6 +21,11 @@ export interface ClientProfile {
   readonly identity: { readonly certificatePath: string; readonly privateKeyPath: string };
   readonly channel: string;
   readonly chaincode: string;
+  /**
+   * Hex header hash of the channel's genesis block, the root of trust for verifying the chain
+   * (its configuration names the orderers whose signatures count); absent before the channel exists.
+   */
+  readonly genesisBlockHash?: string;
 }
 
 export interface CaProfile {
@@ -48,7 +54,14 @@ export function clientProfile(t: Topology, paths: RunPaths, orgName: string, use
     identity: { certificatePath: join(msp, 'signcerts', 'cert.pem'), privateKeyPath: join(msp, 'keystore', 'key.pem') },
     channel: t.channel,
     chaincode: t.chaincode.name,
+    ...genesisBlockHashOf(paths.channelBlock(t.channel)),
   };
+}
+
+function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
+  if (!existsSync(file)) return {};
+  const { headerHash } = parseBlock(readFileSync(file));
+  return { genesisBlockHash: headerHash.toString('hex') };
 }
 
 export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProfile {

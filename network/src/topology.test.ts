@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { DEFAULT_TOPOLOGY } from './paths';
-import { allPorts, loadTopology, TopologyError, validateTopology } from './topology';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ordererEnv, writeConfigtx } from './nodes';
+import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
+import { allPorts, DEFAULT_SMARTBFT, faultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
 
+const BFT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
 const defaultTopology = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8'));
+const bftTopology = (): Record<string, any> => JSON.parse(readFileSync(BFT_TOPOLOGY, 'utf8'));
 
 function problemsOf(raw: unknown, offset = 0): string[] {
   try {
@@ -19,6 +24,7 @@ describe('the topology file', () => {
     const t = loadTopology(DEFAULT_TOPOLOGY);
     expect(t.orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
     expect(t.orderer.nodes).toHaveLength(3);
+    expect(t.orderer).toMatchObject({ consensus: 'etcdraft', raft: { tickInterval: '500ms', electionTick: 10, heartbeatTick: 1 } });
     expect(t.chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
     expect(t.governance).toEqual({ thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 });
   });
@@ -70,5 +76,154 @@ describe('the topology file', () => {
     const raw = defaultTopology();
     raw.orgs[1].users[1].attrs.ngoId = 'a,b';
     expect(problemsOf(raw)).toEqual(["orgs[1].users[1].attrs.ngoId: must be a non-empty string without ',' or '='"]);
+  });
+});
+
+describe('the consensus of the ordering service', () => {
+  test('a topology without orderer.consensus is etcdraft, and its orderers tolerate a minority of crashes', () => {
+    const raw = defaultTopology();
+    expect(raw.orderer.consensus).toBeUndefined();
+    const t = validateTopology(raw);
+    expect(t.orderer.consensus).toBe('etcdraft');
+    expect(faultsTolerated(t.orderer)).toBe(1);
+    expect(validateTopology({ ...raw, orderer: { ...raw.orderer, consensus: 'etcdraft' } })).toEqual(t);
+  });
+
+  test('the shipped BFT topology is valid: the same orgs, four SmartBFT orderers on ports of their own', () => {
+    const t = loadTopology(BFT_TOPOLOGY);
+    const raft = loadTopology(DEFAULT_TOPOLOGY);
+    expect(t.orderer.consensus).toBe('BFT');
+    expect(t.orderer.nodes.map((n) => n.name)).toEqual(['orderer0', 'orderer1', 'orderer2', 'orderer3']);
+    expect(faultsTolerated(t.orderer)).toBe(1);
+    expect(t.orgs).toEqual(raft.orgs);
+    expect(t.chaincode).toEqual(raft.chaincode);
+    const ports = allPorts(t).map((p) => p.port);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  test('BFT with fewer than 4 orderers is refused, saying that 3f+1 are needed', () => {
+    const raw = bftTopology();
+    raw.orderer.nodes.pop();
+    expect(problemsOf(raw)).toEqual([
+      'orderer.nodes: consensus BFT needs at least 4 orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 3',
+    ]);
+    raw.orderer.nodes = [];
+    expect(problemsOf(raw)).toEqual(['orderer.nodes: consensus BFT needs at least 4 orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 0']);
+  });
+
+  test('etcdraft needs at least 1 orderer; a single one is accepted', () => {
+    const raw = defaultTopology();
+    raw.orderer.nodes = raw.orderer.nodes.slice(0, 1);
+    expect(validateTopology(raw).orderer.nodes).toHaveLength(1);
+    raw.orderer.nodes = [];
+    expect(problemsOf(raw)).toEqual(['orderer.nodes: needs at least 1 entry']);
+  });
+
+  test('an unknown consensus type is refused (the names are Fabric\'s: etcdraft, BFT)', () => {
+    const raw = defaultTopology();
+    raw.orderer.consensus = 'bft';
+    expect(problemsOf(raw)).toEqual(['orderer.consensus: must be one of etcdraft, BFT, got "bft"']);
+    raw.orderer.consensus = 'solo';
+    expect(problemsOf(raw)).toEqual(['orderer.consensus: must be one of etcdraft, BFT, got "solo"']);
+  });
+
+  test('SmartBFT options are refused for etcdraft, and Raft options for BFT', () => {
+    const raft = defaultTopology();
+    raft.orderer.smartbft = { viewChangeTimeout: '10s' };
+    expect(problemsOf(raft)).toEqual(["orderer.smartbft: only for consensus BFT (this topology's consensus is etcdraft)"]);
+    const bft = bftTopology();
+    bft.orderer.raft = defaultTopology().orderer.raft;
+    expect(problemsOf(bft)).toEqual(['orderer.raft: only for consensus etcdraft; BFT takes its options from orderer.smartbft']);
+  });
+
+  test('SmartBFT options are optional: the batch interval follows batchTimeout, the timeouts suit one machine', () => {
+    const raw = bftTopology();
+    delete raw.orderer.smartbft;
+    raw.orderer.batchTimeout = '400ms';
+    const t = validateTopology(raw);
+    if (t.orderer.consensus !== 'BFT') throw new Error('expected BFT');
+    expect(t.orderer.smartbft).toEqual({ ...DEFAULT_SMARTBFT, requestBatchMaxInterval: '400ms' });
+    raw.orderer.smartbft = { leaderHeartbeatTimeout: '30s' };
+    expect(validateTopology(raw).orderer).toMatchObject({ smartbft: { leaderHeartbeatTimeout: '30s', viewChangeTimeout: DEFAULT_SMARTBFT.viewChangeTimeout } });
+  });
+
+  test('unknown SmartBFT options and timeouts SmartBFT would refuse are reported, each naming its field and bound', () => {
+    const raw = bftTopology();
+    raw.orderer.smartbft = {
+      requestBatchMaxInterval: 'soon', leaderHeartbeatTimeout: '500ms', requestComplainTimeout: '1s', viewChangeTimeout: '2s', leaderRotation: true,
+    };
+    expect(problemsOf(raw)).toEqual([
+      'orderer.smartbft.leaderRotation: unknown field (allowed: requestBatchMaxInterval, leaderHeartbeatTimeout, requestComplainTimeout, viewChangeTimeout)',
+      'orderer.smartbft.requestBatchMaxInterval: must be a duration like 10s, got "soon"',
+      'orderer.smartbft.leaderHeartbeatTimeout: must be at least 1s (the leader sends 10 heartbeats per timeout; faster would flood a loaded machine), got 500ms',
+      'orderer.smartbft.requestComplainTimeout: must be at least 2s (SmartBFT forwards a request after 2s and drops it after 3m), got 1s',
+      'orderer.smartbft.viewChangeTimeout: must be at least 5s (SmartBFT resends view-change messages every 5s), got 2s',
+    ]);
+    raw.orderer.smartbft = { requestComplainTimeout: '5m' };
+    expect(problemsOf(raw)).toEqual(['orderer.smartbft.requestComplainTimeout: must be at most 3m (SmartBFT forwards a request after 2s and drops it after 3m), got 5m']);
+  });
+});
+
+describe('the channel configuration generated for each consensus', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'configtx-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const configtxOf = (t: Topology, paths: RunPaths): Record<string, any> =>
+    JSON.parse(readFileSync(join(writeConfigtx(t, paths), 'configtx.yaml'), 'utf8')).Profiles.ApplicationChannel;
+
+  test('etcdraft: Raft consenters, V2_0 capabilities, and blocks valid only with an orderer node\'s signature', () => {
+    const paths = new RunPaths(dir);
+    const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY), paths);
+    expect(profile.Capabilities).toEqual({ V2_0: true });
+    expect(profile.Orderer.OrdererType).toBe('etcdraft');
+    expect(profile.Orderer.EtcdRaft.Consenters).toHaveLength(3);
+    expect(profile.Orderer.ConsenterMapping).toBeUndefined();
+    expect(profile.Orderer.SmartBFT).toBeUndefined();
+    expect(profile.Orderer.Capabilities).toEqual({ V2_0: true });
+    expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('OrdererMSP.orderer')" });
+  });
+
+  test('BFT: channel capability V3_0, a consenter mapping with IDs 1..n and each orderer\'s enrollment and TLS certificates, every SmartBFT option, no Raft', () => {
+    const paths = new RunPaths(dir);
+    const t = loadTopology(BFT_TOPOLOGY, 3000);
+    const profile = configtxOf(t, paths);
+    expect(profile.Capabilities).toEqual({ V3_0: true });
+    expect(profile.Orderer.OrdererType).toBe('BFT');
+    expect(profile.Orderer.EtcdRaft).toBeUndefined();
+    expect(profile.Orderer.Capabilities).toEqual({ V2_0: true }); // Fabric 3.1 knows no V3_0 orderer capability
+    expect(profile.Orderer.ConsenterMapping).toEqual(t.orderer.nodes.map((n, i) => ({
+      ID: i + 1,
+      Host: '127.0.0.1',
+      Port: n.port,
+      MSPID: 'OrdererMSP',
+      Identity: join(paths.msp('orderer', n.name), 'signcerts', 'cert.pem'),
+      ClientTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
+      ServerTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
+    })));
+    expect(profile.Orderer.Organizations[0].OrdererEndpoints).toEqual(t.orderer.nodes.map((n) => `127.0.0.1:${n.port}`));
+    expect(profile.Orderer.SmartBFT).toMatchObject({
+      RequestBatchMaxCount: 100, RequestBatchMaxBytes: 10 * 1024 * 1024, RequestBatchMaxInterval: '250ms', LeaderHeartbeatTimeout: '10s',
+      RequestComplainTimeout: '10s', ViewChangeTimeout: '10s', ViewChangeResendInterval: '5s', RequestForwardTimeout: '2s', RequestAutoRemoveTimeout: '3m',
+    });
+    // configtxgen takes SmartBFT options whole: none may be left to default to zero.
+    for (const value of Object.values(profile.Orderer.SmartBFT as Record<string, unknown>)) expect(value).toBeTruthy();
+    // Declared (configtxgen requires it), then replaced by configtxgen with a quorum of the consenters.
+    expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('OrdererMSP.orderer')" });
+  });
+
+  test('each consensus keeps its write-ahead log in its own folder of the orderer\'s data', () => {
+    const paths = new RunPaths(dir);
+    const raft = loadTopology(DEFAULT_TOPOLOGY);
+    const bft = loadTopology(BFT_TOPOLOGY);
+    expect(ordererEnv(raft, paths, raft.orderer.nodes[0]!)).toMatchObject({
+      ORDERER_CONSENSUS_WALDIR: join(paths.nodeData('orderer0'), 'etcdraft', 'wal'),
+      ORDERER_CONSENSUS_SNAPDIR: join(paths.nodeData('orderer0'), 'etcdraft', 'snapshot'),
+    });
+    const env = ordererEnv(bft, paths, bft.orderer.nodes[3]!);
+    expect(env.ORDERER_CONSENSUS_WALDIR).toBe(join(paths.nodeData('orderer3'), 'smartbft', 'wal'));
+    expect(env.ORDERER_CONSENSUS_SNAPDIR).toBeUndefined();
   });
 });

@@ -36,7 +36,40 @@ export interface OrdererNodeConfig {
   readonly operationsPort: number;
 }
 
-export interface OrdererOrgConfig {
+/** How the orderers agree on blocks: Raft (crash faults) or SmartBFT (Byzantine faults, Fabric 3). */
+export type ConsensusType = 'etcdraft' | 'BFT';
+export const CONSENSUS_TYPES: readonly ConsensusType[] = ['etcdraft', 'BFT'];
+
+export interface RaftOptions {
+  readonly tickInterval: string;
+  readonly electionTick: number;
+  readonly heartbeatTick: number;
+}
+
+/** The SmartBFT options worth changing here; the others keep Fabric's defaults (see nodes.ts). */
+export interface SmartBftOptions {
+  /** How long the leader waits to fill a batch (BFT's batch timeout). */
+  readonly requestBatchMaxInterval: string;
+  /** How long followers wait without the leader's heartbeat before they replace it. */
+  readonly leaderHeartbeatTimeout: string;
+  /**
+   * How long a request may wait to be ordered before the followers complain about the leader and
+   * replace it. This, not the heartbeat, ends the outage when a killed leader is restarted at once:
+   * it comes back as the leader, sends heartbeats, but cannot lead (measured on this project).
+   */
+  readonly requestComplainTimeout: string;
+  /** How long a view change (choosing the next leader) may take before the next one is tried. */
+  readonly viewChangeTimeout: string;
+}
+
+/** SmartBFT resends view-change messages this often (Fabric's default); a view change must allow at least one resend. */
+export const SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL = '5s';
+/** A follower forwards a request to the leader after this long (Fabric's default); complaining comes after. */
+export const SMARTBFT_REQUEST_FORWARD_TIMEOUT = '2s';
+/** A request still unordered after this long is dropped from the pool (Fabric's default); complaining comes before. */
+export const SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT = '3m';
+
+interface OrdererOrgBase {
   readonly name: string;
   readonly mspId: string;
   readonly ca: CaConfig;
@@ -46,8 +79,28 @@ export interface OrdererOrgConfig {
     readonly absoluteMaxBytes: string;
     readonly preferredMaxBytes: string;
   };
-  readonly raft: { readonly tickInterval: string; readonly electionTick: number; readonly heartbeatTick: number };
   readonly nodes: readonly OrdererNodeConfig[];
+}
+
+export interface RaftOrdererOrgConfig extends OrdererOrgBase {
+  readonly consensus: 'etcdraft';
+  readonly raft: RaftOptions;
+}
+
+export interface BftOrdererOrgConfig extends OrdererOrgBase {
+  readonly consensus: 'BFT';
+  readonly smartbft: SmartBftOptions;
+}
+
+export type OrdererOrgConfig = RaftOrdererOrgConfig | BftOrdererOrgConfig;
+
+/** The fewest orderer nodes each consensus accepts: BFT tolerates f faults with 3f+1 nodes. */
+export const MIN_ORDERERS: Readonly<Record<ConsensusType, number>> = { etcdraft: 1, BFT: 4 };
+
+/** How many orderers may fail (crash, or for BFT also misbehave) with the ordering service still ordering. */
+export function faultsTolerated(orderer: OrdererOrgConfig): number {
+  const n = orderer.nodes.length;
+  return orderer.consensus === 'BFT' ? Math.floor((n - 1) / 3) : Math.floor((n - 1) / 2);
 }
 
 export interface ChaincodeConfig {
@@ -97,6 +150,23 @@ export class TopologyError extends Error {
   }
 }
 
+/**
+ * SmartBFT options when the topology gives none: Fabric's defaults (1 min heartbeat timeout, 20 s
+ * complain and view-change timeouts) suit nodes across a WAN; on one machine a dead leader is
+ * noticed within 10 s.
+ * requestBatchMaxInterval defaults to the topology's batchTimeout (BFT ignores BatchTimeout).
+ */
+export const DEFAULT_SMARTBFT: SmartBftOptions = {
+  requestBatchMaxInterval: '250ms', leaderHeartbeatTimeout: '10s', requestComplainTimeout: '10s', viewChangeTimeout: '10s',
+};
+
+/** Milliseconds of a duration like 250ms, 10s or 2m (the forms DURATION accepts). */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
+}
+
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
 const CHANNEL = /^[a-z][a-z0-9.-]{0,48}$/;
@@ -133,13 +203,13 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const host = check.matching(top.host, 'host', /^(127\.\d+\.\d+\.\d+|localhost)$/, 'a loopback address');
 
   const o = check.object(top.orderer, 'orderer', [
-    'name', 'mspId', 'ca', 'batchTimeout', 'batchSize', 'raft', 'nodes',
+    'name', 'mspId', 'ca', 'consensus', 'batchTimeout', 'batchSize', 'raft', 'smartbft', 'nodes',
   ]);
   const batchSize = check.object(o.batchSize, 'orderer.batchSize', [
     'maxMessageCount', 'absoluteMaxBytes', 'preferredMaxBytes',
   ]);
-  const raft = check.object(o.raft, 'orderer.raft', ['tickInterval', 'electionTick', 'heartbeatTick']);
-  const orderer: OrdererOrgConfig = {
+  const consensus = check.consensus(o.consensus ?? 'etcdraft', 'orderer.consensus');
+  const base: OrdererOrgBase = {
     name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
     mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID, 'an MSP ID'),
     ca: check.ca(o.ca, 'orderer.ca'),
@@ -149,12 +219,7 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
       absoluteMaxBytes: check.matching(batchSize.absoluteMaxBytes, 'orderer.batchSize.absoluteMaxBytes', BYTES, 'a size like 10 MB'),
       preferredMaxBytes: check.matching(batchSize.preferredMaxBytes, 'orderer.batchSize.preferredMaxBytes', BYTES, 'a size like 2 MB'),
     },
-    raft: {
-      tickInterval: check.matching(raft.tickInterval, 'orderer.raft.tickInterval', DURATION, 'a duration like 500ms'),
-      electionTick: check.integer(raft.electionTick, 'orderer.raft.electionTick', 2, 1000),
-      heartbeatTick: check.integer(raft.heartbeatTick, 'orderer.raft.heartbeatTick', 1, 1000),
-    },
-    nodes: check.list(o.nodes, 'orderer.nodes', 1, (n, at) => {
+    nodes: check.list(o.nodes, 'orderer.nodes', consensus === 'BFT' ? 0 : MIN_ORDERERS.etcdraft, (n, at) => {
       const node = check.object(n, at, ['name', 'port', 'adminPort', 'operationsPort']);
       return {
         name: check.matching(node.name, `${at}.name`, NAME, 'a lower-case name'),
@@ -164,6 +229,28 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
       };
     }),
   };
+  let orderer: OrdererOrgConfig;
+  if (consensus === 'BFT') {
+    if (Array.isArray(o.nodes) && o.nodes.length < MIN_ORDERERS.BFT) {
+      problems.push(
+        `orderer.nodes: consensus BFT needs at least ${MIN_ORDERERS.BFT} orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got ${o.nodes.length}`,
+      );
+    }
+    if (o.raft !== undefined) problems.push('orderer.raft: only for consensus etcdraft; BFT takes its options from orderer.smartbft');
+    orderer = { ...base, consensus, smartbft: check.smartBft(o.smartbft ?? {}, 'orderer.smartbft', base.batchTimeout) };
+  } else {
+    if (o.smartbft !== undefined) problems.push('orderer.smartbft: only for consensus BFT (this topology\'s consensus is etcdraft)');
+    const raft = check.object(o.raft, 'orderer.raft', ['tickInterval', 'electionTick', 'heartbeatTick']);
+    orderer = {
+      ...base,
+      consensus,
+      raft: {
+        tickInterval: check.matching(raft.tickInterval, 'orderer.raft.tickInterval', DURATION, 'a duration like 500ms'),
+        electionTick: check.integer(raft.electionTick, 'orderer.raft.electionTick', 2, 1000),
+        heartbeatTick: check.integer(raft.heartbeatTick, 'orderer.raft.heartbeatTick', 1, 1000),
+      },
+    };
+  }
 
   const orgs = check.list(top.orgs, 'orgs', 1, (raw, at) => check.peerOrg(raw, at));
 
@@ -290,6 +377,41 @@ class Checker {
           name: this.matching(user.name, `${uat}.name`, NAME, 'a lower-case name'),
           attrs: this.attrs(user.attrs ?? {}, `${uat}.attrs`),
         };
+      }),
+    };
+  }
+
+  consensus(value: unknown, at: string): ConsensusType {
+    const consensus = CONSENSUS_TYPES.find((c) => c === value);
+    if (consensus === undefined) this.problems.push(`${at}: must be one of ${CONSENSUS_TYPES.join(', ')}, got ${JSON.stringify(value)}`);
+    return consensus ?? 'etcdraft';
+  }
+
+  /** A duration within [min, max] (given as durations), in the form Fabric parses (250ms, 10s, 1m); `why` explains a bound. */
+  duration(value: unknown, at: string, bounds: { min: string; max?: string; why?: string }): string {
+    const text = this.matching(value, at, DURATION, 'a duration like 10s');
+    if (text === '') return text;
+    const ms = durationMs(text);
+    const why = bounds.why ? ` (${bounds.why})` : '';
+    if (ms < durationMs(bounds.min)) this.problems.push(`${at}: must be at least ${bounds.min}${why}, got ${text}`);
+    else if (bounds.max !== undefined && ms > durationMs(bounds.max)) this.problems.push(`${at}: must be at most ${bounds.max}${why}, got ${text}`);
+    return text;
+  }
+
+  smartBft(value: unknown, at: string, batchTimeout: string): SmartBftOptions {
+    const b = this.object(value, at, ['requestBatchMaxInterval', 'leaderHeartbeatTimeout', 'requestComplainTimeout', 'viewChangeTimeout']);
+    return {
+      // Without its own value, the leader batches as long as the topology's batch timeout says.
+      requestBatchMaxInterval: this.duration(b.requestBatchMaxInterval ?? (batchTimeout || DEFAULT_SMARTBFT.requestBatchMaxInterval), `${at}.requestBatchMaxInterval`, { min: '1ms' }),
+      leaderHeartbeatTimeout: this.duration(b.leaderHeartbeatTimeout ?? DEFAULT_SMARTBFT.leaderHeartbeatTimeout, `${at}.leaderHeartbeatTimeout`, {
+        min: '1s', why: 'the leader sends 10 heartbeats per timeout; faster would flood a loaded machine',
+      }),
+      requestComplainTimeout: this.duration(b.requestComplainTimeout ?? DEFAULT_SMARTBFT.requestComplainTimeout, `${at}.requestComplainTimeout`, {
+        min: SMARTBFT_REQUEST_FORWARD_TIMEOUT, max: SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT,
+        why: `SmartBFT forwards a request after ${SMARTBFT_REQUEST_FORWARD_TIMEOUT} and drops it after ${SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT}`,
+      }),
+      viewChangeTimeout: this.duration(b.viewChangeTimeout ?? DEFAULT_SMARTBFT.viewChangeTimeout, `${at}.viewChangeTimeout`, {
+        min: SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL, why: `SmartBFT resends view-change messages every ${SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL}`,
       }),
     };
   }

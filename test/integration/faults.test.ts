@@ -5,7 +5,7 @@ import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
 import { NodeStatus } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
-import { cli, connectAs, NETWORK_ARGS, paths, topology, uniqueId } from './harness';
+import { cli, connectAs, NETWORK_ARGS, openLoop, paths, topology, uniqueId } from './harness';
 
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
 const pidOf = (id: string): number => Number(readFileSync(paths().pid(id), 'utf8').split('\n')[0]);
@@ -58,11 +58,10 @@ describe('faults under load', () => {
    * wait behind it). `stop()` ends the load and waits until every request has an answer.
    */
   function load(everyMs: number): { stop: () => Promise<void> } {
-    const pending = new Set<Promise<unknown>>();
-    const timer = setInterval(() => {
+    return openLoop(everyMs, () => {
       const id = uniqueId('don');
       const amount = 1 + Math.floor(Math.random() * 100);
-      const call = donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id, ngoId, amount, currency: 'EUR' }).then(
+      return donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id, ngoId, amount, currency: 'EUR' }).then(
         (res) => {
           if (res.status === 201) acknowledged.set(id, amount);
           else failures.push(res.status);
@@ -71,15 +70,7 @@ describe('faults under load', () => {
           failures.push(0);
         },
       );
-      pending.add(call);
-      void call.finally(() => pending.delete(call));
-    }, everyMs);
-    return {
-      stop: async () => {
-        clearInterval(timer);
-        await Promise.all([...pending]);
-      },
-    };
+    });
   }
 
   async function expectEveryAcknowledgedDonationOnTheLedger(): Promise<void> {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, outcome, PORT_OFFSET, uniqueId } from './harness';
+import { cli, outcome, PORT_OFFSET, startOwnNetwork, uniqueId } from './harness';
 
 const RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'governance-network');
 const OFFSET = PORT_OFFSET + 1000;
@@ -31,16 +31,7 @@ async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient)
 
 const heightSeenBy = (org: string, user: string): Promise<number> => using(as(org, user), async (c) => (await c.getDigest()).height);
 
-beforeAll(() => {
-  expect(cli(['clean', ...ARGS]).status).toBe(0);
-  const started = Date.now();
-  const up = cli(['up', ...ARGS], { inherit: true });
-  if (up.status !== 0) {
-    cli(['down', ...ARGS]);
-    throw new Error(`the governance test network did not come up; see ${RUN_DIR}/logs`);
-  }
-  process.stderr.write(`[governance] network up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-}, 240_000);
+beforeAll(() => startOwnNetwork(ARGS, 'governance'), 240_000);
 
 afterAll(() => {
   cli(['down', ...ARGS], { inherit: true });
@@ -183,24 +174,23 @@ describe('membership governance', () => {
     }
   });
 
-  test('an expired proposal can be neither voted on nor executed', async () => {
-    // Fabric takes a transaction's time from its proposal, which the client stamps: a proposal
-    // stamped 25 hours ago (24h voting window) is past its expiry when the next vote arrives.
-    const id = uniqueId('expired');
+  test('a proposal stamped 25 hours ago is refused by the peers: nobody can backdate a proposal into expiry', async () => {
+    // The client stamps a proposal's time; Fabric 3 peers refuse one outside their clock's
+    // window (peer.authentication.timewindow, 15 minutes), so the 24h voting window cannot be
+    // cut short or stretched by a proposer's clock. Expiry itself is a chaincode rule, tested in
+    // packages/chaincode/src/governance.test.ts: it cannot be reached here without waiting a day.
+    const id = uniqueId('backdated');
     await using(as('ngo', 'orgadmin'), async (c) => {
       jest.useFakeTimers({ now: Date.now() - 25 * 3_600_000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+      let refusal: unknown;
       try {
-        await c.proposeRemoval({ id, description: 'stale', mspId: 'AuditorMSP' });
+        refusal = await c.proposeRemoval({ id, description: 'stale', mspId: 'AuditorMSP' }).catch((err: unknown) => err);
       } finally {
         jest.useRealTimers();
       }
-      expect((await c.readProposal(id)).status).toBe('EXPIRED');
-      expect(await outcome(c.vote(id, 'YES'))).toBe('EXPIRED');
+      expect(refusal).toMatchObject({ code: 'ENDORSEMENT_FAILED', message: expect.stringContaining('incorrect timestamp') as unknown });
+      expect(await outcome(c.readProposal(id))).toBe('NOT_FOUND');
     });
-    const executed = network('governance', 'execute', id);
-    expect(executed.status).toBe(2);
-    expect(executed.stderr).toContain(`proposal ${id} is EXPIRED`);
-    expect(topology().orgs).toHaveLength(3);
   });
 
   test('the members vote the founding org out: its peer stops endorsing, the channel works for the others, also after a restart', async () => {

@@ -2,9 +2,10 @@
 // network has its own run directory and shifted ports, so it never touches a network started
 // with `npm start` on the same machine.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, ConnectOptions, LedgerClient } from '@donation-ledger/client';
+import { BlockSource, connect, ConnectOptions, LedgerClient } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 
 // Overridable so that two suites can run side by side on one machine (other ports, other folder).
@@ -63,4 +64,50 @@ export async function outcome(promise: Promise<unknown>): Promise<string> {
   } catch (err) {
     return (err as { code?: string }).code ?? String(err);
   }
+}
+
+/** The certificate and key of an enrolled identity of the test network, to sign forged blocks with. */
+export function credentialOf(org: string, name: string, mspId: string): { mspId: string; certificate: string; key: ReturnType<typeof createPrivateKey> } {
+  const msp = paths().msp(org, name);
+  return {
+    mspId,
+    certificate: readFileSync(join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+    key: createPrivateKey(readFileSync(join(msp, 'keystore', 'key.pem'))),
+  };
+}
+
+/** A copy of a channel's blocks (perhaps tampered with) as a block source. */
+export function memoryBlockSource(blocks: readonly Uint8Array[], channel = 'donations'): BlockSource {
+  return { channel, height: () => Promise.resolve(blocks.length), block: (n) => Promise.resolve(blocks[n]!) };
+}
+
+/**
+ * Open-loop load: calls `send` every `everyMs`, whatever happened to the earlier calls; stop()
+ * ends the timer and waits for the calls in flight.
+ */
+export function openLoop(everyMs: number, send: () => Promise<unknown>): { stop: () => Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  const timer = setInterval(() => {
+    const call = send();
+    pending.add(call);
+    void call.finally(() => pending.delete(call));
+  }, everyMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all([...pending]);
+    },
+  };
+}
+
+/** Starts a suite's own network from nothing (clean, then up); stops what came up if up fails. */
+export function startOwnNetwork(args: readonly string[], label: string): void {
+  if (cli(['clean', ...args]).status !== 0) throw new Error(`could not clean the ${label} test network`);
+  const started = Date.now();
+  const up = cli(['up', ...args], { inherit: true });
+  if (up.status !== 0) {
+    cli(['down', ...args]);
+    throw new Error(`the ${label} test network did not come up; see the [network] lines above`);
+  }
+  process.stderr.write(`[${label}] network up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 }

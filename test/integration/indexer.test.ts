@@ -1,7 +1,8 @@
 // The read model against the real network: a few hundred random operations, indexed live into
 // both stores (embedded PGlite and a real PostgreSQL server), must equal what the chaincode
 // says; a rebuild equals incremental indexing; a killed indexer resumes with no gap and no
-// duplicate; a tampered block stops indexing and is named; a broken checkpoint is refused.
+// duplicate; a tampered block (altered, unlinked, signed by a non-orderer, or with validation
+// codes another org's peer disagrees with) stops indexing and is named; a broken checkpoint is refused.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { BlockSource, LedgerClient } from '@donation-ledger/client';
 import { ChainBreakError, CheckpointError, dumpTables, Indexer, openStore, ReadModelService, SqlStore, startReadModel, StoreConfig } from '@donation-ledger/indexer';
 import { REPO_ROOT } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
-import { connectAs, ensureNgo, NETWORK_ARGS, openWindow, uniqueId } from './harness';
+import { setValidationCode, signBlock } from '../../packages/client/src/test-support/blocks';
+import { connectAs, credentialOf, ensureNgo, NETWORK_ARGS, openWindow, uniqueId } from './harness';
 import { Postgres, startPostgres } from './postgres';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'read-model');
@@ -27,8 +29,7 @@ const stores: SqlStore[] = [];
 const embeddedStore = (name: string): StoreConfig => ({ kind: 'embedded', dir: join(ARTIFACTS, name) });
 
 async function openIndexer(source: BlockSource, config: StoreConfig, rebuild = false): Promise<Indexer> {
-  const store = await openStore(config);
-  stores.push(store);
+  const store = await trackedStore(config);
   const options = { source, store, chaincode: 'donations' };
   return rebuild ? Indexer.rebuild(options) : Indexer.open(options);
 }
@@ -236,6 +237,53 @@ describe('tampering', () => {
     await indexer.stop();
   });
 });
+
+describe('orderer signatures and validation codes', () => {
+  test('a block re-signed by a key that is not an orderer node\'s halts the indexer at that block, named', async () => {
+    const victim = (await admin.getDigest()).height - 2;
+    const orgAdmin = credentialOf('orderer', 'orgadmin', 'OrdererMSP');
+    const forged = tamperedSource(admin.blockSource(), victim, (block) => signBlock(block, [orgAdmin]));
+    const indexer = await openIndexer(forged, embeddedStore('forged-signature'));
+    const failure = await indexer.catchUp().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ChainBreakError);
+    expect((failure as ChainBreakError).blockNumber).toBe(victim);
+    expect((failure as Error).message).toMatch(new RegExp(`^block ${victim}: its orderer signatures do not satisfy the BlockValidation policy`));
+    expect(indexer.height).toBe(victim);
+  });
+
+  test('with cross-checking on, a flipped validation code halts the indexer, naming the block and the transaction', async () => {
+    const donor = donors[0]!;
+    const written = await donor.donate({ id: uniqueId('don'), ngoId: 'ngo-1', amount: 5, currency: 'EUR' });
+    const victim = Number(written.blockNumber);
+    const flipped = tamperedSource(admin.blockSource(), victim, (block) => setValidationCode(block, 0, 11));
+    const indexer = await Indexer.open({
+      source: flipped, store: await trackedStore(embeddedStore('flipped')), chaincode: 'donations',
+      crossCheck: { source: donor.blockSource(), name: 'peer0.donorplatform' },
+    });
+    indexer.start();
+    await expect(indexer.waitForBlock(victim, 60_000)).rejects.toThrow(/stopped/);
+    expect(indexer.status()).toMatchObject({
+      state: 'halted', height: victim,
+      error: `block ${victim}: its validation codes differ between peers: transaction 0 is MVCC_READ_CONFLICT here, VALID on peer0.donorplatform`,
+    });
+    await indexer.stop();
+  });
+
+  test('with cross-checking on, an honest ledger indexes to its tip', async () => {
+    const indexer = await Indexer.open({
+      source: admin.blockSource(), store: await trackedStore(embeddedStore('cross-checked')), chaincode: 'donations',
+      crossCheck: { source: donors[0]!.blockSource(), name: 'peer0.donorplatform' },
+    });
+    const height = (await admin.getDigest()).height;
+    expect(await indexer.catchUp()).toBeGreaterThanOrEqual(height);
+  });
+});
+
+async function trackedStore(config: StoreConfig): Promise<SqlStore> {
+  const store = await openStore(config);
+  stores.push(store);
+  return store;
+}
 
 function tamperedSource(source: BlockSource, number: number, tamper: (block: common.Block) => void): BlockSource {
   return {

@@ -9,7 +9,8 @@ import {
   CertificateAuthority, checkpointers, connect, directoryWallet, LedgerClient, LedgerError, LedgerEvent, verifyChain,
 } from '@donation-ledger/client';
 import { caProfile, clientProfile } from '@donation-ledger/network';
-import { cli, connectAs, ensureNgo, NETWORK_ARGS, openWindow, outcome, paths, topology, uniqueId } from './harness';
+import { signBlock } from '../../packages/client/src/test-support/blocks';
+import { cli, connectAs, credentialOf, ensureNgo, memoryBlockSource, NETWORK_ARGS, openWindow, outcome, paths, topology, uniqueId } from './harness';
 
 const errorOf = async (promise: Promise<unknown>): Promise<LedgerError> => {
   try {
@@ -236,9 +237,35 @@ describe('ledger verification', () => {
     data?.setDataList([tampered, ...envelopes.slice(1)]);
     blocks[victim] = block.serializeBinary();
 
-    const result = await verifyChain({ channel: source.channel, height: () => Promise.resolve(height), block: (n) => Promise.resolve(blocks[n] as Uint8Array) });
+    const result = await verifyChain(memoryBlockSource(blocks));
     expect(result).toMatchObject({ ok: false, blockNumber: victim });
     if (!result.ok) expect(result.reason).toContain('do not match its data hash');
+  });
+
+  test("a block re-signed by the orderer org's admin, a member but not an orderer node, fails verification, naming the block and the policy", async () => {
+    const source = client.blockSource();
+    const height = await source.height();
+    const blocks = await Promise.all(Array.from({ length: height }, (_, n) => source.block(n)));
+    expect(await verifyChain(memoryBlockSource(blocks))).toMatchObject({ ok: true });
+    const victim = height - 1;
+    const block = common.Block.deserializeBinary(blocks[victim]!);
+    signBlock(block, [credentialOf('orderer', 'orgadmin', topology().orderer.mspId)]);
+    blocks[victim] = block.serializeBinary();
+
+    const result = await verifyChain(memoryBlockSource(blocks));
+    expect(result).toMatchObject({ ok: false, blockNumber: victim });
+    if (!result.ok) expect(result.reason).toMatch(new RegExp(`^block ${victim}: its orderer signatures do not satisfy the BlockValidation policy OutOf\\(1, 'OrdererMSP.orderer'\\).*OrdererMSP orgadmin`));
+  });
+
+  test("verify anchors the chain at the profile's genesis block: a profile naming another genesis fails at block 0", async () => {
+    const profile = clientProfile(topology(), paths(), 'ngo', 'staff1');
+    expect(profile.genesisBlockHash).toMatch(/^[0-9a-f]{64}$/);
+    const misled = await connect({ ...profile, genesisBlockHash: 'ab'.repeat(32) });
+    try {
+      expect(await misled.verify()).toMatchObject({ ok: false, blockNumber: 0, reason: expect.stringMatching(/not this channel's genesis block/) as unknown });
+    } finally {
+      misled.close();
+    }
   });
 
   test('a digest with a different hash, of another channel, or from the future is refused', async () => {

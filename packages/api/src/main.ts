@@ -34,6 +34,7 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const profile = clientProfile(topology, paths, org.name, 'orgadmin');
   const ledger = {
     mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode,
+    ...(profile.genesisBlockHash ? { genesisBlockHash: profile.genesisBlockHash } : {}),
     deadlines: { commitStatusMs: config.commitTimeoutMs, statusRecoveryMs: config.commitTimeoutMs },
   };
   const users = new UserDirectory(new AccountStore(config.dataDir), directoryWallet(join(config.dataDir, 'wallet')), authority, registrar, ledger, connect, `api-${org.name}-${config.instanceId}-`);
@@ -48,7 +49,11 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
     ? { client: await users.ledgerAt(admin, [otherOrgPeer]), name: otherOrgPeer.endpoint }
     : undefined;
   if (config.readModel.crossCheck && !otherOrgPeer) logger.warn('INDEXER_CROSS_CHECK=on, but no other org has a peer: validation codes are not cross-checked');
-  const readModel = await openReadModel(config, service, profile.chaincode, logger, crossCheck && { source: crossCheck.client.blockSource(), name: crossCheck.name });
+  const readModel = await openReadModel(config, service, logger, {
+    chaincode: profile.chaincode,
+    ...(profile.genesisBlockHash ? { genesisHash: profile.genesisBlockHash } : {}),
+    ...(crossCheck ? { crossCheck: { source: crossCheck.client.blockSource(), name: crossCheck.name } } : {}),
+  });
   const app = createApp({
     users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, readModel: readModel.access, logger, orgName: org.name,
     donorSignUp: org.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
@@ -85,15 +90,13 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
  * answers 503 saying why and how to rebuild, and everything served from the peers still works.
  */
 async function openReadModel(
-  config: Config, service: LedgerClient, chaincode: string, logger: Logger, crossCheck: ReadModelOptions['crossCheck'],
+  config: Config, service: LedgerClient, logger: Logger, indexing: Pick<ReadModelOptions, 'chaincode' | 'genesisHash' | 'crossCheck'>,
 ): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
   const { enabled, store, rebuild, waitMs } = config.readModel;
   if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs) };
   try {
-    const started = await startReadModel({
-      source: service.blockSource(), store, chaincode, rebuild, log: (level, message) => logger[level](message), ...(crossCheck ? { crossCheck } : {}),
-    });
-    logger.info({ store: store.kind, height: started.indexer.height, crossCheck: crossCheck?.name ?? 'off' }, 'read model open; indexing');
+    const started = await startReadModel({ ...indexing, source: service.blockSource(), store, rebuild, log: (level, message) => logger[level](message) });
+    logger.info({ store: store.kind, height: started.indexer.height, crossCheck: indexing.crossCheck?.name ?? 'off' }, 'read model open; indexing');
     return { service: started, access: new ReadModelAccess(started, undefined, waitMs) };
   } catch (err) {
     const reason = `the read model cannot be opened: ${(err as Error).message}`;

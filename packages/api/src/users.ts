@@ -11,6 +11,7 @@ export interface LedgerSettings {
   readonly gateways: readonly GatewayEndpoint[];
   readonly channel: string;
   readonly chaincode: string;
+  readonly genesisBlockHash?: string;
 }
 
 export type Connector = (options: ConnectOptions) => Promise<LedgerClient>;

@@ -26,6 +26,8 @@ export interface ConnectOptions {
   readonly chaincode?: string;
   readonly deadlines?: Partial<Deadlines>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Hex header hash of the channel's genesis block: verify() refuses a chain that starts elsewhere. */
+  readonly genesisBlockHash?: string;
 }
 
 export interface LedgerClient {
@@ -114,7 +116,7 @@ export async function connect(options: ConnectOptions): Promise<LedgerClient> {
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const channel = options.channel ?? 'donations';
   const connection = await GatewayConnection.open(options.gateways, identity, channel, options.chaincode ?? 'donations', deadlines);
-  return new GatewayLedgerClient(connection, identity.mspId, channel, deadlines, retry);
+  return new GatewayLedgerClient(connection, identity.mspId, channel, deadlines, retry, options.genesisBlockHash);
 }
 
 class GatewayLedgerClient implements LedgerClient {
@@ -124,6 +126,7 @@ class GatewayLedgerClient implements LedgerClient {
     private readonly channel: string,
     private readonly deadlines: Deadlines,
     private readonly retry: RetryPolicy,
+    private readonly genesisBlockHash: string | undefined,
   ) {}
 
   registerNgo(request: RegisterNgoRequest, options?: SubmitOptions): Promise<Committed<Ngo>> {
@@ -292,7 +295,9 @@ class GatewayLedgerClient implements LedgerClient {
 
   async verify(saved?: LedgerDigest, options: { trusted?: LedgerDigest } = {}): Promise<VerifyResult> {
     try {
-      return await verifyChain(this.blockSource(), { ...(saved ? { expect: saved } : {}), ...options });
+      return await verifyChain(this.blockSource(), {
+        ...(saved ? { expect: saved } : {}), ...options, ...(this.genesisBlockHash ? { genesisHash: this.genesisBlockHash } : {}),
+      });
     } catch (err) {
       if (err instanceof RangeError) throw new LedgerError('INVALID_ARGUMENT', err.message, { cause: err });
       throw err;

@@ -12,7 +12,7 @@ export type { Identity, IdentityFiles, IdentityStore } from './identity';
 export { blockHeaderHash, checkSignaturesAndAdvance, parseBlock, parseBlockMessage, verifyChain } from './ledger';
 export { checkBlockSignatures, ordererTrustOf } from './block-signatures';
 export type { OrdererTrust, SignatureCheck } from './block-signatures';
-export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyResult } from './ledger';
+export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyOptions, VerifyResult } from './ledger';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { messageSigner } from './signing';
 export type { RetryPolicy } from './retry';

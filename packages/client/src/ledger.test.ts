@@ -17,18 +17,18 @@ beforeAll(() => {
 afterAll(() => pki.remove());
 
 /** A chain of blocks built the way Fabric links and signs them: a genesis config block, then blocks of two transactions. */
-function chain(length: number): Uint8Array[] {
+function chain(length: number, signer = orderer, root = rootCertificate): Uint8Array[] {
   const blocks: Uint8Array[] = [];
   let previous: Buffer = Buffer.alloc(0);
   for (let n = 0; n < length; n++) {
     const block = n === 0
-      ? configBlock(0, { ordererMspId: 'OrdererMSP', rootCertificates: [rootCertificate] })
+      ? configBlock(0, { ordererMspId: 'OrdererMSP', rootCertificates: [root] })
       : unsignedBlock(n, [Buffer.from(`tx-${n}-a`), Buffer.from(`tx-${n}-b`)]);
     const dataHash = createHash('sha256').update(Buffer.concat(block.getData()!.getDataList_asU8())).digest();
     const header = block.getHeader()!;
     header.setPreviousHash(previous);
     header.setDataHash(dataHash);
-    if (n > 0) signBlock(block, [orderer]);
+    if (n > 0) signBlock(block, [signer]);
     blocks.push(block.serializeBinary());
     previous = blockHeaderHash(n, previous, dataHash);
   }
@@ -90,6 +90,18 @@ describe('verifying the block hash chain', () => {
     signBlock(block, [orderer]);
     blocks[4] = block.serializeBinary();
     expect(await verifyChain(sourceOf(blocks), { expect: saved.digest })).toMatchObject({ ok: false, blockNumber: 4 });
+  });
+
+  test("a chain whose genesis block is not the channel's (a whole forged chain) fails at block 0 when the genesis hash is known", async () => {
+    const genuine = chain(3);
+    const genesisHash = blockHeaderHash(0, Buffer.alloc(0), common.Block.deserializeBinary(genuine[0]!).getHeader()!.getDataHash_asU8()).toString('hex');
+    expect(await verifyChain(sourceOf(genuine), { genesisHash })).toMatchObject({ ok: true });
+    const impostorCa = pki.ca('impostor');
+    const forged = chain(3, pki.issue(impostorCa, 'OrdererMSP', 'orderer0', 'orderer'), impostorCa.certificate);
+    expect(await verifyChain(sourceOf(forged))).toMatchObject({ ok: true }); // self-consistent, signatures included
+    const result = await verifyChain(sourceOf(forged), { genesisHash });
+    expect(result).toMatchObject({ ok: false, blockNumber: 0 });
+    if (!result.ok) expect(result.reason).toMatch(/^block 0: it is not this channel's genesis block/);
   });
 
   test('verification from a trusted digest checks only the blocks after it', async () => {

@@ -80,6 +80,19 @@ export function blockHeaderHash(number: number, previousHash: Uint8Array, dataHa
   return createHash('sha256').update(der).digest();
 }
 
+export interface VerifyOptions {
+  /** A digest saved earlier that the chain must pass through. */
+  readonly expect?: LedgerDigest;
+  /** A digest known to be good: verification starts after it. */
+  readonly trusted?: LedgerDigest;
+  /**
+   * Hex header hash of the channel's genesis block, from a source independent of the peer (the
+   * channel's creation artifacts or the connection profile). Without it, a peer that forges a
+   * whole chain, genesis and orderer CA included, would pass.
+   */
+  readonly genesisHash?: string;
+}
+
 /**
  * Walks blocks `from.height` (0 when no trusted digest is given) to the tip, checking each block's
  * data hash, its link to the previous header, its orderer signatures, and, when given, that the
@@ -87,7 +100,7 @@ export function blockHeaderHash(number: number, previousHash: Uint8Array, dataHa
  * does not match. The genesis block is the root of trust (it is not signed): its configuration
  * names the orderers whose signatures count, and each config block after it changes that set.
  */
-export async function verifyChain(source: BlockSource, options: { expect?: LedgerDigest; trusted?: LedgerDigest } = {}): Promise<VerifyResult> {
+export async function verifyChain(source: BlockSource, options: VerifyOptions = {}): Promise<VerifyResult> {
   const { expect, trusted } = options;
   for (const digest of [expect, trusted]) {
     if (digest && digest.channel !== source.channel) {
@@ -129,6 +142,9 @@ export async function verifyChain(source: BlockSource, options: { expect?: Ledge
     if (!block.computedDataHash.equals(block.dataHash)) return fail(`block ${n}: its transactions do not match its data hash`);
     if (previousHeaderHash && !block.previousHash.equals(previousHeaderHash)) {
       return fail(`block ${n}: its previous-block hash does not match the header of block ${n - 1}`);
+    }
+    if (n === 0 && options.genesisHash !== undefined && block.headerHash.toString('hex') !== options.genesisHash) {
+      return fail(`block 0: it is not this channel's genesis block (its hash is ${block.headerHash.toString('hex')}, expected ${options.genesisHash})`);
     }
     if (expect && n === expect.height - 1 && block.headerHash.toString('hex') !== expect.blockHash) {
       return fail(`block ${n}: its header hash differs from the saved digest`);

@@ -49,6 +49,8 @@ export interface IndexerOptions {
    * a difference halts indexing. Costs one block read from that peer per block.
    */
   readonly crossCheck?: { readonly source: BlockSource; readonly name: string };
+  /** Hex header hash of the channel's genesis block (from the connection profile): block 0 must have it. */
+  readonly genesisHash?: string;
   /** How often to look for new blocks when caught up (default 200 ms). */
   readonly pollIntervalMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -149,6 +151,9 @@ export class Indexer {
   private async store(message: common.Block): Promise<void> {
     const block = decodeBlockMessage(message, this.options.chaincode);
     verifyLink(block, this.checkpoint);
+    if (block.number === 0 && this.options.genesisHash !== undefined && block.headerHash !== this.options.genesisHash) {
+      throw new ChainBreakError(0, `it is not this channel's genesis block (hash ${short(block.headerHash)}, the profile names ${short(this.options.genesisHash)})`);
+    }
     const signatures = checkSignaturesAndAdvance(message, block.number, this.trust);
     if ('reason' in signatures) throw new ChainBreakError(block.number, signatures.reason);
     if (this.options.crossCheck) await crossCheckValidity(message, block.number, this.options.crossCheck);

@@ -14,6 +14,7 @@ export interface ReadModelOptions {
   readonly pollIntervalMs?: number;
   /** Another org's peer whose validation codes every block must match (see IndexerOptions). */
   readonly crossCheck?: IndexerOptions['crossCheck'];
+  readonly genesisHash?: string;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -47,8 +48,9 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
   }
 }
 
-function optional(options: ReadModelOptions): Pick<IndexerOptions, 'pollIntervalMs' | 'log' | 'crossCheck'> {
+function optional(options: ReadModelOptions): Pick<IndexerOptions, 'pollIntervalMs' | 'log' | 'crossCheck' | 'genesisHash'> {
   return {
+    ...(options.genesisHash ? { genesisHash: options.genesisHash } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.crossCheck ? { crossCheck: options.crossCheck } : {}),

@@ -20,7 +20,7 @@ export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess)
     success: { status: 200, description: 'The digest' },
   }, async ({ caller }) => (await caller!.ledger()).getDigest());
   registry.add(router, {
-    method: 'post', path: '/api/ledger/verify', tag: 'audit', summary: 'Re-walk the hash chain from genesis, optionally through a saved digest', access: 'user',
+    method: 'post', path: '/api/ledger/verify', tag: 'audit', summary: 'Re-walk the hash chain from genesis, checking every block\'s orderer signatures, optionally through a saved digest', access: 'user',
     query: noQuery, body: verify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' },
   }, async ({ body, caller }) => (await caller!.ledger()).verify(body.digest));
 
