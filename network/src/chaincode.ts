@@ -12,7 +12,7 @@ import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { isPortFree } from './health';
-import { firstPeer, peerCliEnv } from './nodes';
+import { firstPeer, ordererCliArgs, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { hold, release } from './supervisor';
@@ -95,14 +95,16 @@ export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: 
     '--sequence', String(sequence), ...policyArgs(t.chaincode.endorsementPolicy),
     ...(collections ? ['--collections-config', collections] : []),
   ];
-  const orderer = ordererArgs(t, paths);
+  // Each attempt goes to the next orderer: a retry does not wait on one that is down.
+  let ordererAttempt = 0;
+  const orderer = (): string[] => ordererCliArgs(t, paths, ordererAttempt++);
   for (const org of t.orgs) {
     const env = peerCliEnv(bins, t, paths, org);
     const packageId = packageIds.get(org.name) ?? '';
     if (upToDate ? hasApprovedCommitted(bins, t, paths, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
-      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer], {
+      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer()], {
         env, step: `approve chaincode ${t.chaincode.name} sequence ${sequence} for ${org.mspId}`,
       }),
     isTransient).catch((err: unknown) => {
@@ -122,7 +124,7 @@ export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: 
     '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', paths.caCert(org.name),
   ]);
   await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer], {
+    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer()], {
       env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${t.chaincode.name} sequence ${sequence}`,
     }),
   );
@@ -158,12 +160,6 @@ function hasApprovedCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths
     if (err instanceof CommandError) return false;
     throw err;
   }
-}
-
-function ordererArgs(t: Topology, paths: RunPaths): string[] {
-  const orderer = t.orderer.nodes[0];
-  if (!orderer) throw new Error('the topology has no orderer');
-  return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', paths.caCert(t.orderer.name)];
 }
 
 /** Builds the org's CCaaS package once per label: the bytes decide the package ID. */

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { peerCliEnv, peerOrgConfigtx } from './nodes';
+import { ordererCliArgs, peerCliEnv, peerOrgConfigtx } from './nodes';
 import { RunPaths } from './paths';
 import { PeerOrgConfig, Topology } from './topology';
 
@@ -26,10 +26,15 @@ export const majorityOf = (members: number): number => Math.floor(members / 2) +
 /** The MSP IDs of the application orgs in a channel config. */
 export const applicationOrgs = (config: ChannelConfig): string[] => Object.keys(config.channel_group.groups.Application.groups);
 
-function ordererArgs(t: Topology, paths: RunPaths): string[] {
-  const orderer = t.orderer.nodes[0];
-  if (!orderer) throw new Error('the topology has no orderer');
-  return ['-o', `${t.host}:${orderer.port}`, '--tls', '--cafile', paths.caCert(t.orderer.name)];
+/** Runs `attempt` up to `times` times, until it does not throw; throws the last error. */
+function retrySync<T>(times: number, attempt: () => T): T {
+  for (let i = 1; ; i++) {
+    try {
+      return attempt();
+    } catch (err) {
+      if (i >= times) throw err;
+    }
+  }
 }
 
 /** configtxlator writes to /dev/stdout unless told otherwise, which a pipe may not offer: use a file. */
@@ -43,9 +48,12 @@ function decode(bins: FabricBinaries, input: string, type: string, step: string)
 export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string): ChannelConfig {
   mkdirSync(workDir, { recursive: true });
   const block = join(workDir, 'config-block.pb');
-  run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererArgs(t, paths)], {
-    env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
-  });
+  // From the first orderer that answers: one that is down must not stop governance.
+  let attempt = 0;
+  retrySync(t.orderer.nodes.length, () =>
+    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
+      env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
+    }));
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
   const config = (JSON.parse(decoded) as { data: { data: { payload: { data: { config: ChannelConfig } } }[] } }).data.data[0]?.payload.data.config;
   if (!config?.channel_group.groups.Application) throw new Error(`the config block of ${t.channel} has no Application group`);
@@ -106,8 +114,9 @@ export async function updateChannelConfig(
     log(`${signer.mspId}'s admin signed the config update (${change.what})`);
   }
   // A Raft cluster that is electing a leader refuses the update for a moment: retry briefly.
+  let attempt = 0; // each attempt goes to the next orderer
   await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['channel', 'update', '-f', file('envelope.pb'), '-c', t.channel, ...ordererArgs(t, paths)], {
+    run(bins.path('peer'), ['channel', 'update', '-f', file('envelope.pb'), '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
       env: peerCliEnv(bins, t, paths, submitter), step: `submit the config update (${change.what}) as ${submitter.mspId}'s admin`,
     }),
   );

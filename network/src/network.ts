@@ -86,14 +86,17 @@ export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
 }
 
 export function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  release(paths, id); // `up` brings back nodes stopped on purpose too
   const spec = { id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id), specFile: paths.spec(id) };
   if (runningPid(paths.pid(id)) !== undefined) {
     recordSpec(spec);
-    return;
+  } else {
+    const pid = start(spec);
+    log(`started ${id} (pid ${pid}), log: ${paths.log(id)}`);
   }
-  const pid = start(spec);
-  log(`started ${id} (pid ${pid}), log: ${paths.log(id)}`);
+  // `up` brings back nodes stopped on purpose too. Released only once its PID file names the
+  // running process: released earlier, the supervisor could start a second copy meanwhile, whose
+  // PID file would win while the first kept the ports.
+  release(paths, id);
 }
 
 export async function waitHealthy(paths: RunPaths, id: string, operations: string): Promise<void> {

@@ -148,6 +148,18 @@ export function peerCliEnv(
   };
 }
 
+/**
+ * The peer CLI's arguments to reach an orderer: the `attempt`-th one, round the list, so that a
+ * retried command moves on from an orderer that is down (a BFT or Raft service stays up when
+ * one is).
+ */
+export function ordererCliArgs(t: Topology, paths: RunPaths, attempt = 0): string[] {
+  const nodes = t.orderer.nodes;
+  const orderer = nodes[attempt % nodes.length];
+  if (!orderer) throw new Error('the topology has no orderer');
+  return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', paths.caCert(t.orderer.name)];
+}
+
 export function firstPeer(org: PeerOrgConfig): PeerConfig {
   const peer = org.peers[0];
   if (!peer) throw new Error(`org ${org.name} has no peer`);

@@ -58,6 +58,14 @@ export function clientProfile(t: Topology, paths: RunPaths, orgName: string, use
   };
 }
 
+/** A gateway peer of another org than `orgName`, to cross-check what the org's own peers say; undefined when there is none. */
+export function otherOrgGateway(t: Topology, paths: RunPaths, orgName: string): GatewayEndpointProfile | undefined {
+  const org = findOrg(t, orgName);
+  const other = t.orgs.find((o) => o !== org);
+  const peer = other?.peers[0];
+  return other && peer ? { endpoint: endpoint(t, peer.port), tlsRootCertPath: paths.caCert(other.name), hostnameOverride: 'localhost' } : undefined;
+}
+
 function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
   if (!existsSync(file)) return {};
   const { headerHash } = parseBlock(readFileSync(file));

@@ -9,7 +9,7 @@ import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
 import { clientProfile, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
-import { cli, memoryBlockSource, openLoop, outcome, startOwnNetwork, uniqueId } from './harness';
+import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, startOwnNetwork, uniqueId } from './harness';
 
 const RUN_DIR = process.env.LEDGER_BFT_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-bft');
 const OFFSET = Number(process.env.LEDGER_BFT_PORT_OFFSET ?? 3000);
@@ -185,19 +185,13 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
       expect(acknowledged.size).toBeGreaterThan(ackedBefore); // the load goes on
       await running.stop();
 
-      // A submit "stalled" when the fault made it wait: over 2 s against a usual ~0.3 s here.
-      const afterKill = [...acknowledged.values()].filter((a) => a.doneAt > killedAt);
-      const stalled = afterKill.filter((a) => a.doneAt - a.startedAt > 2000);
-      const promptAgainAt = Math.max(killedAt, ...stalled.map((a) => a.doneAt), ...failures.map((f) => f.doneAt));
-      const firstCommitAfterKill = Math.min(...afterKill.filter((a) => a.startedAt > killedAt).map((a) => a.doneAt));
-      const slowest = Math.max(...afterKill.map((a) => a.doneAt - a.startedAt));
-      report(`killed leader ${leader} under load: first donation started after the kill committed ${seconds(firstCommitAfterKill - killedAt)} after it; ` +
-        `${stalled.length} submits stalled (slowest ${seconds(slowest)}); every submit prompt again ${seconds(promptAgainAt - killedAt)} after the kill; ` +
-        `leader now ${(await currentLeader()) ?? '?'}; failures ${failures.length}`);
+      const recovery = recoveryAfter(killedAt, [
+        ...[...acknowledged.values()].map((a) => ({ ...a, ok: true })), ...failures.map((f) => ({ ...f, ok: false })),
+      ]);
+      report(`killed leader ${leader} under load: ${recovery.summary}; leader now ${(await currentLeader()) ?? '?'}`);
       expect(failures.map((f) => f.code).filter((c) => c.startsWith('untyped'))).toEqual([]);
       // The fault is over well before the load stops: every submit started in the last 4 s succeeded.
       expect(failures.filter((f) => f.startedAt > killedAt + 20_000)).toEqual([]);
-      expect(promptAgainAt - killedAt).toBeLessThan(20_000);
       await expectEveryAcknowledgedDonationOnTheLedger();
 
       // The supervisor restarted the killed orderer, and it has every block the others have.
@@ -225,7 +219,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
       expect(error).toBeInstanceOf(LedgerError);
       // UNAVAILABLE is the submit's own refusal (the gateway counts the orderers that took the
       // transaction), not a commit-status wait running out (DEADLINE_EXCEEDED / STATUS_UNKNOWN).
-      expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('quorum') as unknown });
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/quorum.*may still be ordered: retry the same request/) as unknown });
       // Reads do not need the orderers.
       expect((await ngoAdmin.readNgo(ngoId)).id).toBe(ngoId);
 
@@ -256,7 +250,19 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     }, 300_000);
   });
 
-  test('governance add-org works on BFT: the members vote the auditor org in, and it reads and endorses', async () => {
+  test('governance add-org works on BFT with the first orderer down: the members vote the auditor org in, and it reads and endorses', async () => {
+    // The operator commands (config fetch and update, chaincode approval) move on to the next
+    // orderer: a BFT service that tolerates one faulty orderer must not need orderer0 to govern.
+    const first = topology().orderer.nodes[0]!.name;
+    expect(network('stop', first).status).toBe(0);
+    try {
+      await inviteTheAuditor();
+    } finally {
+      expect(network('up').status).toBe(0);
+    }
+  }, 300_000);
+
+  async function inviteTheAuditor(): Promise<void> {
     const prepared = network('org', 'prepare', AUDITOR_SPEC);
     if (prepared.status !== 0) throw new Error(prepared.stderr);
     const proposalFile = join(RUN_DIR, 'auditor-invite.json');
@@ -269,7 +275,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     const started = Date.now();
     const executed = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC);
     if (executed.status !== 0) throw new Error(executed.stderr);
-    report(`the auditor org was added by a config update through ${topology().orderer.nodes[0]?.name ?? '?'} (BFT leader now: ${(await currentLeader()) ?? '?'}) in ${seconds(Date.now() - started)}`);
+    report(`the auditor org was added with ${topology().orderer.nodes[0]?.name ?? '?'} stopped (BFT leader now: ${(await currentLeader()) ?? '?'}) in ${seconds(Date.now() - started)}`);
     expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED' });
     expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
 
@@ -283,6 +289,8 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     // Under MAJORITY of 3 orgs, the NGO org and the auditor endorse without the donor platform.
     const endorsedWithAuditor = uniqueId('ngo');
     expect(await outcome(ngoAdmin.registerNgo({ id: endorsedWithAuditor, name: 'Audited Aid' }, { endorsingOrganizations: ['NgoMSP', 'AuditorMSP'] }))).toBe('OK');
+    // The submit returned when the NGO org's peer committed it; the donor platform's may be a block behind.
+    await until('the donor platform peer to commit the NGO', async () => (await outcome(donor.readNgo(endorsedWithAuditor))) === 'OK');
     expect((await donor.readNgo(endorsedWithAuditor)).name).toBe('Audited Aid');
-  }, 300_000);
+  }
 });

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
 import { NodeStatus } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
-import { cli, connectAs, NETWORK_ARGS, openLoop, paths, topology, uniqueId } from './harness';
+import { cli, connectAs, NETWORK_ARGS, openLoop, paths, recoveryAfter, TimedSubmit, topology, uniqueId } from './harness';
 
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
 const pidOf = (id: string): number => Number(readFileSync(paths().pid(id), 'utf8').split('\n')[0]);
@@ -33,6 +33,8 @@ describe('faults under load', () => {
   /** Every donation the API acknowledged (201), by id, with its amount. */
   const acknowledged = new Map<string, number>();
   const failures: number[] = [];
+  /** Every request's timing, to report how the load lived through each fault. */
+  const timeline: TimedSubmit[] = [];
 
   beforeAll(async () => {
     apis = await startApis();
@@ -61,12 +63,15 @@ describe('faults under load', () => {
     return openLoop(everyMs, () => {
       const id = uniqueId('don');
       const amount = 1 + Math.floor(Math.random() * 100);
+      const startedAt = Date.now();
       return donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id, ngoId, amount, currency: 'EUR' }).then(
         (res) => {
+          timeline.push({ startedAt, doneAt: Date.now(), ok: res.status === 201 });
           if (res.status === 201) acknowledged.set(id, amount);
           else failures.push(res.status);
         },
         () => {
+          timeline.push({ startedAt, doneAt: Date.now(), ok: false });
           failures.push(0);
         },
       );
@@ -95,12 +100,14 @@ describe('faults under load', () => {
     let leaderName = '';
     for (const node of t.orderer.nodes) if (await isLeader(node.operationsPort)) leaderName = node.name;
     if (!leaderName) throw new Error('no Raft leader found');
+    const killedAt = Date.now();
     process.kill(pidOf(leaderName), 'SIGKILL');
     await sleep(12_000); // a new leader is elected within about 10 s
     const ackedBefore = acknowledged.size;
     await sleep(4_000);
     expect(acknowledged.size).toBeGreaterThan(ackedBefore); // the load goes on
     await running.stop();
+    process.stderr.write(`[faults] killed Raft leader ${leaderName} under load (REST, commit timeout 10 s): ${recoveryAfter(killedAt, timeline).summary}\n`);
 
     expect(failures.filter((s) => s === 500)).toEqual([]); // failures, if any, were typed
     await expectEveryAcknowledgedDonationOnTheLedger();

@@ -111,3 +111,29 @@ export function startOwnNetwork(args: readonly string[], label: string): void {
   }
   process.stderr.write(`[${label}] network up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 }
+
+/** One submit of a load test: when it started and got its answer, and whether it succeeded. */
+export interface TimedSubmit {
+  readonly startedAt: number;
+  readonly doneAt: number;
+  readonly ok: boolean;
+}
+
+/**
+ * How a load of submits lived through a fault at `faultAt`, in the words the suites report:
+ * when the first submit started after the fault committed, how many stalled (answered after
+ * over 2 s, against ~0.3 s here normally) and from when on every submit was prompt again.
+ */
+export function recoveryAfter(faultAt: number, submits: readonly TimedSubmit[]): { promptAgainMs: number; summary: string } {
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+  const after = submits.filter((s) => s.doneAt > faultAt);
+  const stalled = after.filter((s) => s.ok && s.doneAt - s.startedAt > 2000);
+  const promptAgainAt = Math.max(faultAt, ...stalled.map((s) => s.doneAt), ...after.filter((s) => !s.ok).map((s) => s.doneAt));
+  const firstCommit = Math.min(...after.filter((s) => s.ok && s.startedAt > faultAt).map((s) => s.doneAt));
+  const slowest = Math.max(0, ...after.filter((s) => s.ok).map((s) => s.doneAt - s.startedAt));
+  return {
+    promptAgainMs: promptAgainAt - faultAt,
+    summary: `first submit started after the fault committed ${seconds(firstCommit - faultAt)} after it; ${stalled.length} submits stalled ` +
+      `(slowest ${seconds(slowest)}), ${after.filter((s) => !s.ok).length} failed; every submit prompt again ${seconds(promptAgainAt - faultAt)} after the fault`,
+  };
+}

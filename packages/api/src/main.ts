@@ -3,7 +3,7 @@
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
 import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
 import { ReadModelOptions, ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { caProfile, clientProfile, findOrg, loadEffectiveTopology, RunPaths } from '@donation-ledger/network';
+import { caProfile, clientProfile, findOrg, loadEffectiveTopology, otherOrgGateway, RunPaths } from '@donation-ledger/network';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import pino, { Logger } from 'pino';
@@ -43,8 +43,7 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const admin = users.get(ADMIN_USERNAME) ?? (await users.create(ADMIN_USERNAME, config.adminPassword, adminRole));
   const service: LedgerClient = await users.ledgerFor(admin);
   const events = new EventFeed(service, logger);
-  // The first gateway peer of another org (the profile lists this org's peers first).
-  const otherOrgPeer = profile.gateways[org.peers.length];
+  const otherOrgPeer = otherOrgGateway(topology, paths, org.name);
   const crossCheck = config.readModel.enabled && config.readModel.crossCheck && otherOrgPeer
     ? { client: await users.ledgerAt(admin, [otherOrgPeer]), name: otherOrgPeer.endpoint }
     : undefined;

@@ -371,7 +371,11 @@ class GatewayLedgerClient implements LedgerClient {
       try {
         submitted = await transaction.submit();
       } catch (err) {
-        throw toLedgerError(err);
+        // Orderers that took the transaction may still order it (under BFT the gateway reports
+        // failure when fewer than a quorum took it, and those that did keep it in their pools).
+        const mapped = toLedgerError(err);
+        throw new LedgerError(mapped.code, `${mapped.message}; transaction ${transaction.getTransactionId()} may still be ordered: ` +
+          'retry the same request (same ID), which cannot write twice', { details: mapped.details, cause: mapped.cause, transactionId: transaction.getTransactionId() });
       }
       const status = await this.commitStatus(submitted);
       if (!status.successful) throw commitFailure(status.code, status.transactionId);

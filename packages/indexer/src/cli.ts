@@ -3,7 +3,7 @@
 // (start the API with INDEXER=off then), or to rebuild it. Same code as the API's indexer.
 import { resolve } from 'node:path';
 import { connect } from '@donation-ledger/client';
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, ORG_ADMIN, RunPaths } from '@donation-ledger/network';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, ORG_ADMIN, otherOrgGateway, RunPaths } from '@donation-ledger/network';
 import { ChainBreakError, CheckpointError, Indexer } from './indexer';
 import { openStore, redact, StoreConfig } from './sql';
 
@@ -24,7 +24,9 @@ options:
   --run-dir DIR         the network's run directory (default: network/run)
   --topology FILE       topology file (default: network/topology.json)
   --port-offset N       the network's port offset (default: 0)
-  --progress-every N    print a progress line every N blocks (default: 100)`;
+  --progress-every N    print a progress line every N blocks (default: 100)
+  --cross-check         compare every block's validation codes with a peer of another member org
+                        and stop at the first difference (see docs/ordering.md)`;
 
 interface Options {
   command: string;
@@ -35,12 +37,13 @@ interface Options {
   topology: string;
   portOffset: number;
   progressEvery: number;
+  crossCheck: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: '', org: 'ngo', runDir: DEFAULT_RUN_DIR, topology: DEFAULT_TOPOLOGY, portOffset: 0, progressEvery: 100 };
+  const options: Options = { command: '', org: 'ngo', runDir: DEFAULT_RUN_DIR, topology: DEFAULT_TOPOLOGY, portOffset: 0, progressEvery: 100, crossCheck: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -58,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--database-url') options.databaseUrl = value();
     else if (arg === '--run-dir') options.runDir = resolve(value());
     else if (arg === '--topology') options.topology = resolve(value());
+    else if (arg === '--cross-check') options.crossCheck = true;
     else if (arg === '--port-offset') options.portOffset = wholeNumber(0, 50000);
     else if (arg === '--progress-every') options.progressEvery = wholeNumber(1, 1_000_000);
     else if (arg === '-h' || arg === '--help') options.command = 'help';
@@ -91,12 +95,17 @@ async function main(): Promise<number> {
   say(`read model: ${storeConfig.kind === 'embedded' ? storeConfig.dir : redact(storeConfig.url)}`);
 
   const ledger = await connect(profile);
+  const otherOrgPeer = otherOrgGateway(topology, paths, options.org);
+  if (options.crossCheck && !otherOrgPeer) throw new UsageError('--cross-check needs another member org with a peer');
+  const crossCheckClient = options.crossCheck && otherOrgPeer ? await connect({ ...profile, gateways: [otherOrgPeer] }) : undefined;
   const store = await openStore(storeConfig);
   try {
     const indexerOptions = {
       source: ledger.blockSource(),
       store,
       chaincode: profile.chaincode,
+      ...(profile.genesisBlockHash ? { genesisHash: profile.genesisBlockHash } : {}),
+      ...(crossCheckClient && otherOrgPeer ? { crossCheck: { source: crossCheckClient.blockSource(), name: otherOrgPeer.endpoint } } : {}),
       log: (level: string, message: string) => say(level === 'info' ? message : `${level.toUpperCase()}: ${message}`),
     };
     const indexer = options.command === 'rebuild' ? await Indexer.rebuild(indexerOptions) : await Indexer.open(indexerOptions);
@@ -118,6 +127,7 @@ async function main(): Promise<number> {
   } finally {
     await store.close();
     ledger.close();
+    crossCheckClient?.close();
   }
 }
 
