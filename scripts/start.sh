@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-
 prepare
+# Keys, secrets, ledgers, accounts and the read model are the owner's alone (files 0600, folders 0700).
+umask 077
 node network/dist/cli.js up "$@"
 echo
 node network/dist/cli.js status || true

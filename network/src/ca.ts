@@ -61,8 +61,10 @@ export class OrgCa {
       // The bootstrap admin goes in with `init`, whose output is not kept: `start -b` would
       // print the password in its log (it dumps its configuration) and show it in `ps`.
       mkdirSync(home, { recursive: true });
-      run(this.bins.path('fabric-ca-server'), ['init', '-b', `${CA_ADMIN}:${this.secrets().caAdmin}`, '--home', home, ...identityFlags], {
-        step: `initialise ${id}`,
+      // The bootstrap credentials go in the environment (FABRIC_CA_SERVER_BOOT), not argv: `ps`
+      // shows every process's arguments to every user of the machine.
+      run(this.bins.path('fabric-ca-server'), ['init', '--home', home, ...identityFlags], {
+        step: `initialise ${id}`, env: { FABRIC_CA_SERVER_BOOT: `${CA_ADMIN}:${this.secrets().caAdmin}` },
       });
       chmodSync(join(home, 'fabric-ca-server-config.yaml'), 0o600); // it keeps the bootstrap password
     }
@@ -122,7 +124,7 @@ export class OrgCa {
     const home = this.paths.caClientHome(this.orgName);
     if (existsSync(join(home, 'msp', 'signcerts', 'cert.pem'))) return;
     const { caAdmin } = this.secrets();
-    this.caClient(['enroll', '-u', this.urlWith(CA_ADMIN, caAdmin), '-H', home], `enroll the bootstrap admin of ${caId(this.orgName)}`);
+    this.caClient(['enroll', '-H', home], `enroll the bootstrap admin of ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(CA_ADMIN, caAdmin) });
   }
 
   private register(identity: IdentityRequest): string {
@@ -136,11 +138,11 @@ export class OrgCa {
     const attrs = Object.entries(identity.attrs ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
     const args = [
       'register', '-H', this.paths.caClientHome(this.orgName), '-u', this.url,
-      '--id.name', identity.name, '--id.secret', secret, '--id.type', identity.type,
+      '--id.name', identity.name, '--id.type', identity.type,
     ];
     if (attrs.length > 0) args.push('--id.attrs', attrs.join(','));
     try {
-      this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`);
+      this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_ID_SECRET: secret });
     } catch (err) {
       // Registration is not idempotent in Fabric CA; a second `up` finds the identity there.
       if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
@@ -151,19 +153,24 @@ export class OrgCa {
   private enrollInto(name: string, secret: string, target: string, tls: boolean): void {
     const scratch = `${target}.enrolling`;
     rmSync(scratch, { recursive: true, force: true });
-    const args = ['enroll', '-u', this.urlWith(name, secret), '-M', scratch, '--csr.cn', name];
+    const args = ['enroll', '-M', scratch, '--csr.cn', name];
     if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.topology.host},localhost,${name}`);
-    this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`);
+    this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(name, secret) });
     rmSync(target, { recursive: true, force: true });
     if (tls) layOutTls(scratch, target);
     else layOutMsp(scratch, target);
     rmSync(scratch, { recursive: true, force: true });
   }
 
-  private caClient(args: string[], step: string): void {
+  /**
+   * Runs fabric-ca-client. Secrets (a URL with credentials, a registered identity's secret) go in
+   * `secretEnv`, which fabric-ca-client reads as its url / id.secret settings: never in argv,
+   * which `ps` shows to every user of the machine.
+   */
+  private caClient(args: string[], step: string, secretEnv: Record<string, string> = {}): void {
     run(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
       step,
-      env: { FABRIC_CA_CLIENT_HOME: this.paths.caClientHome(this.orgName) },
+      env: { FABRIC_CA_CLIENT_HOME: this.paths.caClientHome(this.orgName), ...secretEnv },
     });
   }
 

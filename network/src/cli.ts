@@ -107,6 +107,9 @@ function parseArgs(argv: string[]): Options {
 class UsageError extends Error {}
 
 async function main(): Promise<void> {
+  // Everything this command and the nodes it starts create (keys, secrets, ledgers, private-data
+  // stores, logs) is its owner's alone: LevelDB would otherwise create 0644 files in 0755 folders.
+  process.umask(0o077);
   const options = parseArgs(process.argv.slice(2));
   const paths = new RunPaths(options.runDir);
   const at: NetworkLocation = { topologyFile: options.topology, paths, portOffset: options.portOffset };

@@ -13,6 +13,8 @@ export interface GatewayEndpointProfile {
   readonly tlsRootCertPath: string;
   /** Every TLS certificate the CAs issue here names "localhost" as well as the IP address. */
   readonly hostnameOverride: string;
+  /** The org that runs the peer: private data goes only to the caller's own org's peers. */
+  readonly mspId: string;
 }
 
 export interface ClientProfile {
@@ -49,7 +51,7 @@ export function clientProfile(t: Topology, paths: RunPaths, orgName: string, use
   return {
     mspId: org.mspId,
     gateways: ordered.flatMap((o) =>
-      o.peers.map((p) => ({ endpoint: endpoint(t, p.port), tlsRootCertPath: paths.caCert(o.name), hostnameOverride: 'localhost' })),
+      o.peers.map((p) => ({ endpoint: endpoint(t, p.port), tlsRootCertPath: paths.caCert(o.name), hostnameOverride: 'localhost', mspId: o.mspId })),
     ),
     identity: { certificatePath: join(msp, 'signcerts', 'cert.pem'), privateKeyPath: join(msp, 'keystore', 'key.pem') },
     channel: t.channel,
@@ -63,7 +65,7 @@ export function otherOrgGateway(t: Topology, paths: RunPaths, orgName: string): 
   const org = findOrg(t, orgName);
   const other = t.orgs.find((o) => o !== org);
   const peer = other?.peers[0];
-  return other && peer ? { endpoint: endpoint(t, peer.port), tlsRootCertPath: paths.caCert(other.name), hostnameOverride: 'localhost' } : undefined;
+  return other && peer ? { endpoint: endpoint(t, peer.port), tlsRootCertPath: paths.caCert(other.name), hostnameOverride: 'localhost', mspId: other.mspId } : undefined;
 }
 
 function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
 import { NodeStatus } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
-import { cli, connectAs, NETWORK_ARGS, openLoop, paths, recoveryAfter, TimedSubmit, topology, uniqueId } from './harness';
+import { cli, connectAs, NETWORK_ARGS, openLoop, outcome, paths, recoveryAfter, TimedSubmit, topology, uniqueId } from './harness';
 
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
 const pidOf = (id: string): number => Number(readFileSync(paths().pid(id), 'utf8').split('\n')[0]);
@@ -135,6 +135,42 @@ describe('faults under load', () => {
     acknowledged.set(id, 42);
     await expectEveryAcknowledgedDonationOnTheLedger();
   });
+
+  test("with the donor platform's peer stopped, private data goes to no other org's peer: a sign-up fails typed, leaves no account, and succeeds once the peer is back", async () => {
+    const t = topology();
+    const endpointOf = (org: string): string => `${t.host}:${t.orgs.find((o) => o.name === org)!.peers[0]!.port}`;
+    const donor = await connectAs('donorplatform', 'donor1');
+    const username = uniqueId('private').toLowerCase();
+    const signUp = { username, password: 'private-password', name: 'Private Person', email: 'private@example.org' };
+    try {
+      expect(donor.gatewayEndpoint).toBe(endpointOf('donorplatform'));
+      expect(cli(['stop', 'peer0.donorplatform', ...NETWORK_ARGS]).status).toBe(0);
+
+      // The SDK: details (transient data) and a read of them stay home; the client never moves to the NGO org's peer for them.
+      const refused = await donor.setMyDetails({ name: 'Private Person', email: 'private@example.org' }).catch((err: unknown) => err);
+      expect(refused).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining("not sent to other orgs' peers") as unknown });
+      expect(donor.gatewayEndpoint).toBe(endpointOf('donorplatform'));
+      expect(await outcome(donor.readMyDetails())).toBe('UNAVAILABLE');
+      expect(donor.gatewayEndpoint).toBe(endpointOf('donorplatform'));
+      // An ordinary read does fail over to the other org's peer.
+      expect((await donor.readNgo(ngoId)).id).toBe(ngoId);
+      expect(donor.gatewayEndpoint).toBe(endpointOf('ngo'));
+      // ...and a private call from there does not stay there: with no own peer to go back to, it fails.
+      expect(await outcome(donor.readMyDetails())).toBe('UNAVAILABLE');
+
+      // The REST API: the sign-up is refused whole; no account is left behind.
+      expect((await donorApi.post('/api/accounts').send(signUp)).status).toBe(503);
+      expect((await donorApi.post('/api/sessions').send({ username, password: signUp.password })).status).toBe(401);
+    } finally {
+      expect(cli(['up', ...NETWORK_ARGS]).status).toBe(0);
+    }
+    // The same sign-up succeeds once the peer is back, and the SDK client has moved back home.
+    expect((await donorApi.post('/api/accounts').send(signUp)).status).toBe(201);
+    expect((await donorApi.post('/api/sessions').send({ username, password: signUp.password })).status).toBe(201);
+    await donor.setMyDetails({ name: 'Private Person', email: 'private@example.org' });
+    expect(donor.gatewayEndpoint).toBe(endpointOf('donorplatform'));
+    donor.close();
+  }, 180_000);
 
   test('when the gateway peer the API uses is killed, reads go on through the other peer', async () => {
     process.kill(pidOf('peer0.donorplatform'), 'SIGKILL');

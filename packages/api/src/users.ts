@@ -44,21 +44,37 @@ export class UserDirectory {
     return this.accounts.get(username);
   }
 
-  /** Creates an account and its Fabric identity. */
-  async create(username: string, password: string, role: Role, ngoId?: string): Promise<Account> {
+  /**
+   * Creates an account and its Fabric identity, all or nothing: `complete` (e.g. storing the
+   * donor's details on the ledger) runs as the new identity before the account is saved, and
+   * when anything fails no account is left. The identity stays in the wallet, so a retry of the
+   * same sign-up reuses it instead of registering again (Fabric CA cannot register a name twice).
+   */
+  async create(username: string, password: string, role: Role, ngoId?: string, complete?: (ledger: LedgerClient) => Promise<unknown>): Promise<Account> {
     if (this.accounts.has(username)) throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
     const enrollmentId = `${this.enrollmentPrefix}${username}`;
-    let secret: string;
-    try {
-      secret = await this.ca.register(this.registrar, { enrollmentId, attrs: ATTRIBUTES[role](ngoId) });
-    } catch (err) {
-      if (err instanceof LedgerError && err.code === 'ALREADY_EXISTS') throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
-      throw err;
+    if (!(await this.wallet.get(enrollmentId))) {
+      let secret: string;
+      try {
+        secret = await this.ca.register(this.registrar, { enrollmentId, attrs: ATTRIBUTES[role](ngoId) });
+      } catch (err) {
+        if (err instanceof LedgerError && err.code === 'ALREADY_EXISTS') throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+        throw err;
+      }
+      await this.wallet.put(enrollmentId, await this.ca.enroll(enrollmentId, secret));
     }
-    await this.wallet.put(enrollmentId, await this.ca.enroll(enrollmentId, secret));
     const account: Account = {
       username, role, ...(ngoId ? { ngoId } : {}), walletLabel: enrollmentId, passwordHash: await hashPassword(password), createdAt: new Date().toISOString(),
     };
+    let client: LedgerClient | undefined;
+    try {
+      if (complete) await complete((client = await this.connect(account)));
+      if (this.accounts.has(username)) throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`); // a concurrent sign-up won
+    } catch (err) {
+      client?.close();
+      throw err;
+    }
+    if (client) this.clients.set(username, Promise.resolve(client));
     this.accounts.add(account);
     return account;
   }

@@ -4,7 +4,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { Checkpointer, CloseableAsyncIterable, CommitStatusError, Status } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { DEFAULT_DEADLINES, Deadlines, GatewayConnection, GatewayEndpoint } from './connection';
+import { DEFAULT_DEADLINES, Deadlines, FailoverOptions, GatewayConnection, GatewayEndpoint } from './connection';
 import { commitFailure, LedgerError, toLedgerError } from './errors';
 import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './identity';
 import { BlockSource, blockHeaderHash, LedgerDigest, verifyChain, VerifyResult } from './ledger';
@@ -98,6 +98,8 @@ export interface LedgerClient {
   verify(saved?: LedgerDigest, options?: { trusted?: LedgerDigest }): Promise<VerifyResult>;
   /** The live ledger as a source of blocks (for verifying a copy, or an indexer). */
   blockSource(): BlockSource;
+  /** The gateway peer (host:port) calls go to now: the first that answers, of the caller's own org when it can. */
+  readonly gatewayEndpoint: string;
 
   /** Closes the gateway, then the gRPC connection. */
   close(): void;
@@ -211,7 +213,11 @@ class GatewayLedgerClient implements LedgerClient {
   }
 
   readMyDetails(options: SubmitOptions = { endorsingOrganizations: [this.mspId] }): Promise<DonorDetails> {
-    return this.evaluate('ReadMyDetails', [], options);
+    return this.evaluate('ReadMyDetails', [], options, { homeOnly: true }); // the answer is private data
+  }
+
+  get gatewayEndpoint(): string {
+    return this.connection.endpoint.endpoint;
   }
 
   configureGovernance(config: GovernanceConfig): Promise<Committed<Governance>> {
@@ -335,14 +341,14 @@ class GatewayLedgerClient implements LedgerClient {
     });
   }
 
-  private evaluate<T>(name: string, args: string[], options: SubmitOptions = {}): Promise<T> {
+  private evaluate<T>(name: string, args: string[], options: SubmitOptions = {}, failover: FailoverOptions = {}): Promise<T> {
     return this.connection.withFailover(async ({ contract }) => {
       try {
         return parseResult<T>(await contract.newProposal(name, { arguments: args, ...endorsers(options) }).evaluate());
       } catch (err) {
         throw toLedgerError(err);
       }
-    });
+    }, failover);
   }
 
   /**
@@ -365,7 +371,7 @@ class GatewayLedgerClient implements LedgerClient {
           }
           throw mapped;
         }
-      });
+      }, { homeOnly: transient !== undefined }); // transient data is private: never to another org's gateway peer
       // Submitting may reach the orderers even when it fails: never repeated elsewhere.
       let submitted;
       try {

@@ -16,7 +16,20 @@ export interface GatewayEndpoint {
   readonly tlsRootCertPath: string;
   /** A name in the peer's TLS certificate to verify it against, when the endpoint's host is not one. */
   readonly hostnameOverride?: string;
+  /**
+   * The MSP ID of the org that runs the peer. Calls that carry or read private data go only to
+   * peers of the caller's own org (and to endpoints without an MSP ID, taken as the caller's own).
+   */
+  readonly mspId?: string;
 }
+
+export interface FailoverOptions {
+  /** The call carries or reads private data: only the caller's own org's peers may see it. */
+  readonly homeOnly?: boolean;
+}
+
+/** While on another org's peer, how often a call first tries to move back to its own org's. */
+const FAIL_BACK_EVERY_MS = 5_000;
 
 export interface Deadlines {
   readonly evaluateMs: number;
@@ -49,6 +62,7 @@ export class GatewayConnection {
   private closed = false;
   /** One failover at a time; concurrent failures wait for it instead of starting their own. */
   private failing: Promise<void> | undefined;
+  private lastFailBack = 0;
 
   private constructor(
     private readonly endpoints: readonly GatewayEndpoint[],
@@ -78,8 +92,10 @@ export class GatewayConnection {
    * itself no longer answers, moves to the next endpoint that does and runs it again there.
    * Only operations that sent nothing to the orderers may be run this way.
    */
-  async withFailover<T>(operation: (active: Active) => Promise<T>): Promise<T> {
-    const tried = new Set<number>();
+  async withFailover<T>(operation: (active: Active) => Promise<T>, options: FailoverOptions = {}): Promise<T> {
+    await this.failBackIfDue(options.homeOnly === true);
+    // Private data never goes to another org's peer: those endpoints count as tried already.
+    const tried = new Set<number>(options.homeOnly ? this.endpoints.flatMap((e, i) => (this.isHome(e) ? [] : [i])) : []);
     for (;;) {
       const active = this.active;
       try {
@@ -90,24 +106,61 @@ export class GatewayConnection {
         tried.add(this.endpoints.indexOf(active.endpoint));
         if (this.current !== active) continue; // another call moved on already: use its connection
         if ((await probe(active.endpoint, this.deadlines.connectMs)) === undefined) throw err; // the peer answers: not its fault
-        if (tried.size >= this.endpoints.length) throw err;
+        if (tried.size >= this.endpoints.length) throw options.homeOnly ? this.noHomePeer(err) : err;
         this.failing ??= this.failOver(this.current, tried, err).finally(() => (this.failing = undefined));
-        await this.failing;
+        await this.failing.catch((failure: unknown) => {
+          throw options.homeOnly ? this.noHomePeer(toLedgerError(failure)) : failure;
+        });
       }
     }
+  }
+
+  /** The endpoint the calls go to now. */
+  get endpoint(): GatewayEndpoint {
+    return this.active.endpoint;
+  }
+
+  private isHome(endpoint: GatewayEndpoint): boolean {
+    return endpoint.mspId === undefined || endpoint.mspId === this.identity.mspId;
+  }
+
+  private noHomePeer(cause: LedgerError): LedgerError {
+    return new LedgerError('UNAVAILABLE', `no peer of ${this.identity.mspId} answers, and this call carries private data, which is not sent ` +
+      `to other orgs' peers: try again when ${this.identity.mspId}'s peers are back (${cause.message})`, { cause });
+  }
+
+  /**
+   * After a failover to another org's peer, moves back to the caller's own org's peers once they
+   * answer: at once for a call carrying private data (which fails when none answers), otherwise
+   * at most every few seconds.
+   */
+  private async failBackIfDue(homeOnly: boolean): Promise<void> {
+    if (this.isHome(this.active.endpoint)) return;
+    if (!homeOnly && Date.now() - this.lastFailBack < FAIL_BACK_EVERY_MS) return;
+    this.lastFailBack = Date.now();
+    const home = this.endpoints.flatMap((e, i) => (this.isHome(e) ? [i] : []));
+    this.failing ??= this.moveTo(this.current, home).finally(() => (this.failing = undefined));
+    const moved = await this.failing.then(() => this.isHome(this.active.endpoint), () => false);
+    if (homeOnly && !moved) throw this.noHomePeer(new LedgerError('UNAVAILABLE', 'none of them could be reached'));
   }
 
   private async failOver(from: Opened, tried: Set<number>, cause: LedgerError): Promise<void> {
     if (this.current !== from) return;
     const start = (this.endpoints.indexOf(from.endpoint) + 1) % this.endpoints.length;
     const order = this.endpoints.map((_, i) => (start + i) % this.endpoints.length).filter((i) => !tried.has(i));
+    await this.moveTo(from, order, cause);
+  }
+
+  /** Switches from `from` to the first of these endpoints that opens; fails with `cause` when none does. */
+  private async moveTo(from: Opened, order: readonly number[], cause = new LedgerError('UNAVAILABLE', 'no endpoint could be opened')): Promise<void> {
+    if (this.current !== from) return;
     for (const index of order) {
       try {
         this.current = await openOne(this.endpoints[index] as GatewayEndpoint, this.identity, this.channel, this.chaincode, this.deadlines);
         closeQuietly(from);
         return;
       } catch {
-        tried.add(index);
+        // the next one
       }
     }
     throw cause;

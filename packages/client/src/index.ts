@@ -2,7 +2,7 @@
 export { connect } from './client';
 export type { ConnectOptions, LedgerClient } from './client';
 export { DEFAULT_DEADLINES } from './connection';
-export type { Deadlines, GatewayEndpoint } from './connection';
+export type { Deadlines, FailoverOptions, GatewayEndpoint } from './connection';
 export { CertificateAuthority } from './ca';
 export type { CertificateAuthorityOptions, RegistrationRequest } from './ca';
 export { CHAINCODE_ERROR_CODES, LedgerError, parseChaincodeMessage, toLedgerError } from './errors';

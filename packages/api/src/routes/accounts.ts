@@ -29,9 +29,8 @@ export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tok
     query: noQuery, body: signUp, success: { status: 201, description: 'The account and a session token' }, errors: [404, 409, 429],
   }, async ({ body }) => {
     if (!options.donorSignUp) throw new ApiError(404, 'NOT_FOUND', "donors sign up on the donor platform's API, not this org's");
-    const account = await users.create(body.username, body.password, 'donor');
-    const ledger = await users.ledgerFor(account);
-    await ledger.setMyDetails({ name: body.name, email: body.email }); // private to this org
+    // The donor's details are private data of this org; without them there is no account.
+    const account = await users.create(body.username, body.password, 'donor', undefined, (ledger) => ledger.setMyDetails({ name: body.name, email: body.email }));
     return session(account.username, account.role);
   });
 
