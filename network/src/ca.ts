@@ -22,6 +22,11 @@ export interface IdentityRequest {
   readonly tls: boolean;
   /** Enroll an enrollment certificate (MSP); false for TLS-only identities. */
   readonly msp?: boolean;
+  /**
+   * Makes it a registrar that may register client identities only, carrying these attributes
+   * only (Fabric CA's hf.Registrar.Roles / hf.Registrar.Attributes), and revoke nothing.
+   */
+  readonly registrarOf?: readonly string[];
 }
 
 interface OrgSecrets {
@@ -32,6 +37,8 @@ interface OrgSecrets {
 const CA_ADMIN = 'admin';
 export const ORG_ADMIN = 'orgadmin';
 export const CHAINCODE_TLS_IDENTITY = 'ccaas';
+/** The identity an org's API registers its users with: never the CA's bootstrap admin. */
+export const API_REGISTRAR = 'registrar';
 
 export class OrgCa {
   constructor(
@@ -140,6 +147,10 @@ export class OrgCa {
       'register', '-H', this.paths.caClientHome(this.orgName), '-u', this.url,
       '--id.name', identity.name, '--id.type', identity.type,
     ];
+    if (identity.registrarOf) {
+      // Quoted: the values hold commas (fabric-ca-client reads the list as CSV).
+      attrs.push('"hf.Registrar.Roles=client"', `"hf.Registrar.Attributes=${identity.registrarOf.join(',')}"`, 'hf.Revoker=false');
+    }
     if (attrs.length > 0) args.push('--id.attrs', attrs.join(','));
     try {
       this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_ID_SECRET: secret });

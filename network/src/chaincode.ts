@@ -266,6 +266,12 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   // Held while it is swapped, so the supervisor cannot restart the old one in between.
   hold(paths, id);
   await stop(pidFile);
+  // A server that was just stopped may hold its port a moment longer (seen once in CI after a
+  // full down/up): wait for it rather than start one that cannot bind.
+  const port = org.chaincodeServer.port;
+  await retry(20_000, 200, async () => {
+    if (!(await isPortFree(t.host, port))) throw new Error(`${endpoint(t, port)}, the port of ${id}, is still in use by another process after 20s`);
+  });
   start(spec);
   writeFileSync(idFile, packageId);
   release(paths, id);

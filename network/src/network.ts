@@ -2,7 +2,7 @@
 // CAs -> identities -> orderers -> channel -> peers -> chaincode.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa } from './ca';
+import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
@@ -81,6 +81,8 @@ export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
     ...org.peers.map((p): IdentityRequest => ({ name: peerId(org, p), type: 'peer', tls: true })),
     { name: ORG_ADMIN, type: 'admin', tls: false },
     { name: CHAINCODE_TLS_IDENTITY, type: 'client', tls: true, msp: false },
+    // The API's registrar: donors and staff are clients with a role (and an NGO); nothing more.
+    { name: API_REGISTRAR, type: 'client', tls: false, registrarOf: ['role', 'ngoId'] },
     ...org.users.map((u): IdentityRequest => ({ name: u.name, type: 'client', attrs: u.attrs, tls: false })),
   ];
 }

@@ -82,8 +82,21 @@ export async function stop(pidFile: string, graceMs = 10_000): Promise<boolean> 
   while (isOurs(record) && Date.now() < deadline) await sleep(100);
   if (isOurs(record)) signal(record.pid, 'SIGKILL');
   while (isOurs(record)) await sleep(50);
+  // Its command line empties when its memory is released, before its sockets are closed: wait
+  // until it is gone (or a zombie), so that a node started next can bind its ports.
+  for (const deadline = Date.now() + 5_000; isExiting(record.pid) && Date.now() < deadline; ) await sleep(50);
   rmSync(pidFile, { force: true });
   return true;
+}
+
+/** Whether the process still exists and has not finished exiting (not a zombie). */
+function isExiting(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

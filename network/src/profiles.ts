@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseBlock } from '@donation-ledger/client';
 import { join } from 'node:path';
-import { ORG_ADMIN } from './ca';
+import { API_REGISTRAR, ORG_ADMIN } from './ca';
 import { RunPaths } from './paths';
 import { endpoint, findOrg, Topology } from './topology';
 
@@ -35,9 +35,12 @@ export interface CaProfile {
   readonly caName: string;
   readonly tlsRootCertPath: string;
   readonly mspId: string;
-  /** The CA's bootstrap admin, who may register users (kept 0600 in the run directory). */
-  readonly adminId: string;
-  readonly adminSecret: string;
+  /**
+   * The org's registrar (kept 0600 in the run directory): it may register client identities with
+   * the attributes `role` and `ngoId` only. Not the CA's bootstrap admin, which could mint admins.
+   */
+  readonly registrarId: string;
+  readonly registrarSecret: string;
 }
 
 /** The profile of `user` (a topology user, or "orgadmin") of `orgName`. */
@@ -76,13 +79,15 @@ function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
 
 export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProfile {
   const org = findOrg(t, orgName);
-  const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { caAdmin: string };
+  const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { identities: Record<string, string | undefined> };
+  const registrarSecret = secrets.identities[API_REGISTRAR];
+  if (!registrarSecret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
   return {
     url: `https://${t.host}:${org.ca.port}`,
     caName: `ca-${org.name}`,
     tlsRootCertPath: paths.caCert(org.name),
     mspId: org.mspId,
-    adminId: 'admin',
-    adminSecret: secrets.caAdmin,
+    registrarId: API_REGISTRAR,
+    registrarSecret: registrarSecret,
   };
 }

@@ -173,7 +173,7 @@ const CHANNEL = /^[a-z][a-z0-9.-]{0,48}$/;
 const DURATION = /^\d+(ms|s|m)$/;
 const BYTES = /^\d+ (KB|MB)$/;
 /** Identity names the scripts register themselves in every org's CA. */
-export const RESERVED_IDENTITIES = ['admin', 'orgadmin', 'ccaas'];
+export const RESERVED_IDENTITIES = ['admin', 'orgadmin', 'ccaas', 'registrar'];
 const ATTR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const SIGNATURE_POLICY = /^(AND|OR|OutOf)\(.+\)$/;
 const CHANNEL_POLICY = /^\/Channel\/Application\/[A-Za-z][A-Za-z0-9]*$/;

@@ -290,13 +290,28 @@ describe('ledger verification', () => {
 });
 
 describe('enrolling users with the CA', () => {
+  test("the API's registrar registers client identities with a role and an NGO, and nothing more: no admin, no peer, no registrar powers", async () => {
+    const profile = caProfile(topology(), paths(), 'ngo');
+    expect(profile.registrarId).not.toBe('admin'); // never the CA's bootstrap admin
+    const ca = new CertificateAuthority(profile);
+    const registrar = await ca.enroll(profile.registrarId, profile.registrarSecret);
+    const register = (type: 'client' | 'admin' | 'peer', attrs: Record<string, string>): Promise<string> =>
+      outcome(ca.register(registrar, { enrollmentId: uniqueId(type), type, attrs }));
+    expect(await register('client', { role: 'ngo-staff', ngoId: 'ngo-1' })).toBe('OK');
+    expect(await register('admin', { role: 'ngo-admin' })).toBe('FORBIDDEN');
+    expect(await register('peer', {})).toBe('FORBIDDEN');
+    expect(await register('client', { 'hf.Registrar.Roles': 'admin' })).toBe('FORBIDDEN');
+    expect(await register('client', { department: 'finance' })).toBe('FORBIDDEN');
+  });
+
+
   test("a new user's certificate attribute is what the chaincode enforces; the wallet keeps keys 0600; re-enrollment works", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ledger-wallet-'));
     const profile = caProfile(topology(), paths(), 'donorplatform');
     const ca = new CertificateAuthority(profile);
     const wallet = directoryWallet(dir);
     try {
-      const registrar = await ca.enroll(profile.adminId, profile.adminSecret);
+      const registrar = await ca.enroll(profile.registrarId, profile.registrarSecret);
       const donorName = uniqueId('donor');
       const viewerName = uniqueId('viewer');
       await wallet.put(donorName, await ca.enroll(donorName, await ca.register(registrar, { enrollmentId: donorName, attrs: { role: 'donor' } })));

@@ -30,7 +30,7 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   const org = findOrg(topology, config.org);
   const ca = caProfile(topology, paths, org.name);
   const authority = new CertificateAuthority(ca);
-  const registrar = await authority.enroll(ca.adminId, ca.adminSecret);
+  const registrar = await authority.enroll(ca.registrarId, ca.registrarSecret);
   const profile = clientProfile(topology, paths, org.name, 'orgadmin');
   const ledger = {
     mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode,
