@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlockSource, LedgerClient } from '@donation-ledger/client';
+import { BlockSource, DEFAULT_DEADLINES, LedgerClient } from '@donation-ledger/client';
 import { ChainBreakError, CheckpointError, dumpTables, Indexer, openStore, ReadModelService, SqlStore, startReadModel, StoreConfig } from '@donation-ledger/indexer';
 import { REPO_ROOT } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
@@ -236,6 +236,24 @@ describe('tampering', () => {
     expect(indexer.status()).toMatchObject({ state: 'halted', height: 4, error: expect.stringMatching(/^block 4: its previous-block hash/) as unknown });
     await indexer.stop();
   });
+});
+
+describe('following an idle ledger', () => {
+  test('the block stream stays open past the evaluate deadline: no reconnect, and the next block is indexed as it is pushed', async () => {
+    const warnings: string[] = [];
+    const service = await startReadModel({
+      source: admin.blockSource(), store: embeddedStore('idle'), chaincode: 'donations', log: (level, message) => void (level !== 'info' && warnings.push(message)),
+    });
+    try {
+      await caughtUp(service);
+      await new Promise((r) => setTimeout(r, DEFAULT_DEADLINES.evaluateMs + 3000)); // idle, longer than an evaluate may take
+      const written = await donors[0]!.donate({ id: uniqueId('don'), ngoId: 'ngo-1', amount: 3, currency: 'EUR' });
+      await service.indexer.waitForBlock(Number(written.blockNumber), 10_000);
+      expect(warnings).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
 });
 
 describe('orderer signatures and validation codes', () => {

@@ -204,7 +204,8 @@ async function openOne(endpoint: GatewayEndpoint, identity: Identity, channel: s
     endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
     submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
     commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
-    blockEventsOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+    // No deadline on block events: a stream lives as long as its reader, and a deadline made for
+    // one evaluate ended an idle indexer's stream every few seconds.
   });
   const network = gateway.getNetwork(channel);
   const opened: Opened = { endpoint, grpcClient, gateway, network, contract: network.getContract(chaincode) };
