@@ -9,7 +9,7 @@ import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
 import { clientProfile, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
-import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, startOwnNetwork, uniqueId } from './harness';
+import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, startOwnNetwork, uniqueId, until } from './harness';
 
 const RUN_DIR = process.env.LEDGER_BFT_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-bft');
 const OFFSET = Number(process.env.LEDGER_BFT_PORT_OFFSET ?? 3000);
@@ -26,14 +26,6 @@ const proposalOf = (result: ReturnType<typeof cli>): Proposal => JSON.parse(resu
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const report = (line: string): void => void process.stderr.write(`[bft] ${line}\n`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds(timeoutMs)} waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** A gauge of the channel from an orderer's operations endpoint; undefined when the orderer does not answer. */
 async function gauge(operationsPort: number, metric: string): Promise<number | undefined> {

@@ -5,19 +5,11 @@ import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
 import { NodeStatus } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
-import { cli, connectAs, NETWORK_ARGS, openLoop, outcome, paths, recoveryAfter, TimedSubmit, topology, uniqueId } from './harness';
+import { cli, connectAs, NETWORK_ARGS, openLoop, outcome, paths, recoveryAfter, TimedSubmit, topology, uniqueId, until } from './harness';
 
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
 const pidOf = (id: string): number => Number(readFileSync(paths().pid(id), 'utf8').split('\n')[0]);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 async function isLeader(operationsPort: number): Promise<boolean> {
   const res = await fetch(`http://127.0.0.1:${operationsPort}/metrics`).catch(() => undefined);

@@ -137,3 +137,12 @@ export function recoveryAfter(faultAt: number, submits: readonly TimedSubmit[]):
       `(slowest ${seconds(slowest)}), ${after.filter((s) => !s.ok).length} failed; every submit prompt again ${seconds(promptAgainAt - faultAt)} after the fault`,
   };
 }
+
+/** Polls `check` every 250 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(1)}s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

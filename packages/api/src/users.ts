@@ -101,16 +101,14 @@ export class UserDirectory {
   }
 
   /** A separate client of `account` that talks to these gateway peers only (the caller closes it). */
-  async ledgerAt(account: Account, gateways: ConnectOptions['gateways']): Promise<LedgerClient> {
+  ledgerAt(account: Account, gateways: ConnectOptions['gateways']): Promise<LedgerClient> {
+    return this.connect(account, gateways);
+  }
+
+  private async connect(account: Account, gateways = this.ledger.gateways): Promise<LedgerClient> {
     const identity = await this.wallet.get(account.walletLabel);
     if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
     return this.connector({ ...this.ledger, gateways, identity });
-  }
-
-  private async connect(account: Account): Promise<LedgerClient> {
-    const identity = await this.wallet.get(account.walletLabel);
-    if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
-    return this.connector({ ...this.ledger, identity });
   }
 
   async close(): Promise<void> {

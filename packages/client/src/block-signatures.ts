@@ -19,7 +19,7 @@
 // its signer's certificate expires; our CAs publish no CRLs), and idemix identities.
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { derInteger, derOctetString, derSequence } from './der';
+import { blockHeaderDer } from './der';
 
 /** The part of a channel configuration that says who may sign blocks. */
 export interface OrdererTrust {
@@ -217,9 +217,7 @@ export function checkBlockSignatures(block: common.Block, trust: OrdererTrust): 
   } catch {
     return { ok: false, reason: 'its signature metadata cannot be decoded' };
   }
-  const headerBytes = derSequence([
-    derInteger(BigInt(header.getNumber())), derOctetString(header.getPreviousHash_asU8()), derOctetString(header.getDataHash_asU8()),
-  ]);
+  const headerBytes = blockHeaderDer(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8());
   const value = Buffer.from(metadata.getValue_asU8());
   const signers: Signer[] = [];
   const rejected: string[] = [];

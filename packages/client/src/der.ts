@@ -24,3 +24,11 @@ export function derSequence(parts: Buffer[]): Buffer {
   const body = Buffer.concat(parts);
   return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
 }
+
+/**
+ * A block header as Fabric hashes and signs it: DER SEQUENCE { INTEGER number, OCTET STRING
+ * previous_hash, OCTET STRING data_hash }.
+ */
+export function blockHeaderDer(number: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+  return derSequence([derInteger(BigInt(number)), derOctetString(previousHash), derOctetString(dataHash)]);
+}

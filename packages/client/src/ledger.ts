@@ -11,7 +11,7 @@
 import { common } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
 import { checkBlockSignatures, OrdererTrust, ordererTrustOf } from './block-signatures';
-import { derInteger, derOctetString, derSequence } from './der';
+import { blockHeaderDer } from './der';
 
 /** A point in the ledger's history that can be saved and verified later. */
 export interface LedgerDigest {
@@ -76,8 +76,7 @@ export function parseBlockMessage(block: common.Block): ParsedBlock {
 }
 
 export function blockHeaderHash(number: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
-  const der = derSequence([derInteger(BigInt(number)), derOctetString(previousHash), derOctetString(dataHash)]);
-  return createHash('sha256').update(der).digest();
+  return createHash('sha256').update(blockHeaderDer(number, previousHash, dataHash)).digest();
 }
 
 export interface VerifyOptions {

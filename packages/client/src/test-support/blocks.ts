@@ -7,7 +7,7 @@ import { createPrivateKey, KeyObject, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { derInteger, derOctetString, derSequence } from '../der';
+import { blockHeaderDer } from '../der';
 
 export interface Credential {
   readonly mspId: string;
@@ -178,7 +178,7 @@ export function signBlock(target: common.Block, signers: readonly (Credential & 
   const metadata = list[common.BlockMetadataIndex.SIGNATURES]?.length ? common.Metadata.deserializeBinary(list[common.BlockMetadataIndex.SIGNATURES]!) : new common.Metadata();
   const value = metadata.getValue_asU8();
   const header = target.getHeader()!;
-  const headerBytes = derSequence([derInteger(BigInt(header.getNumber())), derOctetString(header.getPreviousHash_asU8()), derOctetString(header.getDataHash_asU8())]);
+  const headerBytes = blockHeaderDer(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8());
   metadata.setSignaturesList(signers.map((signer) => {
     const signature = new common.MetadataSignature();
     let signedHeader: Uint8Array;
