@@ -24,7 +24,7 @@ The donation ledger network is running.
 
 Starting the web app and REST API (Ctrl-C stops them):
   donors:        http://127.0.0.1:$DONOR_API_PORT   (sign up here)
-  NGO staff:     http://127.0.0.1:$NGO_API_PORT   (log in as admin; password in network/run/api-data/ngo/admin-password)
+  NGO staff:     http://127.0.0.1:$NGO_API_PORT   (log in as admin; password in network/run/orgs/ngo/api/admin-password)
   API docs:      http://127.0.0.1:$DONOR_API_PORT/openapi.json
 MSG
 LEDGER_ORG=donorplatform PORT=$DONOR_API_PORT node packages/api/dist/main.js &

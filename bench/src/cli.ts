@@ -3,9 +3,9 @@
 // and, separately, through the REST API. Prints a table, writes JSON and an HTML chart.
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
-import { connect, LedgerClient, messageSigner } from '@donation-ledger/client';
+import { connect, LedgerClient, loadProfile, messageSigner, profileConnection } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,9 +89,10 @@ function networkProcesses(paths: RunPaths): ProcessCpu[] {
 
 /** The raw gateway, for the baseline contract (outside the SDK's donation methods on purpose). */
 function baselineContract(t: Topology, paths: RunPaths): { contract: Contract; close: () => void } {
-  const profile = clientProfile(t, paths, 'donorplatform', 'donor1');
+  const profile = profileConnection(loadProfile(paths.profile('donorplatform')), 'donor1');
   const gw = profile.gateways[0];
   if (!gw) throw new Error('no gateway');
+  if ('certificate' in profile.identity) throw new Error('the profile names identity files');
   const client = new grpc.Client(gw.endpoint, grpc.credentials.createSsl(readFileSync(gw.tlsRootCertPath)), {
     'grpc.ssl_target_name_override': gw.hostnameOverride, 'grpc.default_authority': gw.hostnameOverride,
   });
@@ -134,7 +135,7 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'api', 'dist', 'main.js')], {
-    env: { ...process.env, LEDGER_ORG: 'donorplatform', PORT: String(port), DATA_DIR: dataDir, NETWORK_RUN_DIR: o.runDir, PORT_OFFSET: String(o.portOffset), TOPOLOGY_FILE: o.topology, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LEDGER_PROFILE: new RunPaths(o.runDir).profile('donorplatform'), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
@@ -162,7 +163,8 @@ async function main(): Promise<void> {
   }
   log(`workloads ${o.workloads.join(', ')}; ${o.durationS}s each, concurrency ${o.concurrency}, ${o.clients} client connections${o.rate ? `, target ${o.rate}/s` : ''}`);
 
-  const as = (org: string, user: string): Promise<LedgerClient> => connect(clientProfile(t, paths, org, user));
+  // As the orgs' applications do: through each org's connection profile.
+  const as = (org: string, user: string): Promise<LedgerClient> => connect(profileConnection(loadProfile(paths.profile(org)), user));
   const admin = await as('ngo', 'ngoadmin1');
   const benchNgo = `bench-${randomUUID().slice(0, 8)}`;
   await admin.registerNgo({ id: benchNgo, name: 'Benchmark NGO' });

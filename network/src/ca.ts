@@ -39,6 +39,8 @@ export const ORG_ADMIN = 'orgadmin';
 export const CHAINCODE_TLS_IDENTITY = 'ccaas';
 /** The identity an org's API registers its users with: never the CA's bootstrap admin. */
 export const API_REGISTRAR = 'registrar';
+/** A client identity with no role: the indexer reads blocks with it, never as an admin. */
+export const READER = 'reader';
 
 export class OrgCa {
   constructor(

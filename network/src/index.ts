@@ -1,5 +1,5 @@
 // Programmatic access to the local network, for the test suite and the API's defaults.
-export { caProfile, clientProfile, otherOrgGateway } from './profiles';
+export { caProfile, clientProfile, otherOrgGateway, writeSiteProfiles } from './profiles';
 export type { CaProfile, ClientProfile } from './profiles';
 export { clean, down, status, up } from './network';
 export type { NodeStatus } from './network';

@@ -12,6 +12,7 @@ import { isFounder, loadEffectiveTopology, loadNewOrg, NewOrg, recordAdded, reco
 import { identitiesOf, startNode, waitForGossip, waitHealthy } from './network';
 import { peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
+import { writeSiteProfiles } from './profiles';
 import { stop } from './processes';
 import { hold } from './supervisor';
 import { caId, chaincodeServerId, endpoint, isChannelPolicy, mspIdsInPolicy, PeerOrgConfig, peerId, Topology } from './topology';
@@ -101,6 +102,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string): Pr
 
   log(`deploying the chaincode for ${org.name}`);
   await deployChaincode(bins, topology, at.paths, { keepCommitted: true });
+  writeSiteProfiles(topology, at.paths); // every member's failover list now has the new org's peers
   log(`${org.name} (${org.mspId}) joined channel ${topology.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return topology;
 }
@@ -165,6 +167,7 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   }
   recordRemoved(at.paths, org.name, isFounder(at.topologyFile, org.name));
   await stopOrgNodes(at.paths, org);
+  writeSiteProfiles(remaining, at.paths);
   log(`removed ${org.name} (${org.mspId}) from channel ${current.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return remaining;
 }

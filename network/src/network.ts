@@ -2,7 +2,7 @@
 // CAs -> identities -> orderers -> channel -> peers -> chaincode.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa } from './ca';
+import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa, READER } from './ca';
 import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
@@ -10,6 +10,7 @@ import { ensureFabricBinaries } from './fabric-bin';
 import { channelGauge, channelGauges, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
+import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { allPorts, caId, chaincodeServerId, endpoint, faultsTolerated, peerId, Topology } from './topology';
@@ -64,6 +65,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   log('deploying the chaincode');
   await deployChaincode(bins, t, paths);
+  writeSiteProfiles(t, paths);
   startSupervisor(paths, join(__dirname, 'cli.js'));
   log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
@@ -83,6 +85,7 @@ export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
     { name: CHAINCODE_TLS_IDENTITY, type: 'client', tls: true, msp: false },
     // The API's registrar: donors and staff are clients with a role (and an NGO); nothing more.
     { name: API_REGISTRAR, type: 'client', tls: false, registrarOf: ['role', 'ngoId'] },
+    { name: READER, type: 'client', tls: false },
     ...org.users.map((u): IdentityRequest => ({ name: u.name, type: 'client', attrs: u.attrs, tls: false })),
   ];
 }

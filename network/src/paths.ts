@@ -36,6 +36,12 @@ export class RunPaths {
   caCert(org: string): string { return join(this.caHome(org), 'ca-cert.pem'); }
   caClientHome(org: string): string { return join(this.org(org), 'ca-client'); }
   secrets(org: string): string { return join(this.org(org), 'secrets.json'); }
+  /** The org's connection profile, what its applications read (profiles.ts). */
+  profile(org: string): string { return join(this.org(org), 'profile.json'); }
+  /** The API registrar's enrollment secret alone, named by the profile (0600). */
+  registrarSecret(org: string): string { return join(this.org(org), 'registrar.secret'); }
+  /** The org's API data (accounts database, read model) by default. */
+  apiData(org: string): string { return join(this.org(org), 'api'); }
   /** A node or user: its `msp/` (enrollment certificate) and `tls/` (server.crt, server.key, ca.crt). */
   identity(org: string, name: string): string { return join(this.org(org), 'identities', name); }
   msp(org: string, name: string): string { return join(this.identity(org, name), 'msp'); }

@@ -1,10 +1,11 @@
 // Connection profiles for the SDK: where a user's certificate and key live in a generated network,
 // which gateway peers to use (the user's own org first, then the others, for failover), and how
 // to reach the org's CA.
-import { existsSync, readFileSync } from 'node:fs';
-import { parseBlock } from '@donation-ledger/client';
-import { join } from 'node:path';
-import { API_REGISTRAR, ORG_ADMIN } from './ca';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseBlock, PROFILE_FORMAT, SiteProfileFile } from '@donation-ledger/client';
+import { dirname, join, relative } from 'node:path';
+import { API_REGISTRAR, ORG_ADMIN, READER } from './ca';
+import { log } from './exec';
 import { RunPaths } from './paths';
 import { endpoint, findOrg, Topology } from './topology';
 
@@ -46,8 +47,8 @@ export interface CaProfile {
 /** The profile of `user` (a topology user, or "orgadmin") of `orgName`. */
 export function clientProfile(t: Topology, paths: RunPaths, orgName: string, user: string): ClientProfile {
   const org = findOrg(t, orgName);
-  if (user !== ORG_ADMIN && !org.users.some((u) => u.name === user)) {
-    throw new Error(`org ${org.name} has no user "${user}"; it has: ${[ORG_ADMIN, ...org.users.map((u) => u.name)].join(', ')}`);
+  if (user !== ORG_ADMIN && user !== READER && !org.users.some((u) => u.name === user)) {
+    throw new Error(`org ${org.name} has no user "${user}"; it has: ${[ORG_ADMIN, READER, ...org.users.map((u) => u.name)].join(', ')}`);
   }
   const msp = paths.msp(org.name, user);
   const ordered = [org, ...t.orgs.filter((o) => o !== org)];
@@ -90,4 +91,40 @@ export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProf
     registrarId: API_REGISTRAR,
     registrarSecret: registrarSecret,
   };
+}
+
+/**
+ * Writes each org's connection profile (<org>/profile.json) and its registrar's secret (0600)
+ * into the org's folder: what the org's applications (API, indexer, bench) read instead of the
+ * topology and run directory. Written by `up` and after every membership change.
+ */
+export function writeSiteProfiles(t: Topology, paths: RunPaths): void {
+  for (const org of t.orgs) {
+    const file = paths.profile(org.name);
+    const rel = (p: string): string => relative(dirname(file), p);
+    const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { identities: Record<string, string | undefined> };
+    const secret = secrets.identities[API_REGISTRAR];
+    if (!secret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
+    writeFileSync(paths.registrarSecret(org.name), `${secret}\n`, { mode: 0o600 });
+    const connection = clientProfile(t, paths, org.name, READER);
+    const identity = (name: string): { certificatePath: string; privateKeyPath: string } => {
+      const { identity: files } = clientProfile(t, paths, org.name, name);
+      return { certificatePath: rel(files.certificatePath), privateKeyPath: rel(files.privateKeyPath) };
+    };
+    const profile: SiteProfileFile = {
+      format: PROFILE_FORMAT,
+      org: org.name,
+      mspId: org.mspId,
+      channel: connection.channel,
+      chaincode: connection.chaincode,
+      ...(connection.genesisBlockHash ? { genesisBlockHash: connection.genesisBlockHash } : {}),
+      gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(g.tlsRootCertPath) })),
+      ca: { url: `https://${t.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
+      registrar: { enrollmentId: API_REGISTRAR, secretPath: rel(paths.registrarSecret(org.name)) },
+      identities: Object.fromEntries([READER, ...org.users.map((u) => u.name)].map((name) => [name, identity(name)])),
+    };
+    writeFileSync(`${file}.writing`, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+    renameSync(`${file}.writing`, file); // never a half-written profile
+  }
+  log(`wrote the connection profiles: ${t.orgs.map((o) => relative(process.cwd(), paths.profile(o.name))).join(', ')}`);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, RunningApi, startApi } from '@donation-ledger/api';
 import pino from 'pino';
-import { PORT_OFFSET, TEST_RUN_DIR } from './harness';
+import { siteProfile } from './harness';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const LOGIN_LIMIT = 40;
@@ -21,7 +21,7 @@ export async function startApis(): Promise<Apis> {
   const start = (org: string, dataDir: string): Promise<RunningApi> =>
     startApi(
       loadConfig({
-        LEDGER_ORG: org, PORT: '0', NETWORK_RUN_DIR: TEST_RUN_DIR, PORT_OFFSET: String(PORT_OFFSET), DATA_DIR: dataDir,
+        LEDGER_PROFILE: siteProfile(org), PORT: '0', DATA_DIR: dataDir,
         ADMIN_PASSWORD, LOGIN_ATTEMPTS_PER_MINUTE: String(LOGIN_LIMIT), LOG_LEVEL: 'silent', COMMIT_TIMEOUT_MS: '10000', READ_WAIT_MS: '3000',
       }),
       pino({ level: 'silent' }),

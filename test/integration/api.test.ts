@@ -1,7 +1,5 @@
 // The REST API against the real network: every route, the error mapping, the access matrix.
-import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join } from 'node:path';
 import request from 'supertest';
 import { Tokens } from '@donation-ledger/api';
 import { ADMIN_PASSWORD, Apis, LOGIN_LIMIT, startApis } from './api-harness';
@@ -96,7 +94,8 @@ describe('the REST API', () => {
     test('a wrong password, a forged token and an expired token are 401', async () => {
       await donorApi.post('/api/sessions').send({ username: donorName, password: 'wrong-password' }).expect(401);
       await donorApi.get('/api/accounts/me').set({ Authorization: 'Bearer not.a.token' }).expect(401);
-      const key = Buffer.from(readFileSync(join(apis.dataDirs.donor, 'token-key'), 'utf8').trim(), 'base64url');
+      const [stored] = await apis.donor.database.query<{ value: string }>("select value from api_settings where name = 'token-key'");
+      const key = Buffer.from(stored?.value ?? '', 'base64');
       const expired = await new Tokens(key, -60, 'donation-ledger-api:donorplatform').issue({ username: donorName, role: 'donor' });
       await donorApi.get('/api/accounts/me').set({ Authorization: `Bearer ${expired.token}` }).expect(401);
       const otherInstance = await new Tokens(Buffer.alloc(32, 7), 600, 'donation-ledger-api:donorplatform').issue({ username: donorName, role: 'donor' });

@@ -12,6 +12,8 @@ import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Top
 export const TEST_RUN_DIR = process.env.LEDGER_TEST_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network');
 export const PORT_OFFSET = Number(process.env.LEDGER_TEST_PORT_OFFSET ?? 1000);
 export const CLI = join(REPO_ROOT, 'network', 'dist', 'cli.js');
+/** The connection profile the test network's `up` wrote for the org. */
+export const siteProfile = (org: string): string => new RunPaths(TEST_RUN_DIR).profile(org);
 export const NETWORK_ARGS = ['--run-dir', TEST_RUN_DIR, '--port-offset', String(PORT_OFFSET)];
 
 export const topology = (): Topology => loadTopology(DEFAULT_TOPOLOGY, PORT_OFFSET);

@@ -11,7 +11,7 @@ import { ChainBreakError, CheckpointError, dumpTables, Indexer, openStore, ReadM
 import { REPO_ROOT } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { setValidationCode, signBlock } from '../../packages/client/src/test-support/blocks';
-import { connectAs, credentialOf, ensureNgo, NETWORK_ARGS, openWindow, uniqueId } from './harness';
+import { connectAs, credentialOf, ensureNgo, openWindow, siteProfile, uniqueId } from './harness';
 import { Postgres, startPostgres } from './postgres';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'read-model');
@@ -320,7 +320,7 @@ function tamperedSource(source: BlockSource, number: number, tamper: (block: com
 /** Runs the indexer CLI; with `until`, kills it (SIGKILL) as soon as a progress line satisfies it. */
 function runCliUntil(args: string[], progress?: RegExp, until?: (n: number) => boolean): Promise<{ output: string; killedAt?: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [INDEXER_CLI, ...args, '--org', 'ngo', ...NETWORK_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [INDEXER_CLI, ...args, '--profile', siteProfile('ngo')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let killedAt: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {

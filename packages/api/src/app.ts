@@ -145,7 +145,7 @@ async function authenticate(req: Request, deps: AppDependencies): Promise<Caller
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : fromQuery;
   if (!token) return undefined;
   const claims = await deps.tokens.verify(token);
-  const account = claims ? deps.users.get(claims.username) : undefined;
+  const account = claims ? await deps.users.get(claims.username) : undefined;
   if (!account || account.role !== claims?.role) return undefined;
   return { account, ledger: () => deps.users.ledgerFor(account) };
 }

@@ -2,20 +2,22 @@
 // No other module reads process.env.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { loadProfile, LedgerError, SiteProfile } from '@donation-ledger/client';
 import { StoreConfig } from '@donation-ledger/indexer';
-import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY } from '@donation-ledger/network';
+
+/** Where `npm start` writes each org's connection profile in this repository. */
+const REPO_PROFILES = resolve(__dirname, '..', '..', '..', 'network', 'run', 'orgs');
 
 const schema = z.object({
-  /** Which member org this API instance serves (an org name of the topology). */
-  LEDGER_ORG: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).default('donorplatform'),
+  /** The org's connection profile (written by the network's `up` into the org's folder). */
+  LEDGER_PROFILE: z.string().optional(),
+  /** Without LEDGER_PROFILE: the org whose profile in this repository's network/run to use. */
+  LEDGER_ORG: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  TOPOLOGY_FILE: z.string().default(DEFAULT_TOPOLOGY),
-  NETWORK_RUN_DIR: z.string().default(DEFAULT_RUN_DIR),
-  PORT_OFFSET: z.coerce.number().int().min(0).max(50000).default(0),
-  /** Accounts, users' Fabric identities (wallet) and the token key live here. */
+  /** The instance's own files (admin password, instance id, embedded database); default: <profile's folder>/api. */
   DATA_DIR: z.string().default(''),
   /** Password of the built-in "admin" account (NGO org: registers NGOs, creates staff accounts). */
   ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
@@ -24,11 +26,15 @@ const schema = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(10),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('32kb'),
-  /** The read model (SQL index of the ledger): on by default, in an embedded database under DATA_DIR. */
+  /**
+   * The org's database: accounts, users' Fabric identities and the read model. PostgreSQL when
+   * set (e.g. postgresql://ledger@127.0.0.1:5432/ledger; instances of one org share it), else
+   * embedded in DATABASE_DIR (one process only).
+   */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  DATABASE_DIR: z.string().default(''),
+  /** The read model (SQL index of the ledger): on by default. One instance per database indexes. */
   INDEXER: z.enum(['on', 'off']).default('on'),
-  /** PostgreSQL instead of the embedded database, e.g. postgresql://ledger@127.0.0.1:5432/ledger */
-  READ_MODEL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
-  READ_MODEL_DIR: z.string().default(''),
   /** 1: drop the read model and index again from genesis at start (also the way out of a broken checkpoint). */
   INDEXER_REBUILD: z.enum(['0', '1']).default('0'),
   /**
@@ -42,26 +48,22 @@ const schema = z.object({
 });
 
 export interface Config {
-  readonly org: string;
+  readonly profile: SiteProfile;
   readonly host: string;
   readonly port: number;
-  readonly topologyFile: string;
-  readonly networkRunDir: string;
-  readonly portOffset: number;
   readonly dataDir: string;
+  /** Accounts, identities and the read model. */
+  readonly database: StoreConfig;
   readonly adminPassword: string;
   /** Names this instance's identities in the org's CA, so that two instances never collide. */
   readonly instanceId: string;
   readonly commitTimeoutMs: number;
   readonly tokenTtlSeconds: number;
-  /** HMAC key for access tokens; generated once per data directory. */
-  readonly tokenSecret: Uint8Array;
   readonly loginAttemptsPerMinute: number;
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly readModel: {
     readonly enabled: boolean;
-    readonly store: StoreConfig;
     readonly rebuild: boolean;
     /** Compare each block's validation codes with another org's peer. */
     readonly crossCheck: boolean;
@@ -77,35 +79,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const e = parsed.data;
-  // Inside the run directory by default: accounts hold identities of the network's CAs, so 'clean' removes both.
-  const dataDir = resolve(e.DATA_DIR || join(e.NETWORK_RUN_DIR, 'api-data', e.LEDGER_ORG));
+  const profile = profileOf(e.LEDGER_PROFILE, e.LEDGER_ORG);
+  // In the org's site folder by default: accounts hold identities of the org's CA, so 'clean' removes both.
+  const dataDir = resolve(e.DATA_DIR || join(dirname(profile.file), 'api'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
-    org: e.LEDGER_ORG,
+    profile,
     host: e.HOST,
     port: e.PORT,
-    topologyFile: resolve(e.TOPOLOGY_FILE),
-    networkRunDir: resolve(e.NETWORK_RUN_DIR),
-    portOffset: e.PORT_OFFSET,
     dataDir,
+    database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL } : { kind: 'embedded', dir: resolve(e.DATABASE_DIR || join(dataDir, 'database')) },
     adminPassword: e.ADMIN_PASSWORD ?? persistentSecret(join(dataDir, 'admin-password'), 18),
     instanceId: persistentSecret(join(dataDir, 'instance-id'), 6).toLowerCase().replace(/[^a-z0-9]/g, 'x'),
     commitTimeoutMs: e.COMMIT_TIMEOUT_MS,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
-    tokenSecret: Buffer.from(persistentSecret(join(dataDir, 'token-key'), 32), 'base64url'),
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
     readModel: {
       enabled: e.INDEXER === 'on',
-      store: e.READ_MODEL_DATABASE_URL
-        ? { kind: 'postgresql', url: e.READ_MODEL_DATABASE_URL }
-        : { kind: 'embedded', dir: resolve(e.READ_MODEL_DIR || join(dataDir, 'read-model')) },
       rebuild: e.INDEXER_REBUILD === '1',
       crossCheck: e.INDEXER_CROSS_CHECK === 'on',
       waitMs: e.READ_WAIT_MS,
     },
   };
+}
+
+/** The profile named, or this repository's profile of the org; a mismatch of the two is an error. */
+function profileOf(file: string | undefined, org: string | undefined): SiteProfile {
+  const path = file ?? join(REPO_PROFILES, org ?? 'donorplatform', 'profile.json');
+  let profile: SiteProfile;
+  try {
+    profile = loadProfile(path);
+  } catch (err) {
+    const hint = file ? '' : ' (start the network with "npm start" or "npm run network -- up", or set LEDGER_PROFILE)';
+    throw new ConfigError(`${err instanceof LedgerError ? err.message : String(err)}${hint}`);
+  }
+  if (org && profile.org !== org) throw new ConfigError(`LEDGER_ORG is ${org}, but the profile ${profile.file} is ${profile.org}'s`);
+  return profile;
 }
 
 /** A random secret kept in a 0600 file, so that it survives restarts without being configured. */

@@ -1,61 +1,73 @@
 #!/usr/bin/env node
 // Runs one API instance for one member org: config, logging, the CA and gateway connections,
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
-import { CertificateAuthority, connect, directoryWallet, LedgerClient } from '@donation-ledger/client';
-import { ReadModelOptions, ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { caProfile, clientProfile, findOrg, loadEffectiveTopology, otherOrgGateway, RunPaths } from '@donation-ledger/network';
+import { CertificateAuthority, connect, Identity, LedgerClient, otherOrgGateway, profileCa, registrarSecret } from '@donation-ledger/client';
+import { openStore, ReadModelOptions, ReadModelService, SqlStore, startReadModel } from '@donation-ledger/indexer';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import pino, { Logger } from 'pino';
-import { AccountStore } from './accounts';
+import { Account, AccountStore, Role } from './accounts';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
 import { EventFeed } from './events';
 import { ReadModelAccess } from './read-model';
 import { Tokens } from './tokens';
-import { ADMIN_USERNAME, UserDirectory } from './users';
+import { ADMIN_USERNAME, LedgerSettings, UserDirectory } from './users';
 
 export interface RunningApi {
   readonly server: Server;
   readonly url: string;
   readonly adminPassword: string;
+  /** The org's database (accounts, identities, read model), for operators' tools and tests in-process. */
+  readonly database: SqlStore;
   stop(): Promise<void>;
 }
 
 /** Starts an API instance; used by the CLI entry below and by the tests. */
 export async function startApi(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningApi> {
-  const paths = new RunPaths(config.networkRunDir);
-  // With the orgs that governance added or removed since the network was created.
-  const topology = loadEffectiveTopology(config.topologyFile, paths, config.portOffset);
-  const org = findOrg(topology, config.org);
-  const ca = caProfile(topology, paths, org.name);
-  const authority = new CertificateAuthority(ca);
-  const registrar = await authority.enroll(ca.registrarId, ca.registrarSecret);
-  const profile = clientProfile(topology, paths, org.name, 'orgadmin');
+  const { profile } = config;
+  const authority = new CertificateAuthority(profileCa(profile));
+  const registrar = await authority.enroll(profile.registrar.enrollmentId, registrarSecret(profile));
   const ledger = {
-    mspId: org.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode,
+    mspId: profile.mspId, gateways: profile.gateways, channel: profile.channel, chaincode: profile.chaincode,
     ...(profile.genesisBlockHash ? { genesisBlockHash: profile.genesisBlockHash } : {}),
     deadlines: { commitStatusMs: config.commitTimeoutMs, statusRecoveryMs: config.commitTimeoutMs },
   };
-  const users = new UserDirectory(new AccountStore(config.dataDir), directoryWallet(join(config.dataDir, 'wallet')), authority, registrar, ledger, connect, `api-${org.name}-${config.instanceId}-`);
+  const database = await openStore(config.database);
+  try {
+    return await startServing(config, logger, database, authority, registrar, ledger);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
 
-  const adminRole = org.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';
-  const admin = users.get(ADMIN_USERNAME) ?? (await users.create(ADMIN_USERNAME, config.adminPassword, adminRole));
+async function startServing(
+  config: Config, logger: Logger, database: SqlStore, authority: CertificateAuthority, registrar: Identity, ledger: LedgerSettings,
+): Promise<RunningApi> {
+  const { profile } = config;
+  const accounts = await AccountStore.open(database);
+  const users = new UserDirectory(accounts, accounts.wallet(), authority, registrar, ledger, connect, `api-${profile.org}-${config.instanceId}-`);
+
+  const adminRole = profile.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';
+  const admin = await ensureAdmin(users, config.adminPassword, adminRole);
   const service: LedgerClient = await users.ledgerFor(admin);
   const events = new EventFeed(service, logger);
-  const otherOrgPeer = otherOrgGateway(topology, paths, org.name);
+  const otherOrgPeer = otherOrgGateway(profile);
   const crossCheck = config.readModel.enabled && config.readModel.crossCheck && otherOrgPeer
     ? { client: await users.ledgerAt(admin, [otherOrgPeer]), name: otherOrgPeer.endpoint }
     : undefined;
   if (config.readModel.crossCheck && !otherOrgPeer) logger.warn('INDEXER_CROSS_CHECK=on, but no other org has a peer: validation codes are not cross-checked');
-  const readModel = await openReadModel(config, service, logger, {
+  const readModel = await openReadModel(config, service, database, logger, {
     chaincode: profile.chaincode,
     ...(profile.genesisBlockHash ? { genesisHash: profile.genesisBlockHash } : {}),
     ...(crossCheck ? { crossCheck: { source: crossCheck.client.blockSource(), name: crossCheck.name } } : {}),
   });
+  // Shared through the database, so that a token from one instance of the org works on the others.
+  const tokenKey = await accounts.sharedSecret('token-key', 32);
   const app = createApp({
-    users, tokens: new Tokens(config.tokenSecret, config.tokenTtlSeconds, `donation-ledger-api:${org.name}`), service, events, readModel: readModel.access, logger, orgName: org.name,
-    donorSignUp: org.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+    users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`), service, events, readModel: readModel.access, logger, orgName: profile.org,
+    donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -64,7 +76,7 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
   });
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
-  logger.info({ url, org: org.name }, 'donation ledger API listening');
+  logger.info({ url, org: profile.org }, 'donation ledger API listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -76,12 +88,26 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
-      await readModel.service?.close(); // the indexer finishes its block, then the store closes
+      await readModel.service?.close(); // the indexer finishes its block
       crossCheck?.client.close();
       await users.close(); // each user's gateway, then its gRPC client
+      await database.close();
       logger.info('stopped');
     })());
-  return { server, url, adminPassword: config.adminPassword, stop };
+  return { server, url, adminPassword: config.adminPassword, database, stop };
+}
+
+/** The org's built-in admin account; when instances sharing a database start together, the first makes it. */
+async function ensureAdmin(users: UserDirectory, password: string, role: Role): Promise<Account> {
+  const existing = await users.get(ADMIN_USERNAME);
+  if (existing) return existing;
+  try {
+    return await users.create(ADMIN_USERNAME, password, role);
+  } catch (err) {
+    const madeMeanwhile = await users.get(ADMIN_USERNAME);
+    if (madeMeanwhile) return madeMeanwhile;
+    throw err;
+  }
 }
 
 /**
@@ -89,9 +115,9 @@ export async function startApi(config: Config, logger: Logger = pino({ level: co
  * answers 503 saying why and how to rebuild, and everything served from the peers still works.
  */
 async function openReadModel(
-  config: Config, service: LedgerClient, logger: Logger, indexing: Pick<ReadModelOptions, 'chaincode' | 'genesisHash' | 'crossCheck'>,
+  config: Config, service: LedgerClient, store: SqlStore, logger: Logger, indexing: Pick<ReadModelOptions, 'chaincode' | 'genesisHash' | 'crossCheck'>,
 ): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
-  const { enabled, store, rebuild, waitMs } = config.readModel;
+  const { enabled, rebuild, waitMs } = config.readModel;
   if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs) };
   try {
     const started = await startReadModel({ ...indexing, source: service.blockSource(), store, rebuild, log: (level, message) => logger[level](message) });
@@ -115,7 +141,7 @@ if (require.main === module) {
   const logger = pino({ level: config.logLevel });
   startApi(config, logger).then(
     (api) => {
-      process.stderr.write(`API for ${config.org} at ${api.url} (admin password in ${join(config.dataDir, 'admin-password')} unless ADMIN_PASSWORD is set)\n`);
+      process.stderr.write(`API for ${config.profile.org} at ${api.url} (admin password in ${join(config.dataDir, 'admin-password')} unless ADMIN_PASSWORD is set)\n`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void api.stop().then(() => process.exit(0)));
     },
     (err: unknown) => {

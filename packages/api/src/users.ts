@@ -26,6 +26,8 @@ const ATTRIBUTES: Record<Role, (ngoId?: string) => Record<string, string>> = {
 
 export const ADMIN_USERNAME = 'admin';
 
+const taken = (username: string): ApiError => new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+
 export class UserDirectory {
   private readonly clients = new Map<string, Promise<LedgerClient>>();
 
@@ -40,7 +42,7 @@ export class UserDirectory {
     private readonly enrollmentPrefix: string,
   ) {}
 
-  get(username: string): Account | undefined {
+  get(username: string): Promise<Account | undefined> {
     return this.accounts.get(username);
   }
 
@@ -51,14 +53,14 @@ export class UserDirectory {
    * same sign-up reuses it instead of registering again (Fabric CA cannot register a name twice).
    */
   async create(username: string, password: string, role: Role, ngoId?: string, complete?: (ledger: LedgerClient) => Promise<unknown>): Promise<Account> {
-    if (this.accounts.has(username)) throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+    if (await this.accounts.has(username)) throw taken(username);
     const enrollmentId = `${this.enrollmentPrefix}${username}`;
     if (!(await this.wallet.get(enrollmentId))) {
       let secret: string;
       try {
         secret = await this.ca.register(this.registrar, { enrollmentId, attrs: ATTRIBUTES[role](ngoId) });
       } catch (err) {
-        if (err instanceof LedgerError && err.code === 'ALREADY_EXISTS') throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
+        if (err instanceof LedgerError && err.code === 'ALREADY_EXISTS') throw taken(username);
         throw err;
       }
       await this.wallet.put(enrollmentId, await this.ca.enroll(enrollmentId, secret));
@@ -69,19 +71,19 @@ export class UserDirectory {
     let client: LedgerClient | undefined;
     try {
       if (complete) await complete((client = await this.connect(account)));
-      if (this.accounts.has(username)) throw new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`); // a concurrent sign-up won
+      // The account is stored last, so that nothing is left when a step before fails.
+      if (!(await this.accounts.add(account))) throw taken(username); // a concurrent sign-up won
     } catch (err) {
       client?.close();
       throw err;
     }
     if (client) this.clients.set(username, Promise.resolve(client));
-    this.accounts.add(account);
     return account;
   }
 
   /** The account the password opens, or undefined (the same answer for an unknown user and a wrong password). */
   async login(username: string, password: string): Promise<Account | undefined> {
-    const account = this.accounts.get(username);
+    const account = await this.accounts.get(username);
     if (!account) {
       await hashPassword(password); // spend the same time as a real check
       return undefined;

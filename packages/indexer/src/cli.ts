@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // The indexer as a standalone command, for when the read model should not live inside the API
 // (start the API with INDEXER=off then), or to rebuild it. Same code as the API's indexer.
-import { resolve } from 'node:path';
-import { connect } from '@donation-ledger/client';
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, ORG_ADMIN, otherOrgGateway, RunPaths } from '@donation-ledger/network';
+import { dirname, join, resolve } from 'node:path';
+import { connect, loadProfile, otherOrgGateway, profileConnection } from '@donation-ledger/client';
 import { ChainBreakError, CheckpointError, Indexer } from './indexer';
 import { openStore, redact, StoreConfig } from './sql';
 
@@ -17,25 +16,27 @@ commands:
   status     the read model's checkpoint and the ledger's height
 
 options:
-  --org NAME            the member org whose peers and admin identity are used (default: ngo)
-  --dir DIR             embedded database folder (default: <run-dir>/api-data/<org>/read-model,
-                        the API's own: stop the API or start it with INDEXER=off first)
+  --profile FILE        the org's connection profile (default: $LEDGER_PROFILE, else the profile
+                        "npm start" wrote for --org); blocks are read as its "reader" identity
+  --org NAME            without a profile: whose profile in network/run to use (default: ngo)
+  --dir DIR             embedded database folder (default: the API's, <profile folder>/api/database:
+                        stop the API or start it with INDEXER=off first)
   --database-url URL    PostgreSQL instead of the embedded database
-  --run-dir DIR         the network's run directory (default: network/run)
-  --topology FILE       topology file (default: network/topology.json)
-  --port-offset N       the network's port offset (default: 0)
   --progress-every N    print a progress line every N blocks (default: 100)
   --cross-check         compare every block's validation codes with a peer of another member org
                         and stop at the first difference (see docs/ordering.md)`;
 
+/** Where `npm start` writes each org's connection profile in this repository. */
+const REPO_PROFILES = resolve(__dirname, '..', '..', '..', 'network', 'run', 'orgs');
+/** The profile's identity with no role: reading blocks needs no admin. */
+const READER = 'reader';
+
 interface Options {
   command: string;
   org: string;
+  profile?: string;
   dir?: string;
   databaseUrl?: string;
-  runDir: string;
-  topology: string;
-  portOffset: number;
   progressEvery: number;
   crossCheck: boolean;
 }
@@ -43,7 +44,8 @@ interface Options {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: '', org: 'ngo', runDir: DEFAULT_RUN_DIR, topology: DEFAULT_TOPOLOGY, portOffset: 0, progressEvery: 100, crossCheck: false };
+  const envProfile = process.env.LEDGER_PROFILE;
+  const options: Options = { command: '', org: 'ngo', ...(envProfile ? { profile: resolve(envProfile) } : {}), progressEvery: 100, crossCheck: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -59,10 +61,8 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--org') options.org = value();
     else if (arg === '--dir') options.dir = resolve(value());
     else if (arg === '--database-url') options.databaseUrl = value();
-    else if (arg === '--run-dir') options.runDir = resolve(value());
-    else if (arg === '--topology') options.topology = resolve(value());
+    else if (arg === '--profile') options.profile = resolve(value());
     else if (arg === '--cross-check') options.crossCheck = true;
-    else if (arg === '--port-offset') options.portOffset = wholeNumber(0, 50000);
     else if (arg === '--progress-every') options.progressEvery = wholeNumber(1, 1_000_000);
     else if (arg === '-h' || arg === '--help') options.command = 'help';
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
@@ -86,18 +86,17 @@ async function main(): Promise<number> {
   }
   if (!['run', 'catch-up', 'rebuild', 'status'].includes(options.command)) throw new UsageError(`unknown command "${options.command}"`);
 
-  const paths = new RunPaths(options.runDir);
-  const topology = loadEffectiveTopology(options.topology, paths, options.portOffset);
-  const profile = clientProfile(topology, paths, options.org, ORG_ADMIN);
+  const profile = loadProfile(options.profile ?? join(REPO_PROFILES, options.org, 'profile.json'));
   const storeConfig: StoreConfig = options.databaseUrl
     ? { kind: 'postgresql', url: options.databaseUrl }
-    : { kind: 'embedded', dir: options.dir ?? resolve(options.runDir, 'api-data', options.org, 'read-model') };
+    : { kind: 'embedded', dir: options.dir ?? join(dirname(profile.file), 'api', 'database') };
   say(`read model: ${storeConfig.kind === 'embedded' ? storeConfig.dir : redact(storeConfig.url)}`);
 
-  const ledger = await connect(profile);
-  const otherOrgPeer = otherOrgGateway(topology, paths, options.org);
+  const connection = profileConnection(profile, READER);
+  const ledger = await connect(connection);
+  const otherOrgPeer = otherOrgGateway(profile);
   if (options.crossCheck && !otherOrgPeer) throw new UsageError('--cross-check needs another member org with a peer');
-  const crossCheckClient = options.crossCheck && otherOrgPeer ? await connect({ ...profile, gateways: [otherOrgPeer] }) : undefined;
+  const crossCheckClient = options.crossCheck && otherOrgPeer ? await connect({ ...connection, gateways: [otherOrgPeer] }) : undefined;
   const store = await openStore(storeConfig);
   try {
     const indexerOptions = {

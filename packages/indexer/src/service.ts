@@ -7,7 +7,8 @@ import { openStore, SqlStore, StoreConfig } from './sql';
 
 export interface ReadModelOptions {
   readonly source: BlockSource;
-  readonly store: StoreConfig;
+  /** Where to open the store, or a store already open (which the service then leaves open). */
+  readonly store: StoreConfig | SqlStore;
   readonly chaincode: string;
   /** Drop and index again from genesis (also what to do about a CheckpointError). */
   readonly rebuild?: boolean;
@@ -22,13 +23,14 @@ export interface ReadModelService {
   readonly indexer: Indexer;
   readonly readModel: ReadModel;
   readonly store: SqlStore;
-  /** Stops following the channel, then closes the store. */
+  /** Stops following the channel, then closes the store if the service opened it. */
   close(): Promise<void>;
 }
 
 /** Opens the store and the index (refusing a broken checkpoint unless asked to rebuild) and starts following. */
 export async function startReadModel(options: ReadModelOptions): Promise<ReadModelService> {
-  const store = await openStore(options.store);
+  const owned = !isOpen(options.store);
+  const store = isOpen(options.store) ? options.store : await openStore(options.store);
   try {
     const indexerOptions = { source: options.source, store, chaincode: options.chaincode, ...optional(options) };
     const indexer = options.rebuild ? await Indexer.rebuild(indexerOptions) : await Indexer.open(indexerOptions);
@@ -39,14 +41,16 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
       readModel: new ReadModel(store, options.source.channel),
       close: async () => {
         await indexer.stop();
-        await store.close();
+        if (owned) await store.close();
       },
     };
   } catch (err) {
-    await store.close();
+    if (owned) await store.close();
     throw err;
   }
 }
+
+const isOpen = (store: StoreConfig | SqlStore): store is SqlStore => 'query' in store;
 
 function optional(options: ReadModelOptions): Pick<IndexerOptions, 'pollIntervalMs' | 'log' | 'crossCheck' | 'genesisHash'> {
   return {
