@@ -2,7 +2,7 @@
 // Writes the Hyperledger Caliper network configuration (and one connection profile per org) for
 // the running network into bench/caliper/generated/, with absolute paths to the generated
 // identities. See bench/caliper/README.md.
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths } from '@donation-ledger/network';
+import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, endpoint, loadTopology, REPO_ROOT, RunPaths } from '@donation-ledger/network';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,7 +14,7 @@ mkdirSync(out, { recursive: true });
 const organizations = t.orgs.map((org) => {
   const peers = Object.fromEntries(
     org.peers.map((p) => [`${p.name}.${org.name}`, {
-      url: `grpcs://${t.host}:${p.port}`,
+      url: `grpcs://${endpoint(t, p.port)}`,
       tlsCACerts: { path: paths.caCert(org.name) },
       grpcOptions: { 'ssl-target-name-override': 'localhost', hostnameOverride: 'localhost' },
     }]),

@@ -8,7 +8,7 @@ import { CommandError, log, retry, run } from './exec';
 import { RunPaths } from './paths';
 import { recordSpec, start, runningPid } from './processes';
 import { release } from './supervisor';
-import { caId, Topology, CaConfig } from './topology';
+import { caId, CaConfig, hostOf, Topology } from './topology';
 import { httpGetStatus } from './health';
 import { FabricBinaries } from './fabric-bin';
 
@@ -51,8 +51,13 @@ export class OrgCa {
     private readonly ca: CaConfig,
   ) {}
 
+  /** The address of the org's site: the CA and every certificate it issues for TLS name it. */
+  private get host(): string {
+    return hostOf(this.topology, this.ca.port);
+  }
+
   private get url(): string {
-    return `https://${this.topology.host}:${this.ca.port}`;
+    return `https://${this.host}:${this.ca.port}`;
   }
 
   private get caName(): string {
@@ -65,7 +70,7 @@ export class OrgCa {
     const pidFile = this.paths.pid(id);
     release(this.paths, id);
     const home = this.paths.caHome(this.orgName);
-    const identityFlags = ['--ca.name', this.caName, '--csr.cn', id, '--csr.hosts', `${this.topology.host},localhost`, '--tls.enabled'];
+    const identityFlags = ['--ca.name', this.caName, '--csr.cn', id, '--csr.hosts', `${this.host},localhost`, '--tls.enabled'];
     if (!existsSync(join(home, 'fabric-ca-server-config.yaml'))) {
       // The bootstrap admin goes in with `init`, whose output is not kept: `start -b` would
       // print the password in its log (it dumps its configuration) and show it in `ps`.
@@ -81,8 +86,8 @@ export class OrgCa {
       id,
       command: this.bins.path('fabric-ca-server'),
       args: [
-        'start', '--home', home, '--address', this.topology.host, '--port', String(this.ca.port),
-        '--operations.listenaddress', `${this.topology.host}:${this.ca.operationsPort}`, ...identityFlags,
+        'start', '--home', home, '--address', this.host, '--port', String(this.ca.port),
+        '--operations.listenaddress', `${this.host}:${this.ca.operationsPort}`, ...identityFlags,
       ],
       env: {},
       logFile: this.paths.log(id),
@@ -98,7 +103,7 @@ export class OrgCa {
       if (runningPid(pidFile) === undefined) {
         throw new Error(`${id} exited during start; see ${this.paths.log(id)}`);
       }
-      const status = await httpGetStatus(`http://${this.topology.host}:${this.ca.operationsPort}/healthz`);
+      const status = await httpGetStatus(`http://${this.host}:${this.ca.operationsPort}/healthz`);
       if (status !== 200 || !existsSync(this.paths.caCert(this.orgName))) throw new Error(`${id} is not ready yet`);
     });
   }
@@ -167,7 +172,7 @@ export class OrgCa {
     const scratch = `${target}.enrolling`;
     rmSync(scratch, { recursive: true, force: true });
     const args = ['enroll', '-M', scratch, '--csr.cn', name];
-    if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.topology.host},localhost,${name}`);
+    if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.host},localhost,${name}`);
     this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(name, secret) });
     rmSync(target, { recursive: true, force: true });
     if (tls) layOutTls(scratch, target);
@@ -188,7 +193,7 @@ export class OrgCa {
   }
 
   private urlWith(user: string, secret: string): string {
-    return `https://${user}:${secret}@${this.topology.host}:${this.ca.port}`;
+    return `https://${user}:${secret}@${this.host}:${this.ca.port}`;
   }
 
   private secrets(): OrgSecrets {

@@ -16,7 +16,7 @@ import { firstPeer, ordererCliArgs, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { hold, release } from './supervisor';
-import { chaincodeServerId, endpoint, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+import { chaincodeServerId, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
 
 interface Deployment {
   readonly label: string;
@@ -270,7 +270,7 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   // full down/up): wait for it rather than start one that cannot bind.
   const port = org.chaincodeServer.port;
   await retry(20_000, 200, async () => {
-    if (!(await isPortFree(t.host, port))) throw new Error(`${endpoint(t, port)}, the port of ${id}, is still in use by another process after 20s`);
+    if (!(await isPortFree(hostOf(t, port), port))) throw new Error(`${endpoint(t, port)}, the port of ${id}, is still in use by another process after 20s`);
   });
   start(spec);
   writeFileSync(idFile, packageId);
@@ -278,6 +278,6 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   log(`started ${id} on ${endpoint(t, org.chaincodeServer.port)} for ${packageId}`);
   await retry(30_000, 200, async () => {
     if (runningPid(pidFile) === undefined) throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);
-    if (await isPortFree(t.host, org.chaincodeServer.port)) throw new Error(`${id} did not listen within 30s; see ${paths.log(id)}`);
+    if (await isPortFree(org.host, org.chaincodeServer.port)) throw new Error(`${id} did not listen within 30s; see ${paths.log(id)}`);
   });
 }

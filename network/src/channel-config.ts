@@ -5,7 +5,8 @@
 // submit it with `peer channel update`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { log, retry, run } from './exec';
+import { signUpdate, submitUpdate } from './config-signatures';
+import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { ordererCliArgs, peerCliEnv, peerOrgConfigtx } from './nodes';
 import { RunPaths } from './paths';
@@ -38,7 +39,7 @@ function retrySync<T>(times: number, attempt: () => T): T {
 }
 
 /** configtxlator writes to /dev/stdout unless told otherwise, which a pipe may not offer: use a file. */
-function decode(bins: FabricBinaries, input: string, type: string, step: string): string {
+export function decode(bins: FabricBinaries, input: string, type: string, step: string): string {
   const output = `${input}.json`;
   run(bins.path('configtxlator'), ['proto_decode', '--input', input, '--type', type, '--output', output], { step });
   return readFileSync(output, 'utf8');
@@ -72,20 +73,18 @@ export function orgConfigGroup(bins: FabricBinaries, t: Topology, paths: RunPath
   // configtxgen leaves the anchor peers out of -printOrg; the channel needs them for discovery.
   group.values.AnchorPeers ??= {
     mod_policy: 'Admins',
-    value: { anchor_peers: org.peers.slice(0, 1).map((p) => ({ host: t.host, port: p.port })) },
+    value: { anchor_peers: org.peers.slice(0, 1).map((p) => ({ host: org.host, port: p.port })) },
     version: '0',
   };
   return group;
 }
 
 /**
- * Computes the update from `original` to `updated`, has the admins of `signers` sign it (the last
- * one submits it, which signs too), and waits until the change is in the channel's config.
+ * Computes the update from `original` to `updated` and wraps it, unsigned, in an envelope file:
+ * what travels to the members' sites to be signed.
  */
-export async function updateChannelConfig(
-  bins: FabricBinaries, t: Topology, paths: RunPaths, workDir: string,
-  change: { original: ChannelConfig; updated: ChannelConfig; signers: readonly PeerOrgConfig[]; what: string },
-): Promise<void> {
+export function createUpdateEnvelope(bins: FabricBinaries, t: Topology, workDir: string, change: { original: unknown; updated: unknown; what: string }): string {
+  mkdirSync(workDir, { recursive: true });
   const file = (name: string): string => join(workDir, name);
   writeFileSync(file('original.json'), JSON.stringify(change.original));
   writeFileSync(file('updated.json'), JSON.stringify(change.updated));
@@ -104,23 +103,28 @@ export async function updateChannelConfig(
   run(configtxlator, ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', file('envelope.pb')], {
     step: 'encode the config update envelope',
   });
+  return file('envelope.pb');
+}
 
+/**
+ * Makes the update from `original` to `updated` the way separate sites would: the envelope goes
+ * to each signer but the last, whose admin signs on its own site and returns a signature file
+ * (kept in `workDir`); the last signer checks the files and submits. Waits until it committed.
+ */
+export async function updateChannelConfig(
+  bins: FabricBinaries, t: Topology, paths: RunPaths, workDir: string,
+  change: { original: ChannelConfig; updated: ChannelConfig; signers: readonly PeerOrgConfig[]; what: string },
+): Promise<void> {
+  const envelopeFile = createUpdateEnvelope(bins, t, workDir, change);
   const submitter = change.signers[change.signers.length - 1];
   if (!submitter) throw new Error('a config update needs at least one signer');
-  for (const signer of change.signers.slice(0, -1)) {
-    run(bins.path('peer'), ['channel', 'signconfigtx', '-f', file('envelope.pb')], {
-      env: peerCliEnv(bins, t, paths, signer), step: `sign the config update as ${signer.mspId}'s admin`,
-    });
+  const signatures = change.signers.slice(0, -1).map((signer) => {
+    const signature = signUpdate(bins, t, paths, signer, envelopeFile, workDir);
+    writeFileSync(join(workDir, `${signer.name}.signature.json`), `${JSON.stringify(signature, null, 2)}\n`);
     log(`${signer.mspId}'s admin signed the config update (${change.what})`);
-  }
-  // A Raft cluster that is electing a leader refuses the update for a moment: retry briefly.
-  let attempt = 0; // each attempt goes to the next orderer
-  await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['channel', 'update', '-f', file('envelope.pb'), '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
-      env: peerCliEnv(bins, t, paths, submitter), step: `submit the config update (${change.what}) as ${submitter.mspId}'s admin`,
-    }),
-  );
-  log(`${submitter.mspId}'s admin signed and submitted the config update (${change.what})`);
+    return signature;
+  });
+  await submitUpdate(bins, t, paths, submitter, { envelopeFile, signatures, config: change.original, what: change.what, workDir });
 }
 
 /** The ledger height of a peer, as its org admin sees it. */

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The operator's command line for the local network. See the README's "Network" section.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createUpdateEnvelope, fetchChannelConfig } from './channel-config';
+import { ConfigUpdateRefusal, inspectUpdate, readSignatureFile, signUpdate, submitUpdate } from './config-signatures';
 import { deployChaincode } from './chaincode';
-import { ensureFabricBinaries, knownFabricBinaries } from './fabric-bin';
+import { ensureFabricBinaries, FabricBinaries, knownFabricBinaries } from './fabric-bin';
 import { clean, down, status, up } from './network';
 import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
-import { findOrg, Topology } from './topology';
+import { findOrg, PeerOrgConfig, Topology } from './topology';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote } from './governance';
@@ -37,6 +40,17 @@ membership (low level, for operators; 'governance execute' runs these for an app
                             chaincode for it and start its chaincode server
   org remove <mspId>        take the org out of the channel config and stop its nodes
 
+channel config updates between sites (each member signs on its own site; only files travel):
+  config-update fetch --org ORG --out FILE         the channel's current config, decoded (JSON)
+  config-update create <config.json> <edited.json> --out FILE
+                            the update from one to the other, as an unsigned envelope (.pb)
+  config-update inspect <update.pb>                its channel, its signers and what it changes
+  config-update sign <update.pb> --org ORG --out FILE
+                            sign as ORG's admin; FILE is the signature to send back
+  config-update submit <update.pb> --org ORG [--signature FILE]...
+                            check each signature file (a member's admin, over this update), then
+                            submit as ORG's admin; Fabric refuses it without enough signatures
+
 governance (the ledger's proposals and votes; each acts as --org's admin identity 'orgadmin'):
   governance propose-invite <prepared.json> --org ORG --id ID [--description TEXT]
                             propose to invite the org whose 'org prepare' output is the file
@@ -57,6 +71,8 @@ options:
   --org-spec FILE   with governance execute: the spec of the org an invitation brings up
   --id ID           with governance propose-*: the proposal's ID
   --description T   with governance propose-*: what the proposal is for
+  --out FILE        with config-update: where to write
+  --signature FILE  with config-update submit: another member's signature file (repeatable)
 
 Orgs added or removed on a network are kept in <run-dir>/membership.json: every command works
 on the current members (an added org comes back with 'up', a removed one stays stopped).`;
@@ -73,10 +89,12 @@ interface Options {
   orgSpec?: string;
   id?: string;
   description?: string;
+  out?: string;
+  signatures: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: '', positional: [], topology: DEFAULT_TOPOLOGY, runDir: DEFAULT_RUN_DIR, portOffset: 0, json: false };
+  const options: Options = { command: '', positional: [], topology: DEFAULT_TOPOLOGY, runDir: DEFAULT_RUN_DIR, portOffset: 0, json: false, signatures: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -95,6 +113,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--org-spec') options.orgSpec = resolve(value());
     else if (arg === '--id') options.id = value();
     else if (arg === '--description') options.description = value();
+    else if (arg === '--out') options.out = resolve(value());
+    else if (arg === '--signature') options.signatures.push(resolve(value()));
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
@@ -187,6 +207,9 @@ async function main(): Promise<void> {
     case 'governance':
       await governanceCommand(options, at);
       return;
+    case 'config-update':
+      await configUpdateCommand(options, at);
+      return;
     case 'supervise':
       await supervise(paths);
       return;
@@ -195,6 +218,72 @@ async function main(): Promise<void> {
       return;
     default:
       throw new UsageError(options.command ? `unknown command "${options.command}"` : 'no command given');
+  }
+}
+
+async function configUpdateCommand(options: Options, at: NetworkLocation): Promise<void> {
+  const [action, ...args] = options.positional;
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const bins = (): FabricBinaries => ensureFabricBinaries(at.paths.binDirFile);
+  const org = (): PeerOrgConfig => {
+    if (!options.org) throw new UsageError(`config-update ${action ?? ''} needs --org <member org> (whose admin acts)`);
+    return findOrg(t, options.org);
+  };
+  const out = (): string => {
+    if (!options.out) throw new UsageError(`config-update ${action ?? ''} needs --out <file>`);
+    return options.out;
+  };
+  const arg = (i: number, what: string): string => {
+    const value = args[i];
+    if (!value) throw new UsageError(`config-update ${action ?? ''} needs ${what}`);
+    return resolve(value);
+  };
+  const workDir = (): string => {
+    const dir = at.paths.configUpdate(`${action ?? 'update'}-${Date.now()}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const write = (file: string, text: string): void => {
+    writeFileSync(file, text);
+    process.stderr.write(`[network] wrote ${file}\n`);
+  };
+  switch (action) {
+    case 'fetch':
+      write(out(), `${JSON.stringify(fetchChannelConfig(bins(), t, at.paths, org(), workDir()), null, 2)}\n`);
+      return;
+    case 'create': {
+      const [original, updated] = [readJsonFile(arg(0, '<config.json>')), readJsonFile(arg(1, '<edited.json>'))];
+      const file = out();
+      copyFileSync(createUpdateEnvelope(bins(), t, workDir(), { original, updated, what: 'config-update create' }), file);
+      process.stderr.write(`[network] wrote ${file}: send it to the members whose admins must sign\n`);
+      return;
+    }
+    case 'inspect':
+      process.stdout.write(`${JSON.stringify(inspectUpdate(bins(), arg(0, '<update.pb>'), workDir()), null, 2)}\n`);
+      return;
+    case 'sign': {
+      const signature = signUpdate(bins(), t, at.paths, org(), arg(0, '<update.pb>'), workDir());
+      write(out(), `${JSON.stringify(signature, null, 2)}\n`);
+      return;
+    }
+    case 'submit': {
+      const submitter = org();
+      const signatures = options.signatures.map(readSignatureFile);
+      const dir = workDir();
+      const config = fetchChannelConfig(bins(), t, at.paths, submitter, dir);
+      await submitUpdate(bins(), t, at.paths, submitter, { envelopeFile: arg(0, '<update.pb>'), signatures, config, what: 'config-update submit', workDir: dir });
+      return;
+    }
+    default:
+      throw new UsageError(`unknown config-update subcommand "${action ?? ''}" (fetch, create, inspect, sign, submit)`);
+  }
+}
+
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file} as JSON: ${(err as Error).message}`);
   }
 }
 
@@ -240,5 +329,5 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  process.exitCode = err instanceof UsageError || err instanceof GovernanceRefusal ? 2 : 1;
+  process.exitCode = err instanceof UsageError || err instanceof GovernanceRefusal || err instanceof ConfigUpdateRefusal ? 2 : 1;
 });

@@ -13,7 +13,7 @@ import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
-import { allPorts, caId, chaincodeServerId, endpoint, faultsTolerated, peerId, Topology } from './topology';
+import { allPorts, caId, chaincodeServerId, endpoint, faultsTolerated, hostOf, peerId, Topology } from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -176,9 +176,9 @@ export async function waitForGossip(t: Topology): Promise<void> {
 /** Refuses to start anything when a port a stopped node needs is taken by someone else. */
 async function checkPortsFree(t: Topology, paths: RunPaths): Promise<void> {
   const taken: string[] = [];
-  for (const { port, owner } of allPorts(t)) {
+  for (const { port, owner, host } of allPorts(t)) {
     if (runningPid(paths.pid(owner)) !== undefined) continue;
-    if (!(await isPortFree(t.host, port))) taken.push(`${t.host}:${port} (needed by ${owner})`);
+    if (!(await isPortFree(host, port))) taken.push(`${host}:${port} (needed by ${owner})`);
   }
   if (taken.length > 0) {
     throw new Error(
@@ -229,7 +229,7 @@ export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]
         pid !== undefined &&
         (n.operations !== undefined
           ? (await httpGetStatus(`http://${endpoint(t, n.operations)}/healthz`)) === 200
-          : !(await isPortFree(t.host, n.port)));
+          : !(await isPortFree(hostOf(t, n.port), n.port)));
       return { id: n.id, kind: n.kind, endpoint: endpoint(t, n.port), pid, healthy, restarts: restarts[n.id] ?? 0 };
     }),
   );

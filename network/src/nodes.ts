@@ -48,7 +48,7 @@ export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNodeConfig
   return {
     FABRIC_CFG_PATH: paths.config,
     FABRIC_LOGGING_SPEC: ORDERER_LOGGING,
-    ORDERER_GENERAL_LISTENADDRESS: t.host,
+    ORDERER_GENERAL_LISTENADDRESS: t.orderer.host,
     ORDERER_GENERAL_LISTENPORT: String(node.port),
     ORDERER_GENERAL_LOCALMSPID: t.orderer.mspId,
     ORDERER_GENERAL_LOCALMSPDIR: paths.msp(org, node.name),
@@ -180,7 +180,7 @@ export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig
       Endorsement: signature(`OR('${org.mspId}.peer')`),
     },
     // Anchor peers let the other orgs' peers (and the gateway's discovery) find this org.
-    AnchorPeers: [{ Host: t.host, Port: firstPeer(org).port }],
+    AnchorPeers: [{ Host: org.host, Port: firstPeer(org).port }],
   };
 }
 
@@ -261,7 +261,7 @@ function raftConsensus(t: Topology, paths: RunPaths, o: RaftOrdererOrgConfig): R
   return {
     EtcdRaft: {
       Consenters: o.nodes.map((n) => ({
-        Host: t.host,
+        Host: t.orderer.host,
         Port: n.port,
         ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
         ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
@@ -293,7 +293,7 @@ function bftConsensus(t: Topology, paths: RunPaths, o: BftOrdererOrgConfig): Rec
   return {
     ConsenterMapping: o.nodes.map((n, i) => ({
       ID: i + 1,
-      Host: t.host,
+      Host: t.orderer.host,
       Port: n.port,
       MSPID: o.mspId,
       Identity: join(paths.msp(o.name, n.name), 'signcerts', 'cert.pem'),

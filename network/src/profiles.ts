@@ -84,7 +84,7 @@ export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProf
   const registrarSecret = secrets.identities[API_REGISTRAR];
   if (!registrarSecret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
   return {
-    url: `https://${t.host}:${org.ca.port}`,
+    url: `https://${org.host}:${org.ca.port}`,
     caName: `ca-${org.name}`,
     tlsRootCertPath: paths.caCert(org.name),
     mspId: org.mspId,
@@ -119,12 +119,12 @@ export function writeSiteProfiles(t: Topology, paths: RunPaths): void {
       chaincode: connection.chaincode,
       ...(connection.genesisBlockHash ? { genesisBlockHash: connection.genesisBlockHash } : {}),
       gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(g.tlsRootCertPath) })),
-      ca: { url: `https://${t.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
+      ca: { url: `https://${org.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
       registrar: { enrollmentId: API_REGISTRAR, secretPath: rel(paths.registrarSecret(org.name)) },
       identities: Object.fromEntries([READER, ...org.users.map((u) => u.name)].map((name) => [name, identity(name)])),
     };
     writeFileSync(`${file}.writing`, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
     renameSync(`${file}.writing`, file); // never a half-written profile
   }
-  log(`wrote the connection profiles: ${t.orgs.map((o) => relative(process.cwd(), paths.profile(o.name))).join(', ')}`);
+  log(`wrote the connection profiles: ${t.orgs.map((o) => paths.profile(o.name)).join(', ')}`);
 }

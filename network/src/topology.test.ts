@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ordererEnv, writeConfigtx } from './nodes';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { allPorts, DEFAULT_SMARTBFT, faultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
+import { allPorts, DEFAULT_SMARTBFT, endpoint, faultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
 
 const BFT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
 const defaultTopology = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8'));
@@ -38,6 +38,28 @@ describe('the topology file', () => {
     const plain = allPorts(loadTopology(DEFAULT_TOPOLOGY)).map((p) => p.port);
     const shifted = allPorts(loadTopology(DEFAULT_TOPOLOGY, 1000)).map((p) => p.port);
     expect(shifted).toEqual(plain.map((p) => p + 1000));
+  });
+
+  test('each site listens on its own loopback address: orderers, CAs, peers and chaincode servers on their org\'s', () => {
+    const t = loadTopology(DEFAULT_TOPOLOGY);
+    expect([t.orderer.host, ...t.orgs.map((o) => o.host)]).toEqual(['127.0.1.1', '127.0.2.1', '127.0.3.1']);
+    const ngo = t.orgs[1]!;
+    expect(endpoint(t, ngo.peers[0]!.port)).toBe(`127.0.3.1:${ngo.peers[0]!.port}`);
+    expect(endpoint(t, ngo.chaincodeServer.port)).toBe(`127.0.3.1:${ngo.chaincodeServer.port}`);
+    expect(endpoint(t, t.orderer.nodes[0]!.port)).toBe(`127.0.1.1:${t.orderer.nodes[0]!.port}`);
+    expect(() => endpoint(t, 1)).toThrow('no node of the topology listens on port 1');
+  });
+
+  test('an org without a host of its own is on the topology\'s; a host off the loopback network is refused', () => {
+    const raw = defaultTopology();
+    delete raw.orgs[0].host;
+    expect(validateTopology(raw).orgs[0]!.host).toBe('127.0.0.1');
+    raw.orgs[0].host = '10.0.0.5';
+    raw.orderer.host = 'example.org';
+    expect(problemsOf(raw)).toEqual([
+      'orderer.host: must be a loopback address like 127.0.2.1, got "example.org"',
+      'orgs[0].host: must be a loopback address like 127.0.2.1, got "10.0.0.5"',
+    ]);
   });
 
   test('a second peer for an org is one more entry in its peers list', () => {
@@ -196,14 +218,14 @@ describe('the channel configuration generated for each consensus', () => {
     expect(profile.Orderer.Capabilities).toEqual({ V2_0: true }); // Fabric 3.1 knows no V3_0 orderer capability
     expect(profile.Orderer.ConsenterMapping).toEqual(t.orderer.nodes.map((n, i) => ({
       ID: i + 1,
-      Host: '127.0.0.1',
+      Host: t.orderer.host,
       Port: n.port,
       MSPID: 'OrdererMSP',
       Identity: join(paths.msp('orderer', n.name), 'signcerts', 'cert.pem'),
       ClientTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
       ServerTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
     })));
-    expect(profile.Orderer.Organizations[0].OrdererEndpoints).toEqual(t.orderer.nodes.map((n) => `127.0.0.1:${n.port}`));
+    expect(profile.Orderer.Organizations[0].OrdererEndpoints).toEqual(t.orderer.nodes.map((n) => `${t.orderer.host}:${n.port}`));
     expect(profile.Orderer.SmartBFT).toMatchObject({
       RequestBatchMaxCount: 100, RequestBatchMaxBytes: 10 * 1024 * 1024, RequestBatchMaxInterval: '250ms', LeaderHeartbeatTimeout: '10s',
       RequestComplainTimeout: '10s', ViewChangeTimeout: '10s', ViewChangeResendInterval: '5s', RequestForwardTimeout: '2s', RequestAutoRemoveTimeout: '3m',

@@ -23,6 +23,8 @@ export interface UserConfig {
 export interface PeerOrgConfig {
   readonly name: string;
   readonly mspId: string;
+  /** The loopback address this org's site listens on (each site its own; default: the topology's host). */
+  readonly host: string;
   readonly ca: CaConfig;
   readonly chaincodeServer: { readonly port: number };
   readonly peers: readonly PeerConfig[];
@@ -72,6 +74,8 @@ export const SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT = '3m';
 interface OrdererOrgBase {
   readonly name: string;
   readonly mspId: string;
+  /** The loopback address this org's site listens on (each site its own; default: the topology's host). */
+  readonly host: string;
   readonly ca: CaConfig;
   readonly batchTimeout: string;
   readonly batchSize: {
@@ -168,6 +172,7 @@ export function durationMs(text: string): number {
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/;
 const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
 const CHANNEL = /^[a-z][a-z0-9.-]{0,48}$/;
 const DURATION = /^\d+(ms|s|m)$/;
@@ -200,10 +205,10 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode', 'governance']);
 
   const channel = check.matching(top.channel, 'channel', CHANNEL, 'a lower-case channel name');
-  const host = check.matching(top.host, 'host', /^(127\.\d+\.\d+\.\d+|localhost)$/, 'a loopback address');
+  const host = check.matching(top.host, 'host', LOOPBACK, 'a loopback address');
 
   const o = check.object(top.orderer, 'orderer', [
-    'name', 'mspId', 'ca', 'consensus', 'batchTimeout', 'batchSize', 'raft', 'smartbft', 'nodes',
+    'name', 'mspId', 'host', 'ca', 'consensus', 'batchTimeout', 'batchSize', 'raft', 'smartbft', 'nodes',
   ]);
   const batchSize = check.object(o.batchSize, 'orderer.batchSize', [
     'maxMessageCount', 'absoluteMaxBytes', 'preferredMaxBytes',
@@ -212,6 +217,7 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const base: OrdererOrgBase = {
     name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
     mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID, 'an MSP ID'),
+    host: check.host(o.host, 'orderer.host', host),
     ca: check.ca(o.ca, 'orderer.ca'),
     batchTimeout: check.matching(o.batchTimeout, 'orderer.batchTimeout', DURATION, 'a duration like 250ms'),
     batchSize: {
@@ -252,7 +258,7 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
     };
   }
 
-  const orgs = check.list(top.orgs, 'orgs', 1, (raw, at) => check.peerOrg(raw, at));
+  const orgs = check.list(top.orgs, 'orgs', 1, (raw, at) => check.peerOrg(raw, at, host));
 
   const cc = check.object(top.chaincode, 'chaincode', ['name', 'path', 'endorsementPolicy', 'collections']);
   const chaincode: ChaincodeConfig = {
@@ -354,12 +360,18 @@ class Checker {
     return { port: this.port(ca.port, `${at}.port`), operationsPort: this.port(ca.operationsPort, `${at}.operationsPort`) };
   }
 
-  peerOrg(raw: unknown, at: string): PeerOrgConfig {
-    const org = this.object(raw, at, ['name', 'mspId', 'ca', 'chaincodeServer', 'peers', 'users']);
+  /** A site's loopback address; without one, the topology's host. */
+  host(value: unknown, at: string, defaultHost: string): string {
+    return value === undefined ? defaultHost : this.matching(value, at, LOOPBACK, 'a loopback address like 127.0.2.1');
+  }
+
+  peerOrg(raw: unknown, at: string, defaultHost: string): PeerOrgConfig {
+    const org = this.object(raw, at, ['name', 'mspId', 'host', 'ca', 'chaincodeServer', 'peers', 'users']);
     const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port']);
     return {
       name: this.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
       mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
+      host: this.host(org.host, `${at}.host`, defaultHost),
       ca: this.ca(org.ca, `${at}.ca`),
       chaincodeServer: { port: this.port(ccs.port, `${at}.chaincodeServer.port`) },
       peers: this.list(org.peers, `${at}.peers`, 1, (p, pat) => {
@@ -445,7 +457,15 @@ class Checker {
 export const caId = (orgName: string): string => `ca.${orgName}`;
 export const peerId = (org: PeerOrgConfig, peer: PeerConfig): string => `${peer.name}.${org.name}`;
 export const chaincodeServerId = (org: PeerOrgConfig): string => `ccaas.${org.name}`;
-export const endpoint = (t: Topology, port: number): string => `${t.host}:${port}`;
+/** host:port of a node's port: on the address of the site (org) that runs the node. */
+export const endpoint = (t: Topology, port: number): string => `${hostOf(t, port)}:${port}`;
+
+/** The address of the site that listens on `port` (every port of a topology has one owner). */
+export function hostOf(t: Topology, port: number): string {
+  const owner = allPorts(t).find((p) => p.port === port);
+  if (!owner) throw new Error(`no node of the topology listens on port ${port}`);
+  return owner.host;
+}
 
 export function findOrg(t: Topology, name: string): PeerOrgConfig {
   const org = t.orgs.find((o) => o.name === name || o.mspId === name);
@@ -456,19 +476,22 @@ export function findOrg(t: Topology, name: string): PeerOrgConfig {
 }
 
 /** Every port the topology will listen on, with the node that owns it. */
-export function allPorts(t: Topology): { port: number; owner: string }[] {
-  const ports: { port: number; owner: string }[] = [];
+export function allPorts(t: Topology): { port: number; owner: string; host: string }[] {
+  const ports: { port: number; owner: string; host: string }[] = [];
   for (const org of [t.orderer, ...t.orgs]) {
-    ports.push({ port: org.ca.port, owner: caId(org.name) }, { port: org.ca.operationsPort, owner: caId(org.name) });
+    const { host } = org;
+    ports.push({ port: org.ca.port, owner: caId(org.name), host }, { port: org.ca.operationsPort, owner: caId(org.name), host });
   }
   for (const n of t.orderer.nodes) {
-    ports.push({ port: n.port, owner: n.name }, { port: n.adminPort, owner: n.name }, { port: n.operationsPort, owner: n.name });
+    const { host } = t.orderer;
+    ports.push({ port: n.port, owner: n.name, host }, { port: n.adminPort, owner: n.name, host }, { port: n.operationsPort, owner: n.name, host });
   }
   for (const org of t.orgs) {
-    ports.push({ port: org.chaincodeServer.port, owner: chaincodeServerId(org) });
+    const { host } = org;
+    ports.push({ port: org.chaincodeServer.port, owner: chaincodeServerId(org), host });
     for (const p of org.peers) {
       const id = peerId(org, p);
-      ports.push({ port: p.port, owner: id }, { port: p.chaincodePort, owner: id }, { port: p.operationsPort, owner: id });
+      ports.push({ port: p.port, owner: id, host }, { port: p.chaincodePort, owner: id, host }, { port: p.operationsPort, owner: id, host });
     }
   }
   return ports;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, LedgerClient, LedgerError, Proposal, verifyChain } from '@donation-ledger/client';
 import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
-import { clientProfile, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { clientProfile, endpoint, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
 import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, startOwnNetwork, uniqueId, until } from './harness';
@@ -29,7 +29,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 /** A gauge of the channel from an orderer's operations endpoint; undefined when the orderer does not answer. */
 async function gauge(operationsPort: number, metric: string): Promise<number | undefined> {
-  const res = await fetch(`http://${topology().host}:${operationsPort}/metrics`).catch(() => undefined);
+  const res = await fetch(`http://${endpoint(topology(), operationsPort)}/metrics`).catch(() => undefined);
   const body = (await res?.text().catch(() => undefined)) ?? '';
   const line = body.split('\n').find((l) => l.startsWith(`${metric}{channel="${topology().channel}"} `));
   return line === undefined ? undefined : Number(line.split(' ')[1]);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
-import { NodeStatus } from '@donation-ledger/network';
+import { endpoint, NodeStatus } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
 import { cli, connectAs, NETWORK_ARGS, openLoop, outcome, paths, recoveryAfter, TimedSubmit, topology, uniqueId, until } from './harness';
 
@@ -12,7 +12,7 @@ const pidOf = (id: string): number => Number(readFileSync(paths().pid(id), 'utf8
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function isLeader(operationsPort: number): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${operationsPort}/metrics`).catch(() => undefined);
+  const res = await fetch(`http://${endpoint(topology(), operationsPort)}/metrics`).catch(() => undefined);
   return (await res?.text())?.includes('consensus_etcdraft_is_leader{channel="donations"} 1') ?? false;
 }
 
@@ -130,7 +130,7 @@ describe('faults under load', () => {
 
   test("with the donor platform's peer stopped, private data goes to no other org's peer: a sign-up fails typed, leaves no account, and succeeds once the peer is back", async () => {
     const t = topology();
-    const endpointOf = (org: string): string => `${t.host}:${t.orgs.find((o) => o.name === org)!.peers[0]!.port}`;
+    const endpointOf = (org: string): string => endpoint(t, t.orgs.find((o) => o.name === org)!.peers[0]!.port);
     const donor = await connectAs('donorplatform', 'donor1');
     const username = uniqueId('private').toLowerCase();
     const signUp = { username, password: 'private-password', name: 'Private Person', email: 'private@example.org' };

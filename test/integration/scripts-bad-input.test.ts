@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TOPOLOGY } from '@donation-ledger/network';
+import { DEFAULT_TOPOLOGY, endpoint, loadTopology } from '@donation-ledger/network';
 import { cli, NETWORK_ARGS } from './harness';
 
 describe('bad input to the network scripts', () => {
@@ -58,12 +58,13 @@ describe('bad input to the network scripts', () => {
 
   test('a port already taken by another program stops up before anything starts', async () => {
     const offset = 3000;
+    const peer = endpoint(loadTopology(DEFAULT_TOPOLOGY, offset), 7251 + offset); // on the donor platform's own address
     const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(7251 + offset, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(7251 + offset, peer.split(':')[0], resolve));
     try {
       const result = cli(['up', '--run-dir', join(scratch, 'run'), '--port-offset', String(offset)]);
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain(`127.0.0.1:${7251 + offset} (needed by peer0.donorplatform)`);
+      expect(result.stderr).toContain(`${peer} (needed by peer0.donorplatform)`);
       expect(nothingStarted()).toBe(true);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

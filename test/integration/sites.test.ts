@@ -1,0 +1,124 @@
+// Each member org is a site of its own: its nodes listen on the site's loopback address only, so
+// nothing depends on every node sharing 127.0.0.1 (as it could not across machines).
+import { spawnSync } from 'node:child_process';
+import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { common, msp } from '@hyperledger/fabric-protos';
+import { NodeStatus, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
+import { cli, NETWORK_ARGS, paths } from './harness';
+
+/** Every listening TCP socket on the machine, with the PID of the process that owns it. */
+function listeningSockets(): { address: string; pid: number }[] {
+  const ss = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  if (ss.status !== 0) throw new Error(`ss failed: ${ss.stderr}`);
+  return ss.stdout.split('\n').flatMap((line) => {
+    const local = line.trim().split(/\s+/)[3];
+    return [...line.matchAll(/pid=(\d+)/g)].map((m) => ({ address: (local ?? '').replace(/:\d+$/, ''), pid: Number(m[1]) }));
+  });
+}
+
+describe('sites', () => {
+  test("every node listens on its own site's address and no other", () => {
+    const nodes = JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
+    const sockets = listeningSockets();
+    const wrong: string[] = [];
+    for (const node of nodes) {
+      const site = node.endpoint.replace(/:\d+$/, '');
+      const own = sockets.filter((s) => s.pid === node.pid);
+      if (own.length === 0) wrong.push(`${node.id} (pid ${String(node.pid)}) listens nowhere`);
+      for (const s of own.filter((o) => o.address !== site)) wrong.push(`${node.id} listens on ${s.address}, not on its site's ${site}`);
+    }
+    expect(wrong).toEqual([]);
+    // The orderers' site, the donor platform's and the NGO's: three addresses.
+    expect(new Set(nodes.map((n) => n.endpoint.replace(/:\d+$/, ''))).size).toBe(3);
+  });
+});
+
+describe('a channel config update signed on separate sites, only files crossing', () => {
+  const work = mkdtempSync(join(tmpdir(), 'config-update-'));
+  const file = (name: string): string => join(work, name);
+  const network = (...args: string[]): ReturnType<typeof cli> => cli([...args, ...NETWORK_ARGS]);
+  // A benign change that needs the members' MAJORITY: an ACL of the Application group, set to its default.
+  const ACL = 'peer/ChaincodeToChaincode';
+  const aclOf = (configFile: string): unknown =>
+    (JSON.parse(readFileSync(configFile, 'utf8')) as { channel_group: { groups: { Application: { values: { ACLs?: { value: { acls: Record<string, unknown> } } } } } } })
+      .channel_group.groups.Application.values.ACLs?.value.acls[ACL];
+  const fetchedAcl = (name: string): unknown => {
+    expect(network('config-update', 'fetch', '--org', 'ngo', '--out', file(name)).status).toBe(0);
+    return aclOf(file(name));
+  };
+
+  beforeAll(() => {
+    expect(fetchedAcl('config.json')).toBeUndefined();
+    const config = JSON.parse(readFileSync(file('config.json'), 'utf8')) as { channel_group: { groups: { Application: { values: Record<string, unknown> } } } };
+    config.channel_group.groups.Application.values.ACLs = { mod_policy: 'Admins', value: { acls: { [ACL]: { policy_ref: '/Channel/Application/Writers' } } } };
+    writeFileSync(file('edited.json'), JSON.stringify(config));
+    const created = network('config-update', 'create', file('config.json'), file('edited.json'), '--out', file('update.pb'));
+    expect(created.stderr).toContain('send it to the members');
+    expect(created.status).toBe(0);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  test('the update can be inspected before signing: its channel, signers so far and the change', () => {
+    const inspected = network('config-update', 'inspect', file('update.pb'));
+    expect(inspected.status).toBe(0);
+    const summary = JSON.parse(inspected.stdout) as { channel: string; signedBy: string[]; configUpdate: unknown };
+    expect(summary).toMatchObject({ channel: 'donations', signedBy: [] });
+    expect(JSON.stringify(summary.configUpdate)).toContain(ACL);
+  });
+
+  test('signed by the submitting site alone (not a MAJORITY of two members), Fabric refuses it and nothing changes', () => {
+    const submitted = network('config-update', 'submit', file('update.pb'), '--org', 'donorplatform');
+    expect(submitted.status).toBe(1);
+    expect(submitted.stderr).toMatch(/policy|signature set did not satisfy/i);
+    expect(fetchedAcl('after-minority.json')).toBeUndefined();
+  });
+
+  test('a signature file that was changed, made by a non-member, or is not one at all is refused, naming why, and nothing changes', () => {
+    expect(network('config-update', 'sign', file('update.pb'), '--org', 'ngo', '--out', file('ngo.sig.json')).status).toBe(0);
+    const good = JSON.parse(readFileSync(file('ngo.sig.json'), 'utf8')) as SignatureFile;
+    expect(good).toMatchObject({ format: SIGNATURE_FORMAT, channel: 'donations', mspId: 'NgoMSP' });
+
+    const bytes = Buffer.from(good.signature, 'base64');
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
+    writeFileSync(file('changed.sig.json'), JSON.stringify({ ...good, signature: bytes.toString('base64') }));
+    writeFileSync(file('orderer.sig.json'), JSON.stringify(signatureAsOrdererAdmin(file('update.pb'))));
+    writeFileSync(file('junk.sig.json'), JSON.stringify({ hello: 'world' }));
+    writeFileSync(file('junk.pb'), 'not an envelope');
+
+    const refusal = (update: string, signature: string): { status: number | null; stderr: string } =>
+      network('config-update', 'submit', file(update), '--org', 'donorplatform', '--signature', file(signature));
+    expect(refusal('update.pb', 'changed.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('the signature of NgoMSP does not verify') as unknown });
+    expect(refusal('update.pb', 'orderer.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('OrdererMSP is not a member of channel donations') as unknown });
+    expect(refusal('update.pb', 'junk.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('not a signature file') as unknown });
+    expect(refusal('junk.pb', 'ngo.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('is not a config update envelope') as unknown });
+    expect(fetchedAcl('after-refusals.json')).toBeUndefined();
+  });
+
+  test("with the other member's signature file (a MAJORITY with the submitter's own) it commits", () => {
+    const submitted = network('config-update', 'submit', file('update.pb'), '--org', 'donorplatform', '--signature', file('ngo.sig.json'));
+    expect(submitted.stderr).toContain('with the signatures of NgoMSP, DonorPlatformMSP');
+    expect(submitted.status).toBe(0);
+    expect(fetchedAcl('after-majority.json')).toEqual({ policy_ref: '/Channel/Application/Writers' });
+  });
+
+  /** A well-formed signature of the update by the orderer org's admin: a real admin, but not a channel member. */
+  function signatureAsOrdererAdmin(updateFile: string): SignatureFile {
+    const update = readUpdateEnvelope(updateFile);
+    const mspDir = paths().msp('orderer', 'orgadmin');
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid('OrdererMSP');
+    creator.setIdBytes(readFileSync(join(mspDir, 'signcerts', 'cert.pem')));
+    const header = new common.SignatureHeader();
+    header.setCreator(creator.serializeBinary());
+    header.setNonce(randomBytes(24));
+    const headerBytes = Buffer.from(header.serializeBinary());
+    const key = createPrivateKey(readFileSync(join(mspDir, 'keystore', 'key.pem')));
+    return {
+      format: SIGNATURE_FORMAT, channel: update.channel, mspId: 'OrdererMSP', update: createHash('sha256').update(update.configUpdate).digest('hex'),
+      signatureHeader: headerBytes.toString('base64'), signature: sign('sha256', Buffer.concat([headerBytes, update.configUpdate]), key).toString('base64'),
+    };
+  }
+});
