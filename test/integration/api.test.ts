@@ -70,6 +70,23 @@ describe('the REST API', () => {
       await donorApi.get('/api/info').expect(200, { org: 'donorplatform', donorSignUp: true });
       await ngoApi.get('/api/info').expect(200, { org: 'ngo', donorSignUp: false });
     });
+
+    test('a method a path does not have is a 405 whose Allow header names the methods it has', async () => {
+      const ngo = await donorApi.delete('/api/ngos/ngo-1').expect(405);
+      expect(ngo.headers.allow).toBe('GET, HEAD');
+      expect(ngo.body).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+      expect((await donorApi.trace('/api/ngos').expect(405)).headers.allow).toBe('GET, HEAD, POST');
+      expect((await donorApi.patch('/openapi.json').expect(405)).headers.allow).toBe('GET, HEAD');
+      await donorApi.delete('/api/no-such-thing').expect(404);
+    });
+
+    test('every answer carries the security headers: a same-origin CSP that forbids framing, nosniff, no referrer', async () => {
+      for (const res of [await donorApi.get('/'), await donorApi.get('/api/info'), await donorApi.get('/api/nothing-here')]) {
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+      }
+    });
   });
 
   describe('accounts', () => {
@@ -196,13 +213,13 @@ describe('the REST API', () => {
       expectProblem(await ngoApi.post('/api/spends').set(auth('staffB')).send({ ngoId: ngoB, amount: 10 ** 12, currency: 'EUR', description: 'Too much', category: 'test' }), 422, 'INSUFFICIENT_FUNDS');
     });
 
-    test('malformed JSON, a huge body, a wrong content type, an unknown route', async () => {
+    test('malformed JSON, a huge body, a wrong content type, an unknown route, a method the route lacks, a page too large', async () => {
       expectProblem(await donorApi.post('/api/donations').set(auth('donor')).set('Content-Type', 'application/json').send('{"ngoId": '), 400, 'MALFORMED_JSON');
       expectProblem(await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: 'x'.repeat(100_000), amount: 1, currency: 'EUR' }), 413, 'PAYLOAD_TOO_LARGE');
       expectProblem(await donorApi.post('/api/donations').set(auth('donor')).set('Content-Type', 'text/plain').send('amount=5'), 415, 'UNSUPPORTED_MEDIA_TYPE');
       expectProblem(await donorApi.get('/api/nothing-here').set(auth('donor')), 404, 'NOT_FOUND');
       expectProblem(await donorApi.get('/api/donations/bad%20id').set(auth('donor')), 400, 'INVALID_REQUEST');
-      expectProblem(await donorApi.get('/api/donations?pageSize=1000').set(auth('donor')), 404, 'NOT_FOUND');
+      expectProblem(await donorApi.get('/api/donations').set(auth('donor')), 405, 'METHOD_NOT_ALLOWED'); // POST only
       expectProblem(await donorApi.get('/api/ngos?pageSize=1000').set(auth('donor')), 400, 'INVALID_REQUEST');
     });
   });

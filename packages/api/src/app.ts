@@ -18,7 +18,7 @@ import { donationRoutes } from './routes/donations';
 import { ngoRoutes } from './routes/ngos';
 import { readRoutes } from './routes/read';
 import { spendRoutes } from './routes/spends';
-import { Caller, openApiDocument, RouteRegistry } from './routing';
+import { Caller, openApiDocument, RouteRegistry, RouteSpec } from './routing';
 import { noQuery } from './schemas';
 import { Tokens } from './tokens';
 import { UserDirectory } from './users';
@@ -44,6 +44,14 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    // The web app is only this origin's files: no inline code, no framing (clickjacking), no sniffing.
+    res.setHeader('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -133,9 +141,29 @@ export function createApp(deps: AppDependencies): Express {
     res.sendFile(join(PUBLIC_DIR, 'docs.html'));
   });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }));
-  app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));
+  app.use((req, res, next) => {
+    // A path the API has, asked with a method it does not have (TRACE, DELETE...): 405 naming those it has.
+    const allowed = allowedMethods(registry.specs, req.path);
+    if (allowed.length > 0) {
+      res.setHeader('Allow', allowed.join(', '));
+      next(new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`));
+      return;
+    }
+    next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`));
+  });
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Paths served outside the route registry (all GET). */
+const PLAIN_GET_PATHS = ['/metrics', '/openapi.json', '/docs'];
+
+/** The methods of the declared routes whose path pattern matches `path` (GET brings HEAD). */
+function allowedMethods(specs: readonly RouteSpec[], path: string): string[] {
+  const matches = (pattern: string): boolean => new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(path);
+  const methods = new Set([...specs.filter((s) => matches(s.path)).map((s) => s.method.toUpperCase()), ...(PLAIN_GET_PATHS.includes(path) ? ['GET'] : [])]);
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }
 
 async function authenticate(req: Request, deps: AppDependencies): Promise<Caller | undefined> {

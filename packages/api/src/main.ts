@@ -118,15 +118,15 @@ async function openReadModel(
   config: Config, service: LedgerClient, store: SqlStore, logger: Logger, indexing: Pick<ReadModelOptions, 'chaincode' | 'genesisHash' | 'crossCheck'>,
 ): Promise<{ service?: ReadModelService; access: ReadModelAccess }> {
   const { enabled, rebuild, waitMs } = config.readModel;
-  if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs) };
+  if (!enabled) return { access: new ReadModelAccess(undefined, 'the read model is turned off (INDEXER=off)', waitMs, service) };
   try {
     const started = await startReadModel({ ...indexing, source: service.blockSource(), store, rebuild, log: (level, message) => logger[level](message) });
     logger.info({ store: store.kind, height: started.indexer.height, crossCheck: indexing.crossCheck?.name ?? 'off' }, 'read model open; indexing');
-    return { service: started, access: new ReadModelAccess(started, undefined, waitMs) };
+    return { service: started, access: new ReadModelAccess(started, undefined, waitMs, service) };
   } catch (err) {
     const reason = `the read model cannot be opened: ${(err as Error).message}`;
     logger.error({ err }, reason);
-    return { access: new ReadModelAccess(undefined, reason, waitMs) };
+    return { access: new ReadModelAccess(undefined, reason, waitMs, service) };
   }
 }
 

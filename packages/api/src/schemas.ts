@@ -57,8 +57,8 @@ export const verify = z.strictObject({ digest: digest.optional() });
 // ---- Read model (the SQL index of the ledger) ----------------------------------------------
 /** Read-your-writes: wait until the read model has indexed this block or transaction. */
 const readAfter = {
-  minBlock: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('Wait until this block is indexed (the blockNumber a write answered with)'),
-  afterTx: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction ID (64 hex digits)').optional().describe('Wait until this transaction is indexed'),
+  minBlock: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('Wait until this block is indexed (the blockNumber a write answered with); 400 for a block the ledger does not have'),
+  afterTx: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction ID (64 hex digits)').optional().describe('Wait until this transaction is indexed (the transactionId a write answered with); 404 for one the ledger does not have'),
 };
 const listPage = {
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200 (default 50)'),

@@ -91,6 +91,8 @@ export interface LedgerClient {
 
   /** (height, hash of the last block's header) of the channel now. */
   getDigest(): Promise<LedgerDigest>;
+  /** Whether the channel's ledger holds a transaction with this ID (valid or invalidated). */
+  hasTransaction(transactionId: string): Promise<boolean>;
   /**
    * Re-walks the block header hash chain from genesis (or from `trusted`, a digest known to be
    * good) to the tip, recomputing each block's data hash, and checks it passes through `saved`.
@@ -324,6 +326,17 @@ class GatewayLedgerClient implements LedgerClient {
         return { [Symbol.asyncIterator]: () => iterator, close: () => events.close() };
       },
     };
+  }
+
+  async hasTransaction(transactionId: string): Promise<boolean> {
+    try {
+      await this.query('GetTransactionByID', transactionId);
+      return true;
+    } catch (err) {
+      // qscc answers an unknown ID with an error naming it, not with an empty result.
+      if (err instanceof LedgerError && /no such transaction ID/i.test(err.message)) return false;
+      throw err;
+    }
   }
 
   close(): void {

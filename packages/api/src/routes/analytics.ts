@@ -17,7 +17,7 @@ export function analyticsRoutes(registry: RouteRegistry, access: ReadModelAccess
   for (const report of reports) {
     registry.add(router, {
       method: 'get', path: `/api/analytics/${report.path}`, tag: 'analytics', summary: report.summary, access: 'user', query: analyticsQuery,
-      success: { status: 200, description: '{ rows, asOfBlock }, or text/csv with format=csv' }, errors: [503, 504],
+      success: { status: 200, description: '{ rows, asOfBlock }, or text/csv with format=csv' }, errors: [404, 503, 504],
     }, async ({ query: { format, ngoId, ...after }, res }) => {
       const result = await (await access.ready(after))[report.run](ngoId);
       if (format !== 'csv') return result;

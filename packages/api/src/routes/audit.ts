@@ -26,7 +26,7 @@ export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess)
 
   const indexed = { tag: 'audit', access: 'user' as const, errors: [503, 504] };
   registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/digest', summary: "The read model's digest: indexed height and last block header hash", query: readQuery,
-    success: { status: 200, description: '{ channel, height, blockHash, asOfBlock }' } },
+    success: { status: 200, description: '{ channel, height, blockHash, asOfBlock }' }, errors: [404, 503, 504] },
   async ({ query }) => (await readModel.ready(query)).digest());
   registry.add(router, { ...indexed, method: 'post', path: '/api/read/audit/verify', summary: 'Check that the indexed chain passes through a saved digest and is unbroken', query: noQuery,
     body: indexedVerify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' } },

@@ -7,7 +7,7 @@ import { campaignListQuery, donationListQuery, indexedRecordParams, ngoListQuery
 
 export function readRoutes(registry: RouteRegistry, access: ReadModelAccess): Router {
   const router = Router();
-  const list = { method: 'get' as const, tag: 'read model', access: 'user' as const, success: { status: 200, description: '{ items, next, asOfBlock }' }, errors: [503, 504] };
+  const list = { method: 'get' as const, tag: 'read model', access: 'user' as const, success: { status: 200, description: '{ items, next, asOfBlock }' }, errors: [404, 503, 504] };
 
   registry.add(router, { method: 'get', path: '/api/read/status', tag: 'read model', summary: "The indexer's state and height", access: 'user', query: readQuery,
     success: { status: 200, description: '{ state, store, channel, height, blockHash }' } },
