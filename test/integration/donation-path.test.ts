@@ -2,6 +2,7 @@
 // is endorsed by both orgs, ordered by Raft, validated and committed on every peer.
 import { spawnSync } from 'node:child_process';
 import { LedgerClient, LedgerError } from '@donation-ledger/client';
+import { BaselineContract, DonationContract, GovernanceContract } from '@donation-ledger/chaincode';
 import { knownFabricBinaries, peerCliEnv } from '@donation-ledger/network';
 import { connectAs, paths, topology, uniqueId } from './harness';
 
@@ -54,6 +55,26 @@ describe('a donation on the real network', () => {
     const { docType, ...fromCli } = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(docType).toBe('donation');
     expect(fromCli).toEqual(written.result);
+  });
+
+  test('the contract metadata (GetMetadata, what tools read to learn a contract) answers and names every transaction of every contract', () => {
+    const t = topology();
+    const ngoOrg = t.orgs.find((o) => o.name === 'ngo');
+    const bins = knownFabricBinaries(paths().binDirFile);
+    if (!ngoOrg || !bins) throw new Error('test network is not set up');
+    const result = spawnSync(bins.path('peer'), ['chaincode', 'query', '-C', t.channel, '-n', t.chaincode.name, '-c', JSON.stringify({ Args: ['org.hyperledger.fabric:GetMetadata'] })], {
+      env: { ...process.env, ...peerCliEnv(bins, t, paths(), ngoOrg) },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).not.toContain('Error');
+    expect(result.status).toBe(0);
+    const metadata = JSON.parse(result.stdout) as { contracts: Record<string, { transactions: { name: string }[] }> };
+    // Every public method of each contract class is a transaction (their names start upper-case).
+    const transactionsOf = (contract: object): string[] => Object.getOwnPropertyNames(contract).filter((n) => /^[A-Z]/.test(n)).sort();
+    for (const [name, contract] of [['DonationLedger', DonationContract], ['Governance', GovernanceContract], ['Baseline', BaselineContract]] as const) {
+      expect(metadata.contracts[name]?.transactions.map((tx) => tx.name).sort()).toEqual(transactionsOf(contract.prototype));
+    }
+    expect(transactionsOf(DonationContract.prototype)).toEqual(expect.arrayContaining(['Donate', 'RecordSpend', 'RegisterNgo', 'ReadDonation']));
   });
 
   test('a transaction endorsed by one org only fails validation with ENDORSEMENT_POLICY_FAILURE and writes nothing', async () => {
