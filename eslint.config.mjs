@@ -24,7 +24,7 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'script',
       globals: Object.fromEntries(
-        ['document', 'window', 'fetch', 'sessionStorage', 'location', 'crypto', 'EventSource', 'Option', 'FormData', 'console', 'Intl', 'URL'].map((g) => [g, 'readonly']),
+        ['document', 'window', 'fetch', 'sessionStorage', 'location', 'crypto', 'EventSource', 'Option', 'FormData', 'console', 'Intl', 'URL', 'setTimeout'].map((g) => [g, 'readonly']),
       ),
     },
   },

@@ -246,9 +246,21 @@ describe('the REST API', () => {
   });
 
   describe('the live feed and the login limit', () => {
+    test('the feed opens with a short-lived ticket only: not with a session token in the URL, nor a ticket as a bearer token', async () => {
+      const issued = await donorApi.post('/api/events/tickets').set(auth('donor')).expect(201);
+      const { ticket, expiresAt } = issued.body as { ticket: string; expiresAt: string };
+      expect(ticket).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(30_000);
+      await donorApi.get(`/api/events?access_token=${tokens.donor ?? ''}`).expect(401);
+      await donorApi.get(`/api/events?ticket=${tokens.donor ?? ''}`).expect(401);
+      await donorApi.get('/api/accounts/me').set({ Authorization: `Bearer ${ticket}` }).expect(401);
+      await donorApi.post('/api/events/tickets').expect(401);
+    });
+
     test('a committed donation appears on the Server-Sent Events stream', async () => {
+      const { ticket } = (await donorApi.post('/api/events/tickets').set(auth('donor')).expect(201)).body as { ticket: string };
       const received = new Promise<string>((resolve, reject) => {
-        const req = get(`${apis.donor.url}/api/events?access_token=${tokens.donor}`, (res) => {
+        const req = get(`${apis.donor.url}/api/events?ticket=${ticket}`, (res) => {
           expect(res.headers['content-type']).toContain('text/event-stream');
           let buffer = '';
           res.setEncoding('utf8');

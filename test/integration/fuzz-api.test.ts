@@ -69,7 +69,7 @@ describe('fuzzing the REST API from its OpenAPI document', () => {
       ),
       params: fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('ngo-1', 'donation', 'spend', 'ngo', 'campaign', '0', 'a'.repeat(64))), { minLength: 3, maxLength: 3 }),
       query: fc.dictionary(
-        fc.constantFrom('pageSize', 'bookmark', 'x', 'access_token', 'limit', 'after', 'minBlock', 'afterTx', 'ngoId', 'q', 'format', 'from', 'to', 'status'),
+        fc.constantFrom('pageSize', 'bookmark', 'x', 'access_token', 'ticket', 'limit', 'after', 'minBlock', 'afterTx', 'ngoId', 'q', 'format', 'from', 'to', 'status'),
         fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('1', '0', '-1', '201', 'csv', 'ngo-1', '99999999')),
         { maxKeys: 3 },
       ),

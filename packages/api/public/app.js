@@ -105,7 +105,7 @@ async function showApp() {
   await loadTransparency().catch((err) => ($('transparency-as-of').textContent = err.message));
   if (state.me.role === 'donor') await loadMine();
   if (state.me.role === 'ngo-staff') await loadBalance();
-  followFeed();
+  followFeed().catch((err) => say(`live feed: ${err.message}`, true));
 }
 
 // Lists are built off-page and swapped in whole, and only by the newest load of each: two loads
@@ -205,9 +205,17 @@ async function sha256Hex(file) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function followFeed() {
-  if (state.feed) return;
-  state.feed = new EventSource(`/api/events?access_token=${encodeURIComponent(state.token)}`);
+async function followFeed() {
+  if (state.feed || !state.token) return;
+  // A ticket good for 30 seconds opens the stream: no long-lived token in a URL (logs, history).
+  const { ticket } = await api('POST', '/api/events/tickets');
+  state.feed = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket)}`);
+  state.feed.addEventListener('error', () => {
+    // The browser would reconnect with the same ticket, expired by then: reconnect with a new one.
+    state.feed?.close();
+    state.feed = null;
+    setTimeout(() => followFeed().catch(() => undefined), 3000);
+  });
   state.feed.addEventListener('ledger', (message) => {
     const event = JSON.parse(message.data);
     const li = document.createElement('li');

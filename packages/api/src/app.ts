@@ -26,6 +26,8 @@ import { UserDirectory } from './users';
 export interface AppDependencies {
   readonly users: UserDirectory;
   readonly tokens: Tokens;
+  /** Short-lived tickets that open the live feed (EventSource cannot send an Authorization header). */
+  readonly feedTickets: Tokens;
   /** The instance's own ledger identity: readiness and the event feed. */
   readonly service: LedgerClient;
   readonly events: EventFeed;
@@ -67,7 +69,7 @@ export function createApp(deps: AppDependencies): Express {
         return id;
       },
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/access_token=[^&]+/, 'access_token=[Redacted]') }) },
+      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/ticket=[^&]+/, 'ticket=[Redacted]') }) },
       autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
     }),
   );
@@ -101,7 +103,16 @@ export function createApp(deps: AppDependencies): Express {
 
   const health = express.Router();
   registry.add(health, {
-    method: 'get', path: '/api/events', tag: 'events', summary: 'Live feed of committed ledger events (Server-Sent Events; token may be given as ?access_token=)',
+    method: 'post', path: '/api/events/tickets', tag: 'events', summary: 'A ticket that opens the live feed within 30 seconds (for EventSource, which cannot send headers)',
+    access: 'user', query: noQuery, success: { status: 201, description: '{ ticket, expiresAt }' },
+  }, async ({ caller }) => {
+    const account = caller?.account;
+    if (!account) return undefined;
+    const { token, expiresAt } = await deps.feedTickets.issue({ username: account.username, role: account.role });
+    return { ticket: token, expiresAt };
+  });
+  registry.add(health, {
+    method: 'get', path: '/api/events', tag: 'events', summary: 'Live feed of committed ledger events (Server-Sent Events): Authorization header, or ?ticket= from POST /api/events/tickets',
     access: 'user', success: { status: 200, description: 'text/event-stream of "ledger" events' },
   }, ({ res }) => {
     deps.events.subscribe(res);
@@ -168,12 +179,12 @@ function allowedMethods(specs: readonly RouteSpec[], path: string): string[] {
 
 async function authenticate(req: Request, deps: AppDependencies): Promise<Caller | undefined> {
   const header = req.headers.authorization;
-  // EventSource cannot send headers, so the live feed alone accepts the token in the query.
-  const fromQuery = req.path === '/api/events' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-  const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : fromQuery;
-  if (!token) return undefined;
-  const claims = await deps.tokens.verify(token);
-  const account = claims ? await deps.users.get(claims.username) : undefined;
-  if (!account || account.role !== claims?.role) return undefined;
+  // EventSource cannot send headers: the live feed alone accepts a ticket in the query, which
+  // is good for 30 seconds and nothing else (a session token there is refused, and vice versa).
+  const ticket = req.path === '/api/events' && typeof req.query.ticket === 'string' ? req.query.ticket : undefined;
+  const claims = header?.startsWith('Bearer ') ? await deps.tokens.verify(header.slice('Bearer '.length)) : ticket ? await deps.feedTickets.verify(ticket) : undefined;
+  if (!claims) return undefined;
+  const account = await deps.users.get(claims.username);
+  if (!account || account.role !== claims.role) return undefined;
   return { account, ledger: () => deps.users.ledgerFor(account) };
 }

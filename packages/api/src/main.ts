@@ -14,6 +14,9 @@ import { ReadModelAccess } from './read-model';
 import { Tokens } from './tokens';
 import { ADMIN_USERNAME, LedgerSettings, UserDirectory } from './users';
 
+/** How long a live-feed ticket opens the stream. */
+const FEED_TICKET_SECONDS = 30;
+
 export interface RunningApi {
   readonly server: Server;
   readonly url: string;
@@ -66,7 +69,8 @@ async function startServing(
   // Shared through the database, so that a token from one instance of the org works on the others.
   const tokenKey = await accounts.sharedSecret('token-key', 32);
   const app = createApp({
-    users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`), service, events, readModel: readModel.access, logger, orgName: profile.org,
+    users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`),
+    feedTickets: new Tokens(tokenKey, FEED_TICKET_SECONDS, `donation-ledger-api:${profile.org}:events`), service, events, readModel: readModel.access, logger, orgName: profile.org,
     donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute,
   });
 
