@@ -153,10 +153,20 @@ describe('the read model equals the ledger', () => {
   });
 
   test('invalid transactions are recorded with their validation code and change no record', async () => {
+    // Concurrent status changes of one NGO read the same version: all but one per block fail
+    // validation (MVCC_READ_CONFLICT; the SDK retries them, but the invalid ones stay on the chain).
+    const ngoId = uniqueId('rm-conflict');
+    await admin.registerNgo({ id: ngoId, name: 'Conflicting NGO' });
+    for (let round = 0; round < 3; round++) {
+      await Promise.allSettled(['suspended', 'active', 'suspended', 'active'].map((status) => admin.setNgoStatus(ngoId, status as 'active' | 'suspended')));
+    }
+    await caughtUp(embedded);
     const rows = await embedded.store.query<{ validation_code: string; n: number }>(
       "select validation_code, count(*)::int as n from transactions where chaincode = 'donations' group by validation_code");
     expect(rows.find((r) => r.validation_code === 'VALID')?.n).toBeGreaterThan(100);
-    const invalid = await embedded.store.query<{ tx_id: string }>("select tx_id from transactions where validation_code <> 'VALID' and type = 'ENDORSER_TRANSACTION'");
+    const invalid = await embedded.store.query<{ tx_id: string; validation_code: string }>(
+      "select tx_id, validation_code from transactions where validation_code <> 'VALID' and type = 'ENDORSER_TRANSACTION'");
+    expect(invalid.map((t) => t.validation_code)).toContain('MVCC_READ_CONFLICT');
     for (const { tx_id } of invalid) {
       expect(await embedded.store.query('select 1 from record_history where tx_id = $1', [tx_id])).toHaveLength(0);
     }

@@ -47,12 +47,17 @@ describe('chaincode upgrade', () => {
     expect(current.stderr).toContain('is already committed');
     const oldSequence = sequenceOf(current.stderr);
 
+    const serverPid = (): number => Number(readFileSync(paths().pid('ccaas.ngo'), 'utf8').split('\n')[0]);
+    const pidBefore = serverPid();
     const topologyFile = changedChaincodeTopology();
     const upgraded = cli(['deploy', '--topology', topologyFile, ...NETWORK_ARGS]);
     expect(upgraded.stderr).toContain('committed chaincode donations');
     expect(upgraded.status).toBe(0);
     expect(sequenceOf(upgraded.stderr.split('\n').filter((l) => l.includes('committed chaincode')).join('\n'))).toBe(oldSequence + 1);
-    expect(readFileSync(paths().pid('ccaas.ngo'), 'utf8')).toBeTruthy();
+    // The NGO's chaincode server was restarted with its new package: another process, running.
+    const pidAfter = serverPid();
+    expect(pidAfter).not.toBe(pidBefore);
+    expect(process.kill(pidAfter, 0)).toBe(true);
 
     const again = cli(['deploy', '--topology', topologyFile, ...NETWORK_ARGS]);
     expect(again.stderr).toContain('is already committed');
