@@ -281,9 +281,12 @@ describe('the REST API', () => {
       expect(await received).toContain(id);
     });
 
-    test('logins are rate-limited per client', async () => {
+    test('logins are rate-limited per client, and a client cannot escape the limit by naming another address in X-Forwarded-For', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i <= LOGIN_LIMIT; i++) statuses.push((await donorApi.post('/api/sessions').send({ username: 'nobody', password: 'wrong' })).status);
+      for (let i = 0; i <= LOGIN_LIMIT; i++) {
+        const res = await donorApi.post('/api/sessions').set('X-Forwarded-For', `203.0.113.${i}`).send({ username: 'nobody', password: 'wrong' });
+        statuses.push(res.status);
+      }
       expect(statuses).toContain(429);
     });
   });

@@ -38,6 +38,8 @@ export interface AppDependencies {
   readonly donorSignUp: boolean;
   readonly bodyLimit: string;
   readonly loginAttemptsPerMinute: number;
+  /** Whose X-Forwarded-For to believe (Express "trust proxy"); false: nobody's. */
+  readonly trustProxy: string | false;
 }
 
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -45,7 +47,7 @@ export const PUBLIC_DIR = join(__dirname, '..', 'public');
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   app.use((_req, res, next) => {
     // The web app is only this origin's files: no inline code, no framing (clickjacking), no sniffing.
     res.setHeader('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");

@@ -16,6 +16,12 @@ const schema = z.object({
   /** Without LEDGER_PROFILE: the org whose profile in this repository's network/run to use. */
   LEDGER_ORG: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).optional(),
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (rate limits, logs), in
+   * Express's terms: e.g. "loopback" behind a local reverse proxy, or its addresses. Unset: none,
+   * so a client cannot pick its own address and escape the login limit.
+   */
+  TRUST_PROXY: z.string().regex(/^[\w.:/, -]+$/, 'must be "loopback" or proxy addresses / subnets').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The instance's own files (admin password, instance id, embedded database); default: <profile's folder>/api. */
   DATA_DIR: z.string().default(''),
@@ -51,6 +57,8 @@ export interface Config {
   readonly profile: SiteProfile;
   readonly host: string;
   readonly port: number;
+  /** Express's "trust proxy" setting; false when no proxy is trusted. */
+  readonly trustProxy: string | false;
   readonly dataDir: string;
   /** Accounts, identities and the read model. */
   readonly database: StoreConfig;
@@ -87,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     profile,
     host: e.HOST,
     port: e.PORT,
+    trustProxy: e.TRUST_PROXY ?? false,
     dataDir,
     database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL } : { kind: 'embedded', dir: resolve(e.DATABASE_DIR || join(dataDir, 'database')) },
     adminPassword: e.ADMIN_PASSWORD ?? persistentSecret(join(dataDir, 'admin-password'), 18),

@@ -15,13 +15,19 @@ export interface AccountRouteOptions {
   readonly loginAttemptsPerMinute: number;
 }
 
+/**
+ * An X-Forwarded-For from a proxy that is not trusted (TRUST_PROXY) is ignored on purpose: the
+ * limiter need not warn about it in the log for every such client.
+ */
+const LIMITER_CHECKS = { xForwardedForHeader: false } as const;
+
 export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tokens: Tokens, options: AccountRouteOptions): Router {
   const router = Router();
   const session = async (username: string, role: Role): Promise<object> => ({ username, role, ...(await tokens.issue({ username, role })) });
 
   // Each sign-up costs a CA registration, a key pair and a ledger transaction: limit it too.
   router.post('/api/accounts', rateLimit({
-    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, validate: LIMITER_CHECKS,
     handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many sign-ups from this address; wait a minute')),
   }));
   registry.add(router, {
@@ -35,7 +41,7 @@ export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tok
   });
 
   const limiter = rateLimit({
-    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, validate: LIMITER_CHECKS,
     handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many login attempts; wait a minute')),
   });
   router.post('/api/sessions', limiter);
