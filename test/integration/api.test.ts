@@ -289,5 +289,14 @@ describe('the REST API', () => {
       }
       expect(statuses).toContain(429);
     });
+
+    test('proofs and chain verifications, which read many blocks, are rate-limited per client', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 14; i++) statuses.push((await donorApi.get('/api/proofs/ngo/ngo-1').set(auth('donor'))).status);
+      expect(statuses.slice(0, 2)).not.toContain(429); // earlier tests used a few of the 12 a minute
+      expect(statuses).toContain(429);
+      const refused = await donorApi.post('/api/ledger/verify').set(auth('donor')).send({}).expect(429);
+      expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', detail: expect.stringContaining('too many proofs or verifications') as unknown });
+    });
   });
 });

@@ -38,6 +38,8 @@ export interface AppDependencies {
   readonly donorSignUp: boolean;
   readonly bodyLimit: string;
   readonly loginAttemptsPerMinute: number;
+  /** Proofs and chain verifications a client may ask for per minute. */
+  readonly expensivePerMinute: number;
   /** Whose X-Forwarded-For to believe (Express "trust proxy"); false: nobody's. */
   readonly trustProxy: string | false;
 }
@@ -99,7 +101,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(campaignRoutes(registry));
   app.use(donationRoutes(registry));
   app.use(spendRoutes(registry));
-  app.use(auditRoutes(registry, deps.readModel));
+  app.use(auditRoutes(registry, deps.readModel, deps.expensivePerMinute));
   app.use(readRoutes(registry, deps.readModel));
   app.use(analyticsRoutes(registry, deps.readModel));
 

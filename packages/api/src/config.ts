@@ -31,6 +31,8 @@ const schema = z.object({
   COMMIT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Proofs and verifications of the chain (each reads many blocks) a client may ask for per minute. */
+  EXPENSIVE_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(12),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('32kb'),
   /**
    * The org's database: accounts, users' Fabric identities and the read model. PostgreSQL when
@@ -68,6 +70,7 @@ export interface Config {
   readonly commitTimeoutMs: number;
   readonly tokenTtlSeconds: number;
   readonly loginAttemptsPerMinute: number;
+  readonly expensivePerMinute: number;
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly readModel: {
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commitTimeoutMs: e.COMMIT_TIMEOUT_MS,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+    expensivePerMinute: e.EXPENSIVE_REQUESTS_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
     readModel: {

@@ -71,7 +71,7 @@ async function startServing(
   const app = createApp({
     users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`),
     feedTickets: new Tokens(tokenKey, FEED_TICKET_SECONDS, `donation-ledger-api:${profile.org}:events`), service, events, readModel: readModel.access, logger, orgName: profile.org,
-    donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute, trustProxy: config.trustProxy,
+    donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute, expensivePerMinute: config.expensivePerMinute, trustProxy: config.trustProxy,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -1,8 +1,8 @@
 // Accounts and sessions: donors sign up (on the donor platform's API), anyone logs in, the NGO
 // org's admin creates staff accounts tied to an NGO.
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { Role } from '../accounts';
+import { perClientLimit } from '../limits';
 import { ApiError } from '../problems';
 import { RouteRegistry } from '../routing';
 import { createStaff, login, noQuery, signUp } from '../schemas';
@@ -15,21 +15,12 @@ export interface AccountRouteOptions {
   readonly loginAttemptsPerMinute: number;
 }
 
-/**
- * An X-Forwarded-For from a proxy that is not trusted (TRUST_PROXY) is ignored on purpose: the
- * limiter need not warn about it in the log for every such client.
- */
-const LIMITER_CHECKS = { xForwardedForHeader: false } as const;
-
 export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tokens: Tokens, options: AccountRouteOptions): Router {
   const router = Router();
   const session = async (username: string, role: Role): Promise<object> => ({ username, role, ...(await tokens.issue({ username, role })) });
 
   // Each sign-up costs a CA registration, a key pair and a ledger transaction: limit it too.
-  router.post('/api/accounts', rateLimit({
-    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, validate: LIMITER_CHECKS,
-    handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many sign-ups from this address; wait a minute')),
-  }));
+  router.post('/api/accounts', perClientLimit(options.loginAttemptsPerMinute, 'too many sign-ups from this address'));
   registry.add(router, {
     method: 'post', path: '/api/accounts', tag: 'accounts', summary: 'Sign up as a donor (enrolls your own Fabric identity)', access: 'public',
     query: noQuery, body: signUp, success: { status: 201, description: 'The account and a session token' }, errors: [404, 409, 429],
@@ -40,11 +31,7 @@ export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tok
     return session(account.username, account.role);
   });
 
-  const limiter = rateLimit({
-    windowMs: 60_000, limit: options.loginAttemptsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, validate: LIMITER_CHECKS,
-    handler: (_req, _res, next) => next(new ApiError(429, 'TOO_MANY_REQUESTS', 'too many login attempts; wait a minute')),
-  });
-  router.post('/api/sessions', limiter);
+  router.post('/api/sessions', perClientLimit(options.loginAttemptsPerMinute, 'too many login attempts'));
   registry.add(router, {
     method: 'post', path: '/api/sessions', tag: 'accounts', summary: 'Log in: returns an access token', access: 'public',
     query: noQuery, body: login, success: { status: 201, description: 'A session token and when it expires' }, errors: [401, 429],

@@ -1,19 +1,25 @@
 // Audit: every revision of a record, its proofs, the ledger's digest and its verification; from
 // the peers (/api/history, /api/proofs, /api/ledger) and from the read model (/api/read/audit).
 import { Router } from 'express';
+import { perClientLimit } from '../limits';
 import { ReadModelAccess } from '../read-model';
 import { RouteRegistry } from '../routing';
 import { blockRange, indexedRecordParams, indexedVerify, noQuery, readQuery, recordParams, verify } from '../schemas';
 
-export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess): Router {
+export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess, expensivePerMinute: number): Router {
   const router = Router();
+  // A proof reads a block per revision; a verification every block since genesis.
+  const expensive = perClientLimit(expensivePerMinute, 'too many proofs or verifications from this address');
+  router.get('/api/proofs/:recordType/:id', expensive);
+  router.post('/api/ledger/verify', expensive);
+  router.post('/api/read/audit/verify', expensive);
   registry.add(router, {
     method: 'get', path: '/api/history/:recordType/:id', tag: 'audit', summary: 'Every revision of a record, oldest first', access: 'user', params: recordParams,
     query: noQuery, success: { status: 200, description: 'The revisions' }, errors: [404],
   }, async ({ params, caller }) => (await caller!.ledger()).getHistory(params.recordType, params.id));
   registry.add(router, {
     method: 'get', path: '/api/proofs/:recordType/:id', tag: 'audit', summary: 'Block, transaction, validation code and block hash of each revision', access: 'user',
-    params: recordParams, query: noQuery, success: { status: 200, description: 'The proofs' }, errors: [404],
+    params: recordParams, query: noQuery, success: { status: 200, description: 'The proofs' }, errors: [404, 429],
   }, async ({ params, caller }) => (await caller!.ledger()).getProof(params.recordType, params.id));
   registry.add(router, {
     method: 'get', path: '/api/ledger/digest', tag: 'audit', summary: "The ledger's digest: height and hash of the last block header", access: 'user', query: noQuery,
@@ -21,7 +27,7 @@ export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess)
   }, async ({ caller }) => (await caller!.ledger()).getDigest());
   registry.add(router, {
     method: 'post', path: '/api/ledger/verify', tag: 'audit', summary: 'Re-walk the hash chain from genesis, checking every block\'s orderer signatures, optionally through a saved digest', access: 'user',
-    query: noQuery, body: verify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' },
+    query: noQuery, body: verify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' }, errors: [429],
   }, async ({ body, caller }) => (await caller!.ledger()).verify(body.digest));
 
   const indexed = { tag: 'audit', access: 'user' as const, errors: [503, 504] };
@@ -29,7 +35,7 @@ export function auditRoutes(registry: RouteRegistry, readModel: ReadModelAccess)
     success: { status: 200, description: '{ channel, height, blockHash, asOfBlock }' }, errors: [404, 503, 504] },
   async ({ query }) => (await readModel.ready(query)).digest());
   registry.add(router, { ...indexed, method: 'post', path: '/api/read/audit/verify', summary: 'Check that the indexed chain passes through a saved digest and is unbroken', query: noQuery,
-    body: indexedVerify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' } },
+    body: indexedVerify, success: { status: 200, description: '{ ok, digest } or { ok: false, blockNumber, reason }' }, errors: [429, 503, 504] },
   async ({ body }) => (await readModel.ready()).verifyDigest(body.digest));
   registry.add(router, { ...indexed, method: 'get', path: '/api/read/audit/history/:recordType/:id', summary: "A record's every revision with block, transaction and validation code",
     params: indexedRecordParams, query: readQuery, success: { status: 200, description: '{ rows, asOfBlock }' }, errors: [404, 503, 504] },
