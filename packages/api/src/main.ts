@@ -54,7 +54,9 @@ async function startServing(
 
   const adminRole = profile.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';
   const admin = await ensureAdmin(users, config.adminPassword, adminRole);
-  const service: LedgerClient = await users.ledgerFor(admin);
+  // The instance's own connection (live feed, indexer): its own client, never evicted as idle.
+  const service: LedgerClient = await users.ledgerAt(admin, profile.gateways);
+  users.startEvicting();
   const events = new EventFeed(service, logger);
   const otherOrgPeer = otherOrgGateway(profile);
   const crossCheck = config.readModel.enabled && config.readModel.crossCheck && otherOrgPeer
@@ -95,6 +97,7 @@ async function startServing(
       await readModel.service?.close(); // the indexer finishes its block
       crossCheck?.client.close();
       await users.close(); // each user's gateway, then its gRPC client
+      service.close();
       await database.close();
       logger.info('stopped');
     })());

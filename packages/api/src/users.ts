@@ -28,11 +28,26 @@ export const ADMIN_USERNAME = 'admin';
 
 const taken = (username: string): ApiError => new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
 
+/** The account store as the directory uses it (AccountStore in the org's database). */
+export type Accounts = Pick<AccountStore, 'get' | 'has' | 'add'>;
+
+export interface DirectoryOptions {
+  /** A user's ledger connection unused this long is closed; their next request opens a new one. */
+  readonly idleMs?: number;
+  readonly now?: () => number;
+}
+
+/** Ten minutes: far longer than any request (a write waits at most twice the commit timeout). */
+export const DEFAULT_IDLE_MS = 10 * 60_000;
+
 export class UserDirectory {
-  private readonly clients = new Map<string, Promise<LedgerClient>>();
+  private readonly clients = new Map<string, { client: Promise<LedgerClient>; lastUsed: number }>();
+  private readonly idleMs: number;
+  private readonly now: () => number;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly accounts: AccountStore,
+    private readonly accounts: Accounts,
     private readonly wallet: IdentityStore,
     private readonly ca: CertificateAuthority,
     private readonly registrar: Identity,
@@ -40,7 +55,27 @@ export class UserDirectory {
     private readonly connector: Connector,
     /** Prefix of the CA enrollment IDs this instance creates, so that two instances never collide. */
     private readonly enrollmentPrefix: string,
-  ) {}
+    options: DirectoryOptions = {},
+  ) {
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Closes idle users' connections every minute from now on (until close()). */
+  startEvicting(): void {
+    this.sweeper ??= setInterval(() => this.evictIdle(), 60_000).unref();
+  }
+
+  /** Closes the connections no request has used for idleMs; returns how many. */
+  evictIdle(): number {
+    const oldest = this.now() - this.idleMs;
+    const idle = [...this.clients].filter(([, entry]) => entry.lastUsed < oldest);
+    for (const [username, entry] of idle) {
+      this.clients.delete(username);
+      entry.client.then((c) => c.close(), () => undefined);
+    }
+    return idle.length;
+  }
 
   get(username: string): Promise<Account | undefined> {
     return this.accounts.get(username);
@@ -77,7 +112,7 @@ export class UserDirectory {
       client?.close();
       throw err;
     }
-    if (client) this.clients.set(username, Promise.resolve(client));
+    if (client) this.clients.set(username, { client: Promise.resolve(client), lastUsed: this.now() });
     return account;
   }
 
@@ -91,14 +126,16 @@ export class UserDirectory {
     return (await verifyPassword(password, account.passwordHash)) ? account : undefined;
   }
 
-  /** The ledger as this account: one connection per user, opened on first use and reused. */
+  /** The ledger as this account: one connection per user, opened on first use, reused, closed when idle. */
   ledgerFor(account: Account): Promise<LedgerClient> {
-    let client = this.clients.get(account.username);
-    if (!client) {
-      client = this.connect(account);
-      this.clients.set(account.username, client);
-      client.catch(() => this.clients.delete(account.username));
+    const entry = this.clients.get(account.username);
+    if (entry) {
+      entry.lastUsed = this.now();
+      return entry.client;
     }
+    const client = this.connect(account);
+    this.clients.set(account.username, { client, lastUsed: this.now() });
+    client.catch(() => this.clients.delete(account.username));
     return client;
   }
 
@@ -114,7 +151,8 @@ export class UserDirectory {
   }
 
   async close(): Promise<void> {
-    const clients = [...this.clients.values()];
+    clearInterval(this.sweeper);
+    const clients = [...this.clients.values()].map((e) => e.client);
     this.clients.clear();
     for (const client of await Promise.allSettled(clients)) if (client.status === 'fulfilled') client.value.close();
   }
