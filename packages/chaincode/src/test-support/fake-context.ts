@@ -14,6 +14,8 @@ export interface FakeIdentity {
   readonly mspId: string;
   readonly admin?: boolean;
   readonly role?: string;
+  /** NGO staff: the NGO their certificate names. */
+  readonly ngoId?: string;
   readonly name?: string;
 }
 
@@ -139,7 +141,7 @@ class FakeTransaction {
 }
 
 function fakeIdentity(identity: FakeIdentity): ClientIdentity {
-  const attributes: Record<string, string | undefined> = { 'hf.Type': identity.admin ? 'admin' : 'client', role: identity.role };
+  const attributes: Record<string, string | undefined> = { 'hf.Type': identity.admin ? 'admin' : 'client', role: identity.role, ngoId: identity.ngoId };
   const name = identity.name ?? (identity.admin ? 'admin' : 'user');
   return {
     getMSPID: () => identity.mspId,
