@@ -1,8 +1,7 @@
 // The rules of money, against the in-memory ledger: who may move it, what is refused, and where
 // each spend's money comes from. No network: a broken rule fails here in seconds.
-import { FakeIdentity, FakeLedger } from './test-support/fake-context';
+import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
 import { DonationContract } from './contract';
-import { LedgerError } from './errors';
 import { AllocationRecord, Donation, Page, Spend } from './records';
 
 const contract = new DonationContract();
@@ -12,15 +11,6 @@ const staffB: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-staff', ngoId: 'ngo-b
 const donor1: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor1' };
 const donor2: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor2' };
 const impostor: FakeIdentity = { mspId: 'NgoMSP', role: 'donor', name: 'impostor' };
-
-const codeOf = async (result: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await result;
-    return undefined;
-  } catch (err) {
-    return err instanceof LedgerError ? err.code : `not a LedgerError: ${String(err)}`;
-  }
-};
 
 let ledger: FakeLedger;
 const donate = (by: FakeIdentity, request: Record<string, unknown>): Promise<Donation> =>

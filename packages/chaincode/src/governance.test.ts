@@ -1,8 +1,7 @@
 // The fake first: it quiets fabric-contract-api's logging before the contract loads.
-import { FakeIdentity, FakeLedger } from './test-support/fake-context';
+import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LedgerError } from './errors';
 import { decide, GovernanceContract } from './governance';
 import { Governance, Proposal, VotingPolicy } from './governance-records';
 import { Page, Revision } from './records';
@@ -18,15 +17,6 @@ const newOrgAdmin: FakeIdentity = { mspId: 'NewOrgMSP', admin: true };
 
 const majority: VotingPolicy = { thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 };
 const contract = new GovernanceContract();
-
-const codeOf = async (result: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await result;
-    return undefined;
-  } catch (err) {
-    return err instanceof LedgerError ? err.code : `not a LedgerError: ${String(err)}`;
-  }
-};
 
 async function governed(mspIds: string[], policy: VotingPolicy = majority): Promise<FakeLedger> {
   const ledger = new FakeLedger();

@@ -4,6 +4,7 @@
 // Not part of the build (see tsconfig.json).
 import { Context } from 'fabric-contract-api';
 import { ChaincodeStub, ClientIdentity, Iterators, SplitCompositekey, StateQueryResponse, Timestamp } from 'fabric-shim-api';
+import { LedgerError } from '../errors';
 
 // fabric-contract-api logs every decorator at info when a contract module loads; a test file
 // that imports this module before its contracts is spared that noise.
@@ -17,6 +18,16 @@ export interface FakeIdentity {
   /** NGO staff: the NGO their certificate names. */
   readonly ngoId?: string;
   readonly name?: string;
+}
+
+/** The LedgerError code a call fails with; undefined when it succeeds. */
+export async function codeOf(result: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await result;
+    return undefined;
+  } catch (err) {
+    return err instanceof LedgerError ? err.code : `not a LedgerError: ${String(err)}`;
+  }
 }
 
 export interface FakeEvent {
