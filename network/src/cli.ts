@@ -14,7 +14,7 @@ import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
 import { findOrg, PeerOrgConfig, Topology } from './topology';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
-import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote } from './governance';
+import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
 import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
 
 const USAGE = `usage: ledger-network <command> [options]
@@ -57,10 +57,16 @@ governance (the ledger's proposals and votes; each acts as --org's admin identit
   governance propose-remove <mspId> --org ORG --id ID [--description TEXT]
   governance vote <proposalId> YES|NO --org ORG
   governance show <proposalId>            the proposal, its votes and status, as JSON
-  governance execute <proposalId> [--org-spec FILE] [--org ORG]
+  governance execute <proposalId> [--org-spec FILE] [--org ORG] [--update FILE --signature FILE...]
                             carry out an APPROVED proposal (or retry an ACTION_FAILED one):
                             invite needs the org's spec file (the org voted on, same roots);
                             records EXECUTED or ACTION_FAILED. Exit 2 when it refuses.
+                            Without --update, this network's member admins sign in turn; with
+                            it, the update signed on the other sites (their signature files)
+                            is submitted by --org's admin.
+  governance prepare-update <proposalId> [--org-spec FILE] [--org ORG] --out FILE
+                            the config update an APPROVED proposal needs, for the members to
+                            sign on their own sites (config-update sign)
 
 options:
   --topology FILE   topology file (default: network/topology.json)
@@ -72,7 +78,9 @@ options:
   --id ID           with governance propose-*: the proposal's ID
   --description T   with governance propose-*: what the proposal is for
   --out FILE        with config-update: where to write
-  --signature FILE  with config-update submit: another member's signature file (repeatable)
+  --signature FILE  with config-update submit and governance execute: another member's
+                    signature file (repeatable)
+  --update FILE     with governance execute: the update envelope the signature files sign
 
 Orgs added or removed on a network are kept in <run-dir>/membership.json: every command works
 on the current members (an added org comes back with 'up', a removed one stays stopped).`;
@@ -90,6 +98,7 @@ interface Options {
   id?: string;
   description?: string;
   out?: string;
+  update?: string;
   signatures: string[];
 }
 
@@ -115,6 +124,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--description') options.description = value();
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--signature') options.signatures.push(resolve(value()));
+    else if (arg === '--update') options.update = resolve(value());
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
@@ -315,9 +325,17 @@ async function governanceCommand(options: Options, at: NetworkLocation): Promise
     case 'show':
       print(await readProposal(at, options.org, arg));
       return;
-    case 'execute':
-      print(await executeProposal(at, arg, { orgSpecFile: options.orgSpec, asOrg: options.org }));
+    case 'execute': {
+      if (options.signatures.length > 0 && !options.update) throw new UsageError('--signature needs --update <the envelope the signatures sign>');
+      const update = options.update ? { envelopeFile: options.update, signatureFiles: options.signatures } : undefined;
+      print(await executeProposal(at, arg, { orgSpecFile: options.orgSpec, asOrg: options.org, ...(update ? { update } : {}) }));
       return;
+    }
+    case 'prepare-update': {
+      if (!options.out) throw new UsageError('governance prepare-update needs --out <file>');
+      await writeProposalUpdate(at, arg, options.out, { orgSpecFile: options.orgSpec, asOrg: options.org });
+      return;
+    }
     default:
       throw new UsageError(`unknown governance subcommand "${action ?? ''}"`);
   }

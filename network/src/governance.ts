@@ -8,7 +8,8 @@ import { connect, LedgerClient, LedgerError, Proposal } from '@donation-ledger/c
 import { ORG_ADMIN } from './ca';
 import { log, retry } from './exec';
 import { loadEffectiveTopology, loadNewOrg } from './members';
-import { addOrgToChannel, firstMember, NetworkLocation, OrgIdentity, orgIdentity, removeOrgFromChannel } from './membership';
+import { readSignatureFile } from './config-signatures';
+import { addOrgToChannel, firstMember, NetworkLocation, OrgIdentity, orgIdentity, removeOrgFromChannel, SignedUpdate, writeMembershipUpdate } from './membership';
 import { RunPaths } from './paths';
 import { clientProfile } from './profiles';
 import { findOrg, PeerOrgConfig, Topology } from './topology';
@@ -141,25 +142,18 @@ const sameCertificate = (a: string | undefined, b: string): boolean => {
  * the org that was voted on: same MSP ID and name, and the CA and TLS roots in the proposal must
  * be those of the org prepared in this run directory.
  */
-export async function executeProposal(at: NetworkLocation, proposalId: string, options: { orgSpecFile?: string; asOrg?: string } = {}): Promise<Proposal> {
+export async function executeProposal(
+  at: NetworkLocation, proposalId: string, options: { orgSpecFile?: string; asOrg?: string; update?: { envelopeFile: string; signatureFiles: readonly string[] } } = {},
+): Promise<Proposal> {
   const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
-  const proposal = await withAdmin(t, at.paths, options.asOrg ? findOrg(t, options.asOrg) : firstMember(t), (c) => readOrRefuse(c, proposalId));
-  if (proposal.status !== 'APPROVED' && proposal.status !== 'ACTION_FAILED') {
-    throw new GovernanceRefusal(
-      `proposal ${proposalId} is ${proposal.status} (${votesOf(proposal)}); only an APPROVED proposal (or an ACTION_FAILED one, to retry) can be executed`,
-    );
-  }
-  // The org being removed may not record its own removal: another member's admin does.
-  const recorder = options.asOrg ? findOrg(t, options.asOrg) : t.orgs.find((o) => o.mspId !== proposal.targetMspId);
-  if (!recorder || (proposal.action === 'REMOVE' && recorder.mspId === proposal.targetMspId)) {
-    throw new GovernanceRefusal(`the execution of proposal ${proposalId} must be recorded by the admin of a member other than ${proposal.targetMspId}`);
-  }
-  const action = planAction(at, t, proposal, options.orgSpecFile);
+  const { proposal, recorder, plan } = await approvedPlan(at, t, proposalId, options);
+  // Signature files are read and checked before anything changes (submitUpdate checks them again against the config).
+  const signed = options.update && { envelopeFile: options.update.envelopeFile, signatures: options.update.signatureFiles.map(readSignatureFile), submitter: recorder };
   log(`executing proposal ${proposalId}: ${proposal.action} ${proposal.targetMspId} (${votesOf(proposal)})`);
 
   let detail: string;
   try {
-    detail = await action();
+    detail = await plan.run(signed);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log(`the action of proposal ${proposalId} failed; recording ACTION_FAILED`);
@@ -175,14 +169,53 @@ export async function executeProposal(at: NetworkLocation, proposalId: string, o
   return recorded;
 }
 
-/** Checks everything the action needs before anything changes, and returns the action. */
-function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpecFile: string | undefined): () => Promise<string> {
+/**
+ * Writes the config update an approved proposal needs, unsigned, for the members to sign on their
+ * own sites (`config-update sign`); `execute --update <file> --signature <file>...` then submits it.
+ */
+export async function writeProposalUpdate(at: NetworkLocation, proposalId: string, out: string, options: { orgSpecFile?: string; asOrg?: string } = {}): Promise<void> {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const { plan } = await approvedPlan(at, t, proposalId, options);
+  await plan.writeUpdate(out);
+}
+
+/** An approved proposal (or a failed one, to retry), the member that records its execution, and the plan. */
+async function approvedPlan(
+  at: NetworkLocation, t: Topology, proposalId: string, options: { orgSpecFile?: string; asOrg?: string },
+): Promise<{ proposal: Proposal; recorder: PeerOrgConfig; plan: Plan }> {
+  const proposal = await withAdmin(t, at.paths, options.asOrg ? findOrg(t, options.asOrg) : firstMember(t), (c) => readOrRefuse(c, proposalId));
+  if (proposal.status !== 'APPROVED' && proposal.status !== 'ACTION_FAILED') {
+    throw new GovernanceRefusal(
+      `proposal ${proposalId} is ${proposal.status} (${votesOf(proposal)}); only an APPROVED proposal (or an ACTION_FAILED one, to retry) can be executed`,
+    );
+  }
+  // The org being removed may not record its own removal: another member's admin does.
+  const recorder = options.asOrg ? findOrg(t, options.asOrg) : t.orgs.find((o) => o.mspId !== proposal.targetMspId);
+  if (!recorder || (proposal.action === 'REMOVE' && recorder.mspId === proposal.targetMspId)) {
+    throw new GovernanceRefusal(`the execution of proposal ${proposalId} must be recorded by the admin of a member other than ${proposal.targetMspId}`);
+  }
+  return { proposal, recorder, plan: planAction(at, t, proposal, options.orgSpecFile) };
+}
+
+/** What carrying out a proposal does: run it (with other sites' signature files, or not), or write the update for them to sign. */
+interface Plan {
+  run(signed?: SignedUpdate): Promise<string>;
+  writeUpdate(out: string): Promise<void>;
+}
+
+/** Checks everything the action needs before anything changes, and returns the plan. */
+function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpecFile: string | undefined): Plan {
+  const nothingToSign = (why: string) => (): Promise<void> => Promise.reject(new GovernanceRefusal(`proposal ${proposal.id} needs no config update: ${why}`));
   if (proposal.action === 'REMOVE') {
     const member = t.orgs.find((o) => o.mspId === proposal.targetMspId);
-    if (!member) return () => Promise.resolve(`${proposal.targetMspId} was no longer a member of channel ${t.channel}`);
-    return async () => {
-      await removeOrgFromChannel(at, proposal.targetMspId);
-      return `removed ${proposal.targetMspId} from channel ${t.channel}`;
+    const gone = `${proposal.targetMspId} was no longer a member of channel ${t.channel}`;
+    if (!member) return { run: () => Promise.resolve(gone), writeUpdate: nothingToSign(gone) };
+    return {
+      run: async (signed) => {
+        await removeOrgFromChannel(at, proposal.targetMspId, signed);
+        return `removed ${proposal.targetMspId} from channel ${t.channel}`;
+      },
+      writeUpdate: (out) => writeMembershipUpdate(at, { removeMspId: proposal.targetMspId }, out),
     };
   }
   if (!orgSpecFile) throw new GovernanceRefusal(`proposal ${proposal.id} invites ${proposal.targetMspId}: give the org's spec file with --org-spec`);
@@ -203,9 +236,13 @@ function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpe
         'the org brought up must be the org the members approved',
     );
   }
-  if (already) return () => Promise.resolve(`${invited.mspId} was already a member of channel ${t.channel}`);
-  return async () => {
-    const after = await addOrgToChannel(at, orgSpecFile);
-    return `added ${invited.mspId} to channel ${after.channel}; its peers joined and approved chaincode ${after.chaincode.name}`;
+  const member = `${invited.mspId} was already a member of channel ${t.channel}`;
+  if (already) return { run: () => Promise.resolve(member), writeUpdate: nothingToSign(member) };
+  return {
+    run: async (signed) => {
+      const after = await addOrgToChannel(at, orgSpecFile, signed);
+      return `added ${invited.mspId} to channel ${after.channel}; its peers joined and approved chaincode ${after.chaincode.name}`;
+    },
+    writeUpdate: (out) => writeMembershipUpdate(at, { specFile: orgSpecFile }, out),
   };
 }

@@ -1,10 +1,11 @@
 // Adding an org to the running channel and taking one out: the operator's side of membership
 // governance. Each step prints progress; each is safe to run again after a failure (an org
 // already in the channel config is not added twice, a peer already joined is not joined again).
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
-import { applicationOrgs, channelHeight, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
+import { applicationOrgs, ChannelConfig, channelHeight, createUpdateEnvelope, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
+import { SignatureFile, submitUpdate } from './config-signatures';
 import { joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
@@ -71,7 +72,7 @@ export function orgIdentity(paths: RunPaths, org: PeerOrgConfig): OrgIdentity {
  * members' admins, then its peers started and joined, caught up with the channel, the chaincode
  * definition approved for it and its chaincode server started.
  */
-export async function addOrgToChannel(at: NetworkLocation, specFile: string): Promise<Topology> {
+export async function addOrgToChannel(at: NetworkLocation, specFile: string, signed?: SignedUpdate): Promise<Topology> {
   const started = Date.now();
   const bins = ensureFabricBinaries(at.paths.binDirFile);
   const current = effective(at);
@@ -79,16 +80,12 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string): Pr
   const { org, topology } = newOrg;
   const workDir = at.paths.configUpdate(`add-${org.name}-${Date.now()}`);
 
-  const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
-  const inConfig = applicationOrgs(config);
-  if (inConfig.includes(org.mspId)) {
+  const change = additionChange(bins, at, current, newOrg, workDir);
+  if (!change) {
     log(`${org.mspId} is already in the config of channel ${current.channel}; going on with its nodes`);
   } else {
-    const updated = structuredClone(config);
-    updated.channel_group.groups.Application.groups[org.mspId] = orgConfigGroup(bins, topology, at.paths, org, workDir);
-    const signers = chooseSigners(current, inConfig, []);
-    await updateChannelConfig(bins, current, at.paths, workDir, { original: config, updated, signers, what: `add ${org.mspId}` });
-    log(`${org.mspId} is a member of channel ${current.channel} (signed by ${signers.map((s) => s.mspId).join(', ')})`);
+    const signers = await applyChange(bins, at, current, change, [], signed, workDir);
+    log(`${org.mspId} is a member of channel ${current.channel} (signed by ${signers})`);
   }
   // From here on the org is a member: every command (up, status, down) includes it.
   recordAdded(at.paths, newOrg.spec);
@@ -105,6 +102,82 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string): Pr
   writeSiteProfiles(topology, at.paths); // every member's failover list now has the new org's peers
   log(`${org.name} (${org.mspId}) joined channel ${topology.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return topology;
+}
+
+/**
+ * A config update signed on other sites: the envelope they signed (`config-update sign`) and their
+ * signature files; the submitter, a member whose admin is on this site, adds its own signature.
+ */
+export interface SignedUpdate {
+  readonly envelopeFile: string;
+  readonly signatures: readonly SignatureFile[];
+  readonly submitter: PeerOrgConfig;
+}
+
+interface ConfigChange {
+  readonly original: ChannelConfig;
+  readonly updated: ChannelConfig;
+  readonly inConfig: readonly string[];
+  readonly what: string;
+}
+
+/** The channel config with the new org added; undefined when it is in the config already. */
+function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topology, newOrg: NewOrg, workDir: string): ConfigChange | undefined {
+  const { org, topology } = newOrg;
+  const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
+  const inConfig = applicationOrgs(config);
+  if (inConfig.includes(org.mspId)) return undefined;
+  const updated = structuredClone(config);
+  updated.channel_group.groups.Application.groups[org.mspId] = orgConfigGroup(bins, topology, at.paths, org, workDir);
+  return { original: config, updated, inConfig, what: `add ${org.mspId}` };
+}
+
+/** The channel config without `org`; undefined when it is gone already. */
+function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Topology, org: PeerOrgConfig, workDir: string): ConfigChange | undefined {
+  const config = fetchChannelConfig(bins, remaining, at.paths, firstMember(remaining), workDir);
+  const inConfig = applicationOrgs(config);
+  if (!inConfig.includes(org.mspId)) return undefined;
+  const updated = structuredClone(config);
+  delete updated.channel_group.groups.Application.groups[org.mspId];
+  return { original: config, updated, inConfig, what: `remove ${org.mspId}` };
+}
+
+/**
+ * Makes the change: with the signature files of other sites (`signed`), or else with the admins
+ * of this network's members signing in turn. Returns who signed, for the log.
+ */
+async function applyChange(
+  bins: FabricBinaries, at: NetworkLocation, t: Topology, change: ConfigChange, last: readonly PeerOrgConfig[], signed: SignedUpdate | undefined, workDir: string,
+): Promise<string> {
+  if (signed) {
+    await submitUpdate(bins, t, at.paths, signed.submitter, { envelopeFile: signed.envelopeFile, signatures: signed.signatures, config: change.original, what: change.what, workDir });
+    return [...signed.signatures.map((s) => s.mspId), signed.submitter.mspId].join(', ');
+  }
+  const signers = chooseSigners(t, change.inConfig, last);
+  await updateChannelConfig(bins, t, at.paths, workDir, { ...change, signers });
+  return signers.map((o) => o.mspId).join(', ');
+}
+
+/**
+ * Writes the unsigned envelope of adding (`specFile`) or removing (`removeMspId`) an org, as it
+ * would be made now: what the members sign on their own sites before `governance execute --update`.
+ */
+export async function writeMembershipUpdate(at: NetworkLocation, change: { specFile: string } | { removeMspId: string }, out: string): Promise<void> {
+  const bins = ensureFabricBinaries(at.paths.binDirFile);
+  const current = effective(at);
+  const name = 'specFile' in change ? 'add' : 'remove';
+  const workDir = at.paths.configUpdate(`${name}-update-${Date.now()}`);
+  let made: ConfigChange | undefined;
+  if ('specFile' in change) {
+    const { newOrg } = await prepareOrg(at, change.specFile, bins);
+    made = additionChange(bins, at, current, newOrg, workDir);
+  } else {
+    const org = checkRemovable(current, change.removeMspId);
+    made = removalChange(bins, at, { ...current, orgs: current.orgs.filter((o) => o !== org) }, org, workDir);
+  }
+  if (!made) throw new MembershipError(`nothing to change: the channel config already says so (${name})`);
+  copyFileSync(createUpdateEnvelope(bins, current, workDir, made), out);
+  log(`wrote ${out} (${made.what}): the members sign it with "config-update sign", then "governance execute --update"`);
 }
 
 /** Waits until every peer of `org` has the channel's height (it pulls the blocks from the orderers). */
@@ -146,7 +219,7 @@ export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig 
  * Takes an org out of the channel (a config update signed by a majority of the members' admins,
  * the other members first, so that the founding org can be removed too), then stops its nodes.
  */
-export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: string): Promise<Topology> {
+export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: string, signed?: SignedUpdate): Promise<Topology> {
   const started = Date.now();
   const bins = ensureFabricBinaries(at.paths.binDirFile);
   const current = effective(at);
@@ -154,16 +227,12 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   const remaining: Topology = { ...current, orgs: current.orgs.filter((o) => o !== org) };
   const workDir = at.paths.configUpdate(`remove-${org.name}-${Date.now()}`);
 
-  const config = fetchChannelConfig(bins, remaining, at.paths, firstMember(remaining), workDir);
-  const inConfig = applicationOrgs(config);
-  if (!inConfig.includes(org.mspId)) {
+  const change = removalChange(bins, at, remaining, org, workDir);
+  if (!change) {
     log(`${org.mspId} is not in the config of channel ${current.channel} any more; stopping its nodes`);
   } else {
-    const updated = structuredClone(config);
-    delete updated.channel_group.groups.Application.groups[org.mspId];
-    const signers = chooseSigners(current, inConfig, [org]);
-    await updateChannelConfig(bins, remaining, at.paths, workDir, { original: config, updated, signers, what: `remove ${org.mspId}` });
-    log(`${org.mspId} is no longer a member of channel ${current.channel} (signed by ${signers.map((s) => s.mspId).join(', ')})`);
+    const signers = await applyChange(bins, at, current, change, [org], signed, workDir);
+    log(`${org.mspId} is no longer a member of channel ${current.channel} (signed by ${signers})`);
   }
   recordRemoved(at.paths, org.name, isFounder(at.topologyFile, org.name));
   await stopOrgNodes(at.paths, org);

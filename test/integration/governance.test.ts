@@ -111,10 +111,17 @@ describe('membership governance', () => {
     expect(noSpec.status).toBe(2);
     expect(noSpec.stderr).toContain('give the org\'s spec file with --org-spec');
 
+    // As separate sites do it: the update is written once, the NGO org signs it on its site and
+    // sends back a signature file, and the donor platform's admin executes with that file.
+    const update = join(REPO_ROOT, 'test-artifacts', 'governance-invite.pb');
+    const ngoSignature = join(REPO_ROOT, 'test-artifacts', 'governance-invite.ngo.sig.json');
+    expect(network('governance', 'prepare-update', id, '--org-spec', AUDITOR_SPEC, '--out', update).status).toBe(0);
+    expect(network('config-update', 'sign', update, '--org', 'ngo', '--out', ngoSignature).status).toBe(0);
     const started = Date.now();
-    const executed = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC);
+    const executed = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC, '--org', 'donorplatform', '--update', update, '--signature', ngoSignature);
     const seconds = (Date.now() - started) / 1000;
     if (executed.status !== 0) throw new Error(executed.stderr);
+    expect(executed.stderr).toContain('with the signatures of NgoMSP, DonorPlatformMSP');
     process.stderr.write(`[governance] the auditor org was added in ${seconds.toFixed(1)}s\n${executed.stderr.split('\n').filter((l) => /caught up|joined channel/.test(l)).join('\n')}\n`);
     expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED', outcome: { by: 'DonorPlatformMSP' } });
     expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
