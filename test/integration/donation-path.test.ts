@@ -1,5 +1,6 @@
 // The vertical slice through the real network: a donor's donation goes through the gateway,
 // is endorsed by both orgs, ordered by Raft, validated and committed on every peer.
+import './quiet-contract-logs';
 import { spawnSync } from 'node:child_process';
 import { LedgerClient, LedgerError } from '@donation-ledger/client';
 import { BaselineContract, DonationContract, GovernanceContract } from '@donation-ledger/chaincode';
@@ -113,6 +114,9 @@ describe('a donation on the real network', () => {
     ['a negative amount', '-5'],
     ['a zero amount', '0'],
     ['an amount beyond the cap', '1000000000000000001'],
+    // What a JavaScript caller can pass despite the types: refused as input, not a TypeError (found by the fuzz test).
+    ['an object as the amount', { toString: {} } as unknown as string],
+    ['null as the amount', null as unknown as string],
   ])('%s is INVALID_ARGUMENT and writes nothing', async (_what, amount) => {
     const id = uniqueId('don');
     await expect(donor.donate({ id, ngoId, amount, currency: 'EUR' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -455,6 +455,10 @@ function amountText(field: string, amount: Amount): string {
   if (typeof amount === 'number' && !Number.isSafeInteger(amount)) {
     throw new LedgerError('INVALID_ARGUMENT', `${field} must be a whole number of minor units within 2^53, got ${amount}`);
   }
+  // JavaScript callers can pass anything: only a string or a number is an amount (the chaincode checks its digits).
+  if (typeof amount !== 'string' && typeof amount !== 'number') {
+    throw new LedgerError('INVALID_ARGUMENT', `${field} must be a string of digits or a number, got ${amount === null ? 'null' : typeof amount}`);
+  }
   return String(amount);
 }
 
