@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, SqlStore } from '@donation-ledger/indexer';
-import { Account, AccountStore, hashPassword, migrate, verifyPassword } from './accounts';
+import { scryptSync } from 'node:crypto';
+import { Account, AccountStore, hashPassword, migrate, needsRehash, verifyPassword } from './accounts';
 
 describe('accounts in the SQL database', () => {
   let dir: string;
@@ -52,9 +53,25 @@ describe('accounts in the SQL database', () => {
     expect(again.equals(first)).toBe(true);
   });
 
-  test('a password verifies against its hash and no other', async () => {
+  test("a password is hashed with scrypt at OWASP's minimum (N=2^17, r=8, p=1) and verifies against its hash and no other", async () => {
     const hash = await hashPassword('correct horse battery');
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(needsRehash(hash)).toBe(false);
     expect(await verifyPassword('correct horse battery', hash)).toBe(true);
     expect(await verifyPassword('correct horse batterx', hash)).toBe(false);
+  });
+
+  test('a hash made with the earlier, weaker parameters still verifies and is marked for a rehash', async () => {
+    const salt = Buffer.alloc(16, 1);
+    const weak = `scrypt$32768$8$1$${salt.toString('base64')}$${scryptSync('old password 1', salt, 32, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64')}`;
+    expect(await verifyPassword('old password 1', weak)).toBe(true);
+    expect(needsRehash(weak)).toBe(true);
+  });
+
+  test('a rehash replaces the stored hash', async () => {
+    const store = await AccountStore.open(db);
+    await store.add(account('rehash'));
+    await store.setPasswordHash('rehash', 'scrypt$131072$8$1$AA==$AA==');
+    expect((await store.get('rehash'))?.passwordHash).toBe('scrypt$131072$8$1$AA==$AA==');
   });
 });

@@ -22,12 +22,31 @@ export interface Account {
   readonly createdAt: string;
 }
 
-// scrypt parameters: N=2^15, r=8, p=1 (about 32 MiB and tens of milliseconds per hash).
-const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+// scrypt at OWASP's minimum (Password Storage Cheat Sheet): N=2^17, r=8, p=1: 128 MiB and a few
+// hundred milliseconds per hash. Hashes made with weaker parameters still verify, and are
+// replaced at the next successful login (needsRehash).
+const SCRYPT = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
+/** Hashes computed at once: each holds 128 MiB, so a burst of logins queues instead of exhausting memory. */
+const MAX_CONCURRENT_HASHES = 2;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs one scrypt at a time per slot (see MAX_CONCURRENT_HASHES). */
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32, SCRYPT);
+  const hash = await limited(() => scrypt(password, salt, 32, SCRYPT));
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
@@ -35,8 +54,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [kind, n, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  const actual = await limited(() => scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem }));
   return timingSafeEqual(actual, expected);
+}
+
+/** Whether a stored hash was made with weaker parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  const [kind, n, r, p] = stored.split('$');
+  return kind !== 'scrypt' || Number(n) < SCRYPT.N || Number(r) < SCRYPT.r || Number(p) < SCRYPT.p;
 }
 
 /**
@@ -90,6 +115,11 @@ export class AccountStore {
 
   async has(username: string): Promise<boolean> {
     return (await this.db.query('select 1 from api_accounts where username = $1', [username])).length > 0;
+  }
+
+  /** Replaces an account's password hash (a rehash with today's parameters). */
+  async setPasswordHash(username: string, passwordHash: string): Promise<void> {
+    await this.db.query('update api_accounts set password_hash = $2 where username = $1', [username, passwordHash]);
   }
 
   /** Stores a new account; false when the username is taken (by another instance, too). */

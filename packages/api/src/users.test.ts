@@ -18,7 +18,7 @@ describe("users' ledger connections", () => {
       opened.push(record);
       return Promise.resolve({ close: () => void (record.closed = true) } as unknown as LedgerClient);
     };
-    const accounts: Accounts = { get: () => Promise.resolve(undefined), has: () => Promise.resolve(false), add: () => Promise.resolve(true) };
+    const accounts: Accounts = { get: () => Promise.resolve(undefined), has: () => Promise.resolve(false), add: () => Promise.resolve(true), setPasswordHash: () => Promise.resolve() };
     const clock = { now: 0 };
     const users = new UserDirectory(accounts, wallet, {} as CertificateAuthority, { mspId: 'DonorPlatformMSP', certificate: '', privateKey: '' },
       { mspId: 'DonorPlatformMSP', gateways: [], channel: 'donations', chaincode: 'donations' }, connector, 'api-x-', { idleMs: 10_000, now: () => clock.now });

@@ -2,7 +2,7 @@
 // and enrolled with this org's CA when the account is created, with the attributes the chaincode
 // checks (role, ngoId). Every request of a user is submitted with that user's identity.
 import { CertificateAuthority, ConnectOptions, GatewayEndpoint, Identity, IdentityStore, LedgerClient, LedgerError } from '@donation-ledger/client';
-import { Account, AccountStore, hashPassword, Role, verifyPassword } from './accounts';
+import { Account, AccountStore, hashPassword, needsRehash, Role, verifyPassword } from './accounts';
 import { ApiError } from './problems';
 
 export interface LedgerSettings {
@@ -29,7 +29,7 @@ export const ADMIN_USERNAME = 'admin';
 const taken = (username: string): ApiError => new ApiError(409, 'ALREADY_EXISTS', `the username ${username} is taken`);
 
 /** The account store as the directory uses it (AccountStore in the org's database). */
-export type Accounts = Pick<AccountStore, 'get' | 'has' | 'add'>;
+export type Accounts = Pick<AccountStore, 'get' | 'has' | 'add' | 'setPasswordHash'>;
 
 export interface DirectoryOptions {
   /** A user's ledger connection unused this long is closed; their next request opens a new one. */
@@ -123,7 +123,10 @@ export class UserDirectory {
       await hashPassword(password); // spend the same time as a real check
       return undefined;
     }
-    return (await verifyPassword(password, account.passwordHash)) ? account : undefined;
+    if (!(await verifyPassword(password, account.passwordHash))) return undefined;
+    // A hash made with weaker parameters is replaced now that the password is known.
+    if (needsRehash(account.passwordHash)) await this.accounts.setPasswordHash(username, await hashPassword(password));
+    return account;
   }
 
   /** The ledger as this account: one connection per user, opened on first use, reused, closed when idle. */
