@@ -1,36 +1,43 @@
 #!/usr/bin/env node
-// Writes the Hyperledger Caliper network configuration (and one connection profile per org) for
-// the running network into bench/caliper/generated/, with absolute paths to the generated
-// identities. See bench/caliper/README.md.
-import { clientProfile, DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, endpoint, loadTopology, REPO_ROOT, RunPaths } from '@donation-ledger/network';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Writes the Hyperledger Caliper network configuration (and one Caliper connection profile per
+// org) for the running network into bench/caliper/generated/, from the orgs' own connection
+// profiles (<run dir>/orgs/<org>/profile.json), with absolute paths to their identities.
+// See bench/caliper/README.md.
+import { loadProfile, SiteProfile } from '@donation-ledger/client';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-const out = join(REPO_ROOT, 'bench', 'caliper', 'generated');
-const t = loadTopology(DEFAULT_TOPOLOGY);
-const paths = new RunPaths(process.argv[2] ?? DEFAULT_RUN_DIR);
+const repoRoot = resolve(__dirname, '..', '..');
+const out = join(repoRoot, 'bench', 'caliper', 'generated');
+const orgsDir = join(resolve(process.argv[2] ?? join(repoRoot, 'network', 'run')), 'orgs');
+const profiles: SiteProfile[] = (existsSync(orgsDir) ? readdirSync(orgsDir) : [])
+  .map((org) => join(orgsDir, org, 'profile.json'))
+  .filter((file) => existsSync(file))
+  .map((file) => loadProfile(file));
+const first = profiles[0];
+if (!first) throw new Error(`no connection profiles in ${orgsDir}: start the network with "npm start" first`);
 mkdirSync(out, { recursive: true });
 
-const organizations = t.orgs.map((org) => {
+const organizations = profiles.map((site) => {
+  // The org's own gateway peers, named by endpoint; its users (the role-less reader has no use here).
   const peers = Object.fromEntries(
-    org.peers.map((p) => [`${p.name}.${org.name}`, {
-      url: `grpcs://${endpoint(t, p.port)}`,
-      tlsCACerts: { path: paths.caCert(org.name) },
-      grpcOptions: { 'ssl-target-name-override': 'localhost', hostnameOverride: 'localhost' },
+    site.gateways.filter((g) => g.mspId === site.mspId).map((g) => [g.endpoint, {
+      url: `grpcs://${g.endpoint}`,
+      tlsCACerts: { path: g.tlsRootCertPath },
+      grpcOptions: { 'ssl-target-name-override': g.hostnameOverride ?? 'localhost', hostnameOverride: g.hostnameOverride ?? 'localhost' },
     }]),
   );
-  const profileFile = join(out, `connection-${org.name}.json`);
+  const profileFile = join(out, `connection-${site.org}.json`);
   writeFileSync(profileFile, JSON.stringify({
-    name: `${org.name}-profile`, version: '1.0.0', client: { organization: org.name },
-    organizations: { [org.name]: { mspid: org.mspId, peers: Object.keys(peers) } }, peers,
+    name: `${site.org}-profile`, version: '1.0.0', client: { organization: site.org },
+    organizations: { [site.org]: { mspid: site.mspId, peers: Object.keys(peers) } }, peers,
   }, null, 2));
   return {
-    mspid: org.mspId,
+    mspid: site.mspId,
     identities: {
-      certificates: org.users.map((u) => {
-        const p = clientProfile(t, paths, org.name, u.name);
-        return { name: u.name, clientPrivateKey: { path: p.identity.privateKeyPath }, clientSignedCert: { path: p.identity.certificatePath } };
-      }),
+      certificates: Object.entries(site.identities).filter(([name]) => name !== 'reader').map(([name, files]) => ({
+        name, clientPrivateKey: { path: files.privateKeyPath }, clientSignedCert: { path: files.certificatePath },
+      })),
     },
     connectionProfile: { path: profileFile, discover: true },
   };
@@ -39,7 +46,7 @@ const organizations = t.orgs.map((org) => {
 writeFileSync(join(out, 'network.json'), JSON.stringify({
   name: 'donation-ledger', version: '2.0.0',
   caliper: { blockchain: 'fabric' },
-  channels: [{ channelName: t.channel, contracts: [{ id: t.chaincode.name }] }],
+  channels: [{ channelName: first.channel, contracts: [{ id: first.chaincode }] }],
   organizations,
 }, null, 2));
 process.stderr.write(`[caliper] wrote ${join(out, 'network.json')} and one connection profile per org\n`);

@@ -3,21 +3,23 @@
 // and, separately, through the REST API. Prints a table, writes JSON and an HTML chart.
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
-import { connect, LedgerClient, loadProfile, messageSigner, profileConnection } from '@donation-ledger/client';
+import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, SiteProfile } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
 import { htmlReport, textReport } from './report';
 
 const WORKLOADS = ['baseline', 'donate', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index'] as const;
 type Workload = (typeof WORKLOADS)[number];
+
+/** The repository root (this file is bench/src/cli.ts or bench/dist/cli.js). */
+const REPO_ROOT = resolve(__dirname, '..', '..');
 
 interface Options {
   durationS: number;
@@ -27,8 +29,6 @@ interface Options {
   workloads: Workload[];
   out: string;
   runDir: string;
-  portOffset: number;
-  topology: string;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -38,11 +38,12 @@ const USAGE = `usage: npm run bench -- [options]
   --rate R          target operations per second (default 0: as fast as they go)
   --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all)
   --out DIR         where to write the JSON and HTML report (default bench-results)
-  --run-dir DIR, --port-offset N   the network to use (default: the one npm start runs)
-  --topology FILE   that network's topology (default: network/topology.json; e.g. network/topology-bft.json)`;
+  --run-dir DIR     the network to use: its orgs' connection profiles (orgs/<org>/profile.json)
+                    and its nodes' PID files (pids/), for their CPU (default: the one npm start runs,
+                    whatever its topology)`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: DEFAULT_RUN_DIR, portOffset: 0, topology: DEFAULT_TOPOLOGY };
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: join(REPO_ROOT, 'network', 'run') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -66,8 +67,6 @@ function parseArgs(argv: string[]): Options {
       o.workloads = list as Workload[];
     } else if (arg === '--out') o.out = value();
     else if (arg === '--run-dir') o.runDir = value();
-    else if (arg === '--port-offset') o.portOffset = positive(value(), '--port-offset', 0);
-    else if (arg === '--topology') o.topology = value();
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -76,20 +75,23 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
+/** Where `up` wrote an org's connection profile in the run directory. */
+const profileFile = (o: Options, org: string): string => join(o.runDir, 'orgs', org, 'profile.json');
+
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
 /** The network's processes, from the PID files `up` wrote. */
-function networkProcesses(paths: RunPaths): ProcessCpu[] {
-  return readdirSync(paths.pids)
+function networkProcesses(pids: string): ProcessCpu[] {
+  return readdirSync(pids)
     .filter((f) => f.endsWith('.pid'))
-    .map((f) => ({ name: f.slice(0, -4), pid: Number(readFileSync(join(paths.pids, f), 'utf8').split('\n')[0]) }));
+    .map((f) => ({ name: f.slice(0, -4), pid: Number(readFileSync(join(pids, f), 'utf8').split('\n')[0]) }));
 }
 
 /** The raw gateway, for the baseline contract (outside the SDK's donation methods on purpose). */
-function baselineContract(t: Topology, paths: RunPaths): { contract: Contract; close: () => void } {
-  const profile = profileConnection(loadProfile(paths.profile('donorplatform')), 'donor1');
+function baselineContract(site: SiteProfile): { contract: Contract; close: () => void } {
+  const profile = profileConnection(site, 'donor1');
   const gw = profile.gateways[0];
   if (!gw) throw new Error('no gateway');
   if ('certificate' in profile.identity) throw new Error('the profile names identity files');
@@ -101,7 +103,7 @@ function baselineContract(t: Topology, paths: RunPaths): { contract: Contract; c
     identity: { mspId: profile.mspId, credentials: readFileSync(profile.identity.certificatePath) },
     signer: messageSigner(createPrivateKey(readFileSync(profile.identity.privateKeyPath))),
   });
-  return { contract: gateway.getNetwork(t.channel).getContract(t.chaincode.name, 'Baseline'), close: () => { gateway.close(); client.close(); } };
+  return { contract: gateway.getNetwork(site.channel).getContract(site.chaincode, 'Baseline'), close: () => { gateway.close(); client.close(); } };
 }
 
 async function freePort(): Promise<number> {
@@ -135,7 +137,7 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'api', 'dist', 'main.js')], {
-    env: { ...process.env, LEDGER_PROFILE: new RunPaths(o.runDir).profile('donorplatform'), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LEDGER_PROFILE: profileFile(o, 'donorplatform'), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
@@ -153,18 +155,17 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const paths = new RunPaths(o.runDir);
-  const t = loadEffectiveTopology(o.topology, paths, o.portOffset);
   let processes: ProcessCpu[];
   try {
-    processes = networkProcesses(paths);
+    processes = networkProcesses(join(o.runDir, 'pids'));
   } catch {
     throw new Error(`no running network in ${o.runDir}: start it with "npm start" first`);
   }
   log(`workloads ${o.workloads.join(', ')}; ${o.durationS}s each, concurrency ${o.concurrency}, ${o.clients} client connections${o.rate ? `, target ${o.rate}/s` : ''}`);
 
   // As the orgs' applications do: through each org's connection profile.
-  const as = (org: string, user: string): Promise<LedgerClient> => connect(profileConnection(loadProfile(paths.profile(org)), user));
+  const profileOf = (org: string): SiteProfile => loadProfile(profileFile(o, org));
+  const as = (org: string, user: string): Promise<LedgerClient> => connect(profileConnection(profileOf(org), user));
   const admin = await as('ngo', 'ngoadmin1');
   const benchNgo = `bench-${randomUUID().slice(0, 8)}`;
   await admin.registerNgo({ id: benchNgo, name: 'Benchmark NGO' });
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
     let extra: ProcessCpu[] = [];
     switch (workload) {
       case 'baseline': {
-        const baseline = baselineContract(t, paths);
+        const baseline = baselineContract(profileOf('donorplatform'));
         cleanup = baseline.close;
         operation = (w, i) => baseline.contract.submitTransaction('Put', `${run}-${w}-${i}`, 'x');
         break;
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
         break;
       case 'list-index': {
         // The same page as 'list', from the read model (embedded store) in this process.
-        readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: t.chaincode.name });
+        readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: profileOf('ngo').chaincode });
         await readModel.indexer.waitForBlock((await admin.getDigest()).height - 1, 600_000);
         const model = readModel.readModel;
         operation = () => model.list('donation', { ngoId: benchNgo }, { limit: 20 });

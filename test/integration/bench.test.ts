@@ -5,13 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@donation-ledger/network';
-import { PORT_OFFSET, TEST_RUN_DIR } from './harness';
+import { TEST_RUN_DIR } from './harness';
 
 test('npm run bench runs each workload and writes a JSON and an HTML report', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const result = spawnSync(process.execPath, [
-      join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', TEST_RUN_DIR, '--port-offset', String(PORT_OFFSET),
+      join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', TEST_RUN_DIR,
       '--duration', '1', '--concurrency', '4', '--clients', '2', '--out', out,
     ], { encoding: 'utf8' });
     expect(result.stderr).not.toContain('ERROR');

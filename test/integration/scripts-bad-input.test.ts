@@ -29,6 +29,18 @@ describe('bad input to the network scripts', () => {
     expect(result.stderr).toContain('unknown org "no-such-org"; the topology has: donorplatform, ngo');
   });
 
+  test('signature files without the update they sign, or a prepared update without a file to write, are usage errors', () => {
+    const signatures = cli(['governance', 'execute', 'some-proposal', '--signature', join(scratch, 'ngo.sig.json'), ...NETWORK_ARGS]);
+    expect(signatures.status).toBe(2);
+    expect(signatures.stderr).toContain('--signature needs --update <the envelope the signatures sign>');
+    const noOut = cli(['governance', 'prepare-update', 'some-proposal', ...NETWORK_ARGS]);
+    expect(noOut.status).toBe(2);
+    expect(noOut.stderr).toContain('governance prepare-update needs --out <file>');
+    const unknown = cli(['config-update', 'frobnicate', ...NETWORK_ARGS]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown config-update subcommand "frobnicate"');
+  });
+
   test('a malformed topology is refused, listing every problem, and nothing starts', () => {
     const topology = JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, any>;
     topology.orgs[0].peers[0].port = 'seven';
