@@ -3,15 +3,16 @@
 // org) for the running network into bench/caliper/generated/, from the orgs' own connection
 // profiles (<run dir>/orgs/<org>/profile.json), with absolute paths to their identities.
 // See bench/caliper/README.md.
-import { loadProfile, SiteProfile } from '@donation-ledger/client';
+import { loadProfile, profilePath, REPOSITORY_RUN_DIR, SiteProfile } from '@donation-ledger/client';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const out = join(repoRoot, 'bench', 'caliper', 'generated');
-const orgsDir = join(resolve(process.argv[2] ?? join(repoRoot, 'network', 'run')), 'orgs');
+const runDir = resolve(process.argv[2] ?? REPOSITORY_RUN_DIR);
+const orgsDir = dirname(dirname(profilePath('any', runDir)));
 const profiles: SiteProfile[] = (existsSync(orgsDir) ? readdirSync(orgsDir) : [])
-  .map((org) => join(orgsDir, org, 'profile.json'))
+  .map((org) => profilePath(org, runDir))
   .filter((file) => existsSync(file))
   .map((file) => loadProfile(file));
 const first = profiles[0];

@@ -3,7 +3,7 @@
 // and, separately, through the REST API. Prints a table, writes JSON and an HTML chart.
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
-import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, SiteProfile } from '@donation-ledger/client';
+import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, profilePath, REPOSITORY_RUN_DIR, SiteProfile } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
@@ -43,7 +43,7 @@ const USAGE = `usage: npm run bench -- [options]
                     whatever its topology)`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: join(REPO_ROOT, 'network', 'run') };
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -74,9 +74,6 @@ function parseArgs(argv: string[]): Options {
   }
   return o;
 }
-
-/** Where `up` wrote an org's connection profile in the run directory. */
-const profileFile = (o: Options, org: string): string => join(o.runDir, 'orgs', org, 'profile.json');
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -137,7 +134,7 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'api', 'dist', 'main.js')], {
-    env: { ...process.env, LEDGER_PROFILE: profileFile(o, 'donorplatform'), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LEDGER_PROFILE: profilePath('donorplatform', o.runDir), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
@@ -164,7 +161,7 @@ async function main(): Promise<void> {
   log(`workloads ${o.workloads.join(', ')}; ${o.durationS}s each, concurrency ${o.concurrency}, ${o.clients} client connections${o.rate ? `, target ${o.rate}/s` : ''}`);
 
   // As the orgs' applications do: through each org's connection profile.
-  const profileOf = (org: string): SiteProfile => loadProfile(profileFile(o, org));
+  const profileOf = (org: string): SiteProfile => loadProfile(profilePath(org, o.runDir));
   const as = (org: string, user: string): Promise<LedgerClient> => connect(profileConnection(profileOf(org), user));
   const admin = await as('ngo', 'ngoadmin1');
   const benchNgo = `bench-${randomUUID().slice(0, 8)}`;

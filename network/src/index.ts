@@ -1,6 +1,6 @@
 // Programmatic access to the local network, for the test suite and the API's defaults.
-export { caProfile, clientProfile, otherOrgGateway, writeSiteProfiles } from './profiles';
-export type { CaProfile, ClientProfile } from './profiles';
+export { clientProfile, writeSiteProfiles } from './profiles';
+export type { ClientProfile } from './profiles';
 export { clean, down, status, up } from './network';
 export type { NodeStatus } from './network';
 export { peerCliEnv } from './nodes';

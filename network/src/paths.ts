@@ -1,6 +1,7 @@
 // Where the generated network lives. Everything `up` creates is under one run directory, so
 // `clean` is one removal and two networks (the product's and the test suite's) never mix.
 import { join, resolve } from 'node:path';
+import { profilePath } from '@donation-ledger/client';
 
 /** The repository root (this file is network/src/paths.ts or network/dist/paths.js). */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -37,7 +38,7 @@ export class RunPaths {
   caClientHome(org: string): string { return join(this.org(org), 'ca-client'); }
   secrets(org: string): string { return join(this.org(org), 'secrets.json'); }
   /** The org's connection profile, what its applications read (profiles.ts). */
-  profile(org: string): string { return join(this.org(org), 'profile.json'); }
+  profile(org: string): string { return profilePath(org, this.root); }
   /** The API registrar's enrollment secret alone, named by the profile (0600). */
   registrarSecret(org: string): string { return join(this.org(org), 'registrar.secret'); }
   /** The org's API data (accounts database, read model) by default. */

@@ -1,6 +1,6 @@
-// Connection profiles for the SDK: where a user's certificate and key live in a generated network,
-// which gateway peers to use (the user's own org first, then the others, for failover), and how
-// to reach the org's CA.
+// Connection profiles: what `up` writes for each org's applications (profile.json, read by the
+// SDK's loadProfile), and, for the operator's own tools and tests, the connection options of any
+// identity of this run directory (the org's own gateway peers first, then the others).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseBlock, PROFILE_FORMAT, SiteProfileFile } from '@donation-ledger/client';
 import { dirname, join, relative } from 'node:path';
@@ -31,19 +31,6 @@ export interface ClientProfile {
   readonly genesisBlockHash?: string;
 }
 
-export interface CaProfile {
-  readonly url: string;
-  readonly caName: string;
-  readonly tlsRootCertPath: string;
-  readonly mspId: string;
-  /**
-   * The org's registrar (kept 0600 in the run directory): it may register client identities with
-   * the attributes `role` and `ngoId` only. Not the CA's bootstrap admin, which could mint admins.
-   */
-  readonly registrarId: string;
-  readonly registrarSecret: string;
-}
-
 /** The profile of `user` (a topology user, or "orgadmin") of `orgName`. */
 export function clientProfile(t: Topology, paths: RunPaths, orgName: string, user: string): ClientProfile {
   const org = findOrg(t, orgName);
@@ -64,33 +51,10 @@ export function clientProfile(t: Topology, paths: RunPaths, orgName: string, use
   };
 }
 
-/** A gateway peer of another org than `orgName`, to cross-check what the org's own peers say; undefined when there is none. */
-export function otherOrgGateway(t: Topology, paths: RunPaths, orgName: string): GatewayEndpointProfile | undefined {
-  const org = findOrg(t, orgName);
-  const other = t.orgs.find((o) => o !== org);
-  const peer = other?.peers[0];
-  return other && peer ? { endpoint: endpoint(t, peer.port), tlsRootCertPath: paths.caCert(other.name), hostnameOverride: 'localhost', mspId: other.mspId } : undefined;
-}
-
 function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
   if (!existsSync(file)) return {};
   const { headerHash } = parseBlock(readFileSync(file));
   return { genesisBlockHash: headerHash.toString('hex') };
-}
-
-export function caProfile(t: Topology, paths: RunPaths, orgName: string): CaProfile {
-  const org = findOrg(t, orgName);
-  const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { identities: Record<string, string | undefined> };
-  const registrarSecret = secrets.identities[API_REGISTRAR];
-  if (!registrarSecret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
-  return {
-    url: `https://${org.host}:${org.ca.port}`,
-    caName: `ca-${org.name}`,
-    tlsRootCertPath: paths.caCert(org.name),
-    mspId: org.mspId,
-    registrarId: API_REGISTRAR,
-    registrarSecret: registrarSecret,
-  };
 }
 
 /**

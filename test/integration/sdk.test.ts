@@ -6,11 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CertificateAuthority, checkpointers, connect, directoryWallet, LedgerClient, LedgerError, LedgerEvent, verifyChain,
+  CertificateAuthority, checkpointers, connect, directoryWallet, LedgerClient, LedgerError, LedgerEvent, loadProfile, profileCa, registrarSecret, verifyChain,
 } from '@donation-ledger/client';
-import { caProfile, clientProfile } from '@donation-ledger/network';
+import { clientProfile } from '@donation-ledger/network';
 import { signBlock } from '../../packages/client/src/test-support/blocks';
-import { cli, connectAs, credentialOf, ensureNgo, memoryBlockSource, NETWORK_ARGS, openWindow, outcome, paths, topology, uniqueId } from './harness';
+import { cli, connectAs, credentialOf, ensureNgo, memoryBlockSource, NETWORK_ARGS, openWindow, outcome, paths, topology, siteProfile, uniqueId } from './harness';
 
 const errorOf = async (promise: Promise<unknown>): Promise<LedgerError> => {
   try {
@@ -291,10 +291,10 @@ describe('ledger verification', () => {
 
 describe('enrolling users with the CA', () => {
   test("the API's registrar registers client identities with a role and an NGO, and nothing more: no admin, no peer, no registrar powers", async () => {
-    const profile = caProfile(topology(), paths(), 'ngo');
-    expect(profile.registrarId).not.toBe('admin'); // never the CA's bootstrap admin
-    const ca = new CertificateAuthority(profile);
-    const registrar = await ca.enroll(profile.registrarId, profile.registrarSecret);
+    const profile = loadProfile(siteProfile('ngo'));
+    expect(profile.registrar.enrollmentId).not.toBe('admin'); // never the CA's bootstrap admin
+    const ca = new CertificateAuthority(profileCa(profile));
+    const registrar = await ca.enroll(profile.registrar.enrollmentId, registrarSecret(profile));
     const register = (type: 'client' | 'admin' | 'peer', attrs: Record<string, string>): Promise<string> =>
       outcome(ca.register(registrar, { enrollmentId: uniqueId(type), type, attrs }));
     expect(await register('client', { role: 'ngo-staff', ngoId: 'ngo-1' })).toBe('OK');
@@ -307,11 +307,11 @@ describe('enrolling users with the CA', () => {
 
   test("a new user's certificate attribute is what the chaincode enforces; the wallet keeps keys 0600; re-enrollment works", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ledger-wallet-'));
-    const profile = caProfile(topology(), paths(), 'donorplatform');
-    const ca = new CertificateAuthority(profile);
+    const profile = loadProfile(siteProfile('donorplatform'));
+    const ca = new CertificateAuthority(profileCa(profile));
     const wallet = directoryWallet(dir);
     try {
-      const registrar = await ca.enroll(profile.registrarId, profile.registrarSecret);
+      const registrar = await ca.enroll(profile.registrar.enrollmentId, registrarSecret(profile));
       const donorName = uniqueId('donor');
       const viewerName = uniqueId('viewer');
       await wallet.put(donorName, await ca.enroll(donorName, await ca.register(registrar, { enrollmentId: donorName, attrs: { role: 'donor' } })));

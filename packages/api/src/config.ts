@@ -4,11 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadProfile, LedgerError, SiteProfile } from '@donation-ledger/client';
+import { loadProfile, LedgerError, profilePath, SiteProfile } from '@donation-ledger/client';
 import { StoreConfig } from '@donation-ledger/indexer';
-
-/** Where `npm start` writes each org's connection profile in this repository. */
-const REPO_PROFILES = resolve(__dirname, '..', '..', '..', 'network', 'run', 'orgs');
 
 const schema = z.object({
   /** The org's connection profile (written by the network's `up` into the org's folder). */
@@ -120,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The profile named, or this repository's profile of the org; a mismatch of the two is an error. */
 function profileOf(file: string | undefined, org: string | undefined): SiteProfile {
-  const path = file ?? join(REPO_PROFILES, org ?? 'donorplatform', 'profile.json');
+  const path = file ?? profilePath(org ?? 'donorplatform');
   let profile: SiteProfile;
   try {
     profile = loadProfile(path);

@@ -13,7 +13,7 @@ export { blockHeaderHash, checkSignaturesAndAdvance, parseBlock, parseBlockMessa
 export { checkBlockSignatures, ordererTrustOf } from './block-signatures';
 export type { OrdererTrust, SignatureCheck } from './block-signatures';
 export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyOptions, VerifyResult } from './ledger';
-export { checkProfile, loadProfile, otherOrgGateway, PROFILE_FORMAT, profileCa, profileConnection, ProfileError, registrarSecret } from './profile';
+export { checkProfile, loadProfile, otherOrgGateway, PROFILE_FORMAT, profileCa, profileConnection, ProfileError, profilePath, registrarSecret, REPOSITORY_RUN_DIR } from './profile';
 export type { SiteProfile, SiteProfileFile } from './profile';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export { messageSigner } from './signing';

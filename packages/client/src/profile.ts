@@ -4,7 +4,7 @@
 // in the file are relative to the file, so a site folder can move. Applications read this file
 // instead of knowing how the network was generated.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ConnectOptions } from './client';
 import type { CertificateAuthorityOptions } from './ca';
 import type { GatewayEndpoint } from './connection';
@@ -12,6 +12,14 @@ import { LedgerError } from './errors';
 import type { IdentityFiles } from './identity';
 
 export const PROFILE_FORMAT = 'donation-ledger/profile@1';
+
+/** The run directory `npm start` uses in this repository (this file is packages/client/{src,dist}/profile.*). */
+export const REPOSITORY_RUN_DIR = resolve(__dirname, '..', '..', '..', 'network', 'run');
+
+/** Where the network's `up` writes an org's connection profile in a run directory. */
+export function profilePath(org: string, runDir: string = REPOSITORY_RUN_DIR): string {
+  return join(runDir, 'orgs', org, 'profile.json');
+}
 
 export interface SiteProfile {
   /** The file it was read from. */

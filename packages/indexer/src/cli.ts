@@ -2,7 +2,7 @@
 // The indexer as a standalone command, for when the read model should not live inside the API
 // (start the API with INDEXER=off then), or to rebuild it. Same code as the API's indexer.
 import { dirname, join, resolve } from 'node:path';
-import { connect, loadProfile, otherOrgGateway, profileConnection } from '@donation-ledger/client';
+import { connect, loadProfile, otherOrgGateway, profileConnection, profilePath } from '@donation-ledger/client';
 import { ChainBreakError, CheckpointError, Indexer } from './indexer';
 import { openStore, redact, StoreConfig } from './sql';
 
@@ -26,8 +26,6 @@ options:
   --cross-check         compare every block's validation codes with a peer of another member org
                         and stop at the first difference (see docs/ordering.md)`;
 
-/** Where `npm start` writes each org's connection profile in this repository. */
-const REPO_PROFILES = resolve(__dirname, '..', '..', '..', 'network', 'run', 'orgs');
 /** The profile's identity with no role: reading blocks needs no admin. */
 const READER = 'reader';
 
@@ -86,7 +84,7 @@ async function main(): Promise<number> {
   }
   if (!['run', 'catch-up', 'rebuild', 'status'].includes(options.command)) throw new UsageError(`unknown command "${options.command}"`);
 
-  const profile = loadProfile(options.profile ?? join(REPO_PROFILES, options.org, 'profile.json'));
+  const profile = loadProfile(options.profile ?? profilePath(options.org));
   const storeConfig: StoreConfig = options.databaseUrl
     ? { kind: 'postgresql', url: options.databaseUrl }
     : { kind: 'embedded', dir: options.dir ?? join(dirname(profile.file), 'api', 'database') };
