@@ -147,7 +147,7 @@ export async function executeProposal(
 ): Promise<Proposal> {
   const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
   const { proposal, recorder, plan } = await approvedPlan(at, t, proposalId, options);
-  // Signature files are read and checked before anything changes (submitUpdate checks them again against the config).
+  // A malformed signature file stops here, before anything changes; submitUpdate checks each against the channel config.
   const signed = options.update && { envelopeFile: options.update.envelopeFile, signatures: options.update.signatureFiles.map(readSignatureFile), submitter: recorder };
   log(`executing proposal ${proposalId}: ${proposal.action} ${proposal.targetMspId} (${votesOf(proposal)})`);
 
