@@ -14,8 +14,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
 import { htmlReport, textReport } from './report';
+import { fillPool, trickle } from './spend-pools';
 
-const WORKLOADS = ['baseline', 'donate', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index'] as const;
+const WORKLOADS = ['baseline', 'donate', 'settle', 'settle-batch', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index'] as const;
+/** Pledges one settle-batch operation settles in one transaction. */
+const SETTLEMENT_BATCH = 50;
 type Workload = (typeof WORKLOADS)[number];
 
 /** The repository root (this file is bench/src/cli.ts or bench/dist/cli.js). */
@@ -29,6 +32,8 @@ interface Options {
   workloads: Workload[];
   out: string;
   runDir: string;
+  /** Pool sizes to measure spend latency at (none unless asked: filling 10^4 takes minutes). */
+  spendPools: number[];
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -38,12 +43,14 @@ const USAGE = `usage: npm run bench -- [options]
   --rate R          target operations per second (default 0: as fast as they go)
   --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all)
   --out DIR         where to write the JSON and HTML report (default bench-results)
+  --spend-pools N,N spend latency and conflicts with a campaign pool of N settled donations each
+                    (e.g. 100,10000; none by default: filling a pool of 10,000 takes minutes)
   --run-dir DIR     the network to use: its orgs' connection profiles (orgs/<org>/profile.json)
                     and its nodes' PID files (pids/), for their CPU (default: the one npm start runs,
                     whatever its topology)`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR };
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR, spendPools: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -67,6 +74,7 @@ function parseArgs(argv: string[]): Options {
       o.workloads = list as Workload[];
     } else if (arg === '--out') o.out = value();
     else if (arg === '--run-dir') o.runDir = value();
+    else if (arg === '--spend-pools') o.spendPools = value().split(',').map((v) => positive(v, '--spend-pools'));
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -185,6 +193,7 @@ async function main(): Promise<void> {
     return restApi;
   };
   let readModel: ReadModelService | undefined;
+  let payments: LedgerClient | undefined;
 
   for (const workload of o.workloads) {
     let operation: Operation;
@@ -204,8 +213,32 @@ async function main(): Promise<void> {
           donated.push(id);
         };
         break;
+      // Each donation must be pledged, then settled: both workloads count pledge and settlement,
+      // one by one or SETTLEMENT_BATCH pledges to a settlement transaction.
+      case 'settle':
+        payments ??= await as('donorplatform', 'payments1');
+        operation = async (w, i) => {
+          const id = `st-${run}-${w}-${i}`;
+          await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
+          await payments!.settleDonations({ batchId: id, settlements: [{ donationId: id, paymentRef: id }] });
+        };
+        break;
+      case 'settle-batch':
+        payments ??= await as('donorplatform', 'payments1');
+        operation = async (w, i) => {
+          const ids = Array.from({ length: SETTLEMENT_BATCH }, (_, k) => `sb-${run}-${w}-${i}-${k}`);
+          // Ten pledges at a time per worker: all 50 at once from 32 workers would pass the
+          // gateway's limit of 500 requests in flight.
+          for (let k = 0; k < ids.length; k += 10) {
+            await Promise.all(ids.slice(k, k + 10).map((id, j) => pick(donors, w + j).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' })));
+          }
+          await payments!.settleDonations({ batchId: `sb-${run}-${w}-${i}`, settlements: ids.map((donationId) => ({ donationId, paymentRef: donationId })) });
+        };
+        break;
       case 'spend':
+        // Only settled money pays for spends: the payment service settles the fund first.
         await pick(donors, 0).donate({ id: `fund-${run}`, ngoId: 'ngo-1', amount: '100000000000', currency: 'USD' });
+        await (payments ??= await as('donorplatform', 'payments1')).settleDonations({ batchId: `fund-${run}`, settlements: [{ donationId: `fund-${run}`, paymentRef: 'bench' }] });
         operation = (w, i) => pick(staff, w).recordSpend({ id: `s-${run}-${w}-${i}`, ngoId: 'ngo-1', amount: 1, currency: 'USD', description: 'bench', category: 'bench' });
         break;
       case 'read':
@@ -226,7 +259,7 @@ async function main(): Promise<void> {
       case 'rest': {
         const api = await rest();
         extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-        operation = async () => expectStatus(201, await httpJson(api.agent, api.port, 'POST', '/api/donations', { ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token));
+        operation = async () => expectStatus(201, await httpJson(api.agent, api.port, 'POST', '/api/donations', { id: `bench-${randomUUID()}`, ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token));
         break;
       }
       case 'rest-list': {
@@ -253,13 +286,34 @@ async function main(): Promise<void> {
       cleanup();
     }
   }
+  for (const size of o.spendPools) {
+    payments ??= await as('donorplatform', 'payments1');
+    const pool = { donors, payments, staff: pick(staff, 0) };
+    const campaignId = `pool-${size}-${run}`;
+    log(`filling a pool of ${size} settled donations`);
+    await fillPool(pool, 'ngo-1', campaignId, size, log);
+    // Spends of one pool take the same queue head, so they run one at a time, without retries
+    // (a read conflict would be counted, not hidden), while new money keeps settling into the pool.
+    const spender = await connect({ ...profileConnection(profileOf('ngo'), 'staff1'), retry: { maxAttempts: 1 } });
+    const background = trickle(pool, 'ngo-1', campaignId, 100);
+    try {
+      const result = await runWorkload(`spend-pool-${size}`, (_w, i) =>
+        spender.recordSpend({ id: `sp-${campaignId}-${i}`, ngoId: 'ngo-1', campaignId, amount: 1, currency: 'EUR', description: 'bench', category: 'bench' }),
+      { ...options, concurrency: 1, targetRate: 0 }, processes);
+      results.push(result);
+      log(`spend-pool-${size}: ${result.committed} ok, failed ${JSON.stringify(result.failed)}, p95 ${result.latencyMs.p95} ms; ${await background.stop()} donations settled into the pool meanwhile`);
+    } finally {
+      await background.stop();
+      spender.close();
+    }
+  }
   if (restApi) {
     restApi.child.kill('SIGTERM');
     restApi.agent.destroy();
     rmSync(restApi.dataDir, { recursive: true, force: true });
   }
   await readModel?.close();
-  for (const c of [admin, ...donors, ...staff]) c.close();
+  for (const c of [admin, ...donors, ...staff, ...(payments ? [payments] : [])]) c.close();
 
   const report = { when: new Date().toISOString(), options: { ...o, runDir: undefined }, results, ratios: ratios(results) };
   mkdirSync(o.out, { recursive: true });
@@ -279,8 +333,14 @@ function expectStatus(status: number, res: { status: number; body: unknown }, wh
 function ratios(results: readonly WorkloadResult[]): Record<string, number | null> {
   const tps = (w: string): number | undefined => results.find((r) => r.workload === w)?.tps;
   const ratio = (a?: number, b?: number): number | null => (a !== undefined && b ? Math.round((a / b) * 100) / 100 : null);
+  const settledPerSecond = (w: string, perOperation: number): number | null => {
+    const t = tps(w);
+    return t === undefined ? null : Math.round(t * perOperation * 10) / 10;
+  };
   return {
     'donate/baseline': ratio(tps('donate'), tps('baseline')),
+    'donations pledged and settled per second, one by one': settledPerSecond('settle', 1),
+    [`donations pledged and settled per second, ${SETTLEMENT_BATCH} to a settlement`]: settledPerSecond('settle-batch', SETTLEMENT_BATCH),
     'rest/sdk (donate)': ratio(tps('rest'), tps('donate')),
     'list: read model/chaincode': ratio(tps('list-index'), tps('list')),
     'rest list: read model/chaincode': ratio(tps('rest-list-index'), tps('rest-list')),

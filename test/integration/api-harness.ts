@@ -1,9 +1,11 @@
 // Two API instances on the test network, one per member org, as the product runs them.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, RunningApi, startApi } from '@donation-ledger/api';
 import pino from 'pino';
+import request from 'supertest';
 import { siteProfile } from './harness';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -35,4 +37,28 @@ export async function startApis(): Promise<Apis> {
       for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A session of the donor platform's payment service on its API: the org admin creates the
+ * account the first time (one per Apis), then it logs in.
+ */
+export async function paymentsToken(apis: Apis): Promise<string> {
+  const api = request(apis.donor.server);
+  const login = (username: string, password: string): request.Test => api.post('/api/sessions').send({ username, password });
+  const existing = await login('payments', PAYMENTS_PASSWORD);
+  if (existing.status === 201) return (existing.body as { token: string }).token;
+  const admin = (await login('admin', ADMIN_PASSWORD)).body as { token: string };
+  await api.post('/api/accounts/payments').set('Authorization', `Bearer ${admin.token}`).send({ username: 'payments', password: PAYMENTS_PASSWORD }).expect(201);
+  return ((await login('payments', PAYMENTS_PASSWORD).expect(201)).body as { token: string }).token;
+}
+
+const PAYMENTS_PASSWORD = 'payments-password-for-tests';
+
+/** Settles pledges through the donor platform's API, as its payment service does when money arrives. */
+export async function settleThroughApi(apis: Apis, donationIds: readonly string[]): Promise<{ blockNumber: string; transactionId: string }> {
+  const token = await paymentsToken(apis);
+  const batch = { batchId: `batch-${randomUUID()}`, settlements: donationIds.map((donationId) => ({ donationId, paymentRef: `psp-${donationId}` })) };
+  const res = await request(apis.donor.server).post('/api/settlements').set('Authorization', `Bearer ${token}`).send(batch).expect(201);
+  return res.body as { blockNumber: string; transactionId: string };
 }

@@ -1,8 +1,9 @@
 // The REST API against the real network: every route, the error mapping, the access matrix.
+import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import request from 'supertest';
 import { Tokens } from '@donation-ledger/api';
-import { ADMIN_PASSWORD, Apis, LOGIN_LIMIT, startApis } from './api-harness';
+import { ADMIN_PASSWORD, Apis, LOGIN_LIMIT, paymentsToken, settleThroughApi, startApis } from './api-harness';
 import { openWindow, uniqueId } from './harness';
 
 type Agent = ReturnType<typeof request>;
@@ -127,11 +128,13 @@ describe('the REST API', () => {
 
   describe('a donation traced to the spend it paid for', () => {
     test('donate, record a spend, and see the allocation, history, proofs and a verified ledger', async () => {
-      const donated = await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoA, amount: '2500', currency: 'EUR' }).expect(201);
+      // No id in the body: the Idempotency-Key names the donation, so a blind retry could not write it twice.
+      const donated = await donorApi.post('/api/donations').set(auth('donor')).set('Idempotency-Key', randomUUID()).send({ ngoId: ngoA, amount: '2500', currency: 'EUR' }).expect(201);
       const donation = donated.body as { record: { id: string }; transactionId: string; blockNumber: string };
-      expect(donation).toMatchObject({ record: { ngoId: ngoA, amount: '2500', remaining: '2500' }, transactionId: expect.stringMatching(/^[0-9a-f]{64}$/), blockNumber: expect.stringMatching(/^\d+$/) });
+      expect(donation).toMatchObject({ record: { ngoId: ngoA, amount: '2500', status: 'pledged', remaining: '0' }, transactionId: expect.stringMatching(/^[0-9a-f]{64}$/), blockNumber: expect.stringMatching(/^\d+$/) });
+      await settleThroughApi(apis, [donation.record.id]);
 
-      const spent = await ngoApi.post('/api/spends').set(auth('staffA')).send({ ngoId: ngoA, amount: 1000, currency: 'EUR', description: 'Pump', category: 'water', receiptHash: 'b'.repeat(64) }).expect(201);
+      const spent = await ngoApi.post('/api/spends').set(auth('staffA')).send({ id: uniqueId('sp'), ngoId: ngoA, amount: 1000, currency: 'EUR', description: 'Pump', category: 'water', receiptHash: 'b'.repeat(64) }).expect(201);
       expect(spent.body).toMatchObject({ record: { allocations: [{ donationId: donation.record.id, amount: '1000' }] } });
 
       const trace = await donorApi.get(`/api/donations/${donation.record.id}/allocations`).set(auth('donor')).expect(200);
@@ -146,11 +149,12 @@ describe('the REST API', () => {
       await ngoApi.get(`/api/spends/${(spent.body as { record: { id: string } }).record.id}`).set(auth('staffA')).expect(200);
 
       const history = await donorApi.get(`/api/history/donation/${donation.record.id}`).set(auth('donor')).expect(200);
-      expect((history.body as { value: { remaining: string } }[]).map((r) => r.value.remaining)).toEqual(['2500', '1500']);
+      expect((history.body as { value: { remaining: string; status: string } }[]).map((r) => [r.value.status, r.value.remaining])).toEqual([['pledged', '0'], ['settled', '2500'], ['settled', '1500']]);
       const proofs = await donorApi.get(`/api/proofs/donation/${donation.record.id}`).set(auth('donor')).expect(200);
       expect(proofs.body).toEqual([
         expect.objectContaining({ txId: donation.transactionId, blockNumber: Number(donation.blockNumber), validationCode: 0 }),
-        expect.objectContaining({ validationCode: 0 }),
+        expect.objectContaining({ validationCode: 0 }), // settled
+        expect.objectContaining({ validationCode: 0 }), // spent from
       ]);
 
       const digest = (await donorApi.get('/api/ledger/digest').set(auth('donor')).expect(200)).body as { height: number };
@@ -163,7 +167,8 @@ describe('the REST API', () => {
       const campaignId = uniqueId('camp');
       await ngoApi.post('/api/campaigns').set(auth('staffA')).send({ id: campaignId, ngoId: ngoA, name: 'Wells', goal: 100000, currency: 'EUR', ...openWindow() }).expect(201);
       await ngoApi.get(`/api/campaigns/${campaignId}`).set(auth('staffA')).expect(200);
-      await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoA, campaignId, amount: 50, currency: 'EUR' }).expect(201);
+      const pledge = await donorApi.post('/api/donations').set(auth('donor')).send({ id: uniqueId('don'), ngoId: ngoA, campaignId, amount: 50, currency: 'EUR' }).expect(201);
+      await settleThroughApi(apis, [(pledge.body as { record: { id: string } }).record.id]);
       const listed = await donorApi.get(`/api/campaigns/${campaignId}/donations`).set(auth('donor')).expect(200);
       expect((listed.body as { records: unknown[] }).records).toHaveLength(1);
       await donorApi.get(`/api/ngos/${ngoA}/campaigns?pageSize=100`).set(auth('donor')).expect(200);
@@ -175,7 +180,7 @@ describe('the REST API', () => {
 
     test('the NGO admin suspends and reactivates an NGO', async () => {
       await ngoApi.put(`/api/ngos/${ngoB}/status`).set(auth('admin')).send({ status: 'suspended' }).expect(200);
-      await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId: ngoB, amount: 5, currency: 'EUR' }).expect(409);
+      await donorApi.post('/api/donations').set(auth('donor')).send({ id: uniqueId('don'), ngoId: ngoB, amount: 5, currency: 'EUR' }).expect(409);
       await ngoApi.put(`/api/ngos/${ngoB}/status`).set(auth('admin')).send({ status: 'active' }).expect(200);
       await donorApi.get(`/api/ngos/${ngoB}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ status: 'active' }));
       await donorApi.get('/api/ngos?pageSize=2').set(auth('donor')).expect(200);
@@ -198,8 +203,37 @@ describe('the REST API', () => {
       ['an unknown currency', { ngoId: 'x', amount: 5, currency: 'XYZ' }, 400, 'INVALID_ARGUMENT'],
       ['a missing field', { ngoId: 'x', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
       ['an extra field', { ngoId: 'x', amount: 5, currency: 'EUR', donor: 'someone-else' }, 400, 'INVALID_REQUEST'],
-    ])('a donation with %s', async (_what, body, status, code) => {
-      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).send(body), status, code);
+      ['neither an id nor an Idempotency-Key', { ngoId: 'x', amount: 5, currency: 'EUR', noKey: true }, 400, 'INVALID_REQUEST'],
+    ] as [string, Record<string, unknown>, number, string][])('a donation with %s', async (_what, { noKey, ...body }, status, code) => {
+      const req = donorApi.post('/api/donations').set(auth('donor'));
+      expectProblem(await (noKey ? req : req.set('Idempotency-Key', randomUUID())).send(body), status, code);
+    });
+
+    test('a retried POST with the same Idempotency-Key gets the first answer and writes nothing; another body with that key is 422', async () => {
+      const key = randomUUID();
+      const first = await donorApi.post('/api/donations').set(auth('donor')).set('Idempotency-Key', key).send({ ngoId: ngoA, amount: 7, currency: 'EUR' }).expect(201);
+      const retry = await donorApi.post('/api/donations').set(auth('donor')).set('Idempotency-Key', key).send({ ngoId: ngoA, amount: 7, currency: 'EUR' }).expect(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      const id = (first.body as { record: { id: string } }).record.id;
+      const history = await donorApi.get(`/api/history/donation/${id}`).set(auth('donor')).expect(200);
+      expect(history.body).toHaveLength(1);
+      expectProblem(await donorApi.post('/api/donations').set(auth('donor')).set('Idempotency-Key', key).send({ ngoId: ngoA, amount: 8, currency: 'EUR' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    });
+
+    test("settling is the payment service's: a donor's settlement is 403, and a batch naming an unknown donation writes nothing", async () => {
+      const pledge = (await donorApi.post('/api/donations').set(auth('donor')).send({ id: uniqueId('don'), ngoId: ngoA, amount: 9, currency: 'EUR' }).expect(201)).body as { record: { id: string } };
+      const batch = { batchId: uniqueId('batch'), settlements: [{ donationId: pledge.record.id, paymentRef: 'psp-1' }] };
+      expectProblem(await donorApi.post('/api/settlements').set(auth('donor')).send(batch), 403, 'FORBIDDEN');
+      const payments = { Authorization: `Bearer ${await paymentsToken(apis)}` };
+      const mixed = { ...batch, settlements: [...batch.settlements, { donationId: uniqueId('none'), paymentRef: 'psp-2' }] };
+      expectProblem(await donorApi.post('/api/settlements').set(payments).send(mixed), 404, 'NOT_FOUND');
+      await donorApi.get(`/api/donations/${pledge.record.id}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ status: 'pledged' }));
+      await donorApi.post('/api/settlements').set(payments).send(batch).expect(201);
+      await donorApi.post(`/api/donations/${pledge.record.id}/cancellation`).set(auth('donor')).expect(409);
+      const refunded = await donorApi.post(`/api/donations/${pledge.record.id}/refunds`).set(payments).send({ paymentRef: 'psp-back', reason: 'test' }).expect(201);
+      expect(refunded.body).toMatchObject({ record: { amount: '9', donationId: pledge.record.id } });
+      await donorApi.get(`/api/donations/${pledge.record.id}`).set(auth('donor')).expect(200).expect((res) => expect(res.body).toMatchObject({ status: 'refunded', refunded: '9', remaining: '0' }));
     });
 
     test('the same donation id twice is 409, and the first stays as it was', async () => {
@@ -210,7 +244,7 @@ describe('the REST API', () => {
     });
 
     test('a spend beyond the unspent money is 422 INSUFFICIENT_FUNDS', async () => {
-      expectProblem(await ngoApi.post('/api/spends').set(auth('staffB')).send({ ngoId: ngoB, amount: 10 ** 12, currency: 'EUR', description: 'Too much', category: 'test' }), 422, 'INSUFFICIENT_FUNDS');
+      expectProblem(await ngoApi.post('/api/spends').set(auth('staffB')).send({ id: uniqueId('sp'), ngoId: ngoB, amount: 10 ** 12, currency: 'EUR', description: 'Too much', category: 'test' }), 422, 'INSUFFICIENT_FUNDS');
     });
 
     test('malformed JSON, a huge body, a wrong content type, an unknown route, a method the route lacks, a page too large', async () => {
@@ -228,8 +262,8 @@ describe('the REST API', () => {
     type Who = 'anonymous' | 'donor' | 'staffA' | 'staffB';
     const writes: [string, (api: { donor: Agent; ngo: Agent }, who: Who) => request.Test, Record<Who, number>][] = [
       ['POST /api/ngos', ({ ngo }) => ngo.post('/api/ngos').send({ id: uniqueId('ngo'), name: 'M' }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],
-      ['POST /api/donations', ({ donor }) => donor.post('/api/donations').send({ ngoId: ngoA, amount: 1, currency: 'EUR' }), { anonymous: 401, donor: 201, staffA: 401, staffB: 401 }],
-      ['POST /api/spends (NGO A)', ({ ngo }) => ngo.post('/api/spends').send({ ngoId: ngoA, amount: 1, currency: 'EUR', description: 'M', category: 'test' }), { anonymous: 401, donor: 401, staffA: 201, staffB: 403 }],
+      ['POST /api/donations', ({ donor }) => donor.post('/api/donations').send({ id: uniqueId('don'), ngoId: ngoA, amount: 1, currency: 'EUR' }), { anonymous: 401, donor: 201, staffA: 401, staffB: 401 }],
+      ['POST /api/spends (NGO A)', ({ ngo }) => ngo.post('/api/spends').send({ id: uniqueId('sp'), ngoId: ngoA, amount: 1, currency: 'EUR', description: 'M', category: 'test' }), { anonymous: 401, donor: 401, staffA: 201, staffB: 403 }],
       ['POST /api/campaigns (NGO A)', ({ ngo }) => ngo.post('/api/campaigns').send({ id: uniqueId('camp'), ngoId: ngoA, name: 'M', goal: 1, currency: 'EUR', ...openWindow() }), { anonymous: 401, donor: 401, staffA: 201, staffB: 403 }],
       ['PUT /api/ngos/:id/status', ({ ngo }) => ngo.put(`/api/ngos/${ngoA}/status`).send({ status: 'active' }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],
       ['POST /api/accounts/staff', ({ ngo }) => ngo.post('/api/accounts/staff').send({ username: uniqueId('s').toLowerCase(), password: 'long-enough-pw', ngoId: ngoA }), { anonymous: 401, donor: 401, staffA: 403, staffB: 403 }],

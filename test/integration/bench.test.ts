@@ -17,10 +17,11 @@ test('npm run bench runs each workload and writes a JSON and an HTML report', ()
     expect(result.stderr).not.toContain('ERROR');
     expect(result.status).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: { workload: string; committed: number; cpuSecondsPer1000: Record<string, number> }[]; ratios: Record<string, number | null> };
-    expect(report.results.map((r) => r.workload)).toEqual(['baseline', 'donate', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index']);
+    expect(report.results.map((r) => r.workload)).toEqual(['baseline', 'donate', 'settle', 'settle-batch', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index']);
     for (const r of report.results) expect(r.committed).toBeGreaterThan(0);
     expect(Object.keys(report.results[1]?.cpuSecondsPer1000 ?? {})).toEqual(expect.arrayContaining(['peer0.ngo', 'orderer0', 'ccaas.ngo', 'bench client']));
     expect(report.ratios['donate/baseline']).toEqual(expect.any(Number));
+    expect(report.ratios['donations pledged and settled per second, 50 to a settlement']).toEqual(expect.any(Number));
     expect(report.ratios['rest list: read model/chaincode']).toEqual(expect.any(Number));
     expect(readFileSync(join(out, 'latest.html'), 'utf8')).toContain('<svg');
     expect(result.stdout).toContain('donate/baseline');

@@ -9,7 +9,7 @@ import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
 import { clientProfile, endpoint, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
-import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, startOwnNetwork, uniqueId, until } from './harness';
+import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, settle, startOwnNetwork, uniqueId, until } from './harness';
 
 const RUN_DIR = process.env.LEDGER_BFT_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-bft');
 const OFFSET = Number(process.env.LEDGER_BFT_PORT_OFFSET ?? 3000);
@@ -80,7 +80,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     donor?.close();
   });
 
-  test('the donation path works on BFT: an NGO registered by ngoadmin1, a donation by donor1, read back through the NGO org', async () => {
+  test('the donation path works on BFT: an NGO registered by ngoadmin1, a pledge by donor1 settled by payments1, read back through the NGO org', async () => {
     const t = topology();
     expect(t.orderer.consensus).toBe('BFT');
     expect(t.orderer.nodes).toHaveLength(4);
@@ -92,9 +92,21 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     expect(written.blockNumber).toBeGreaterThan(0n);
     const read = await ngoAdmin.readDonation(id);
     expect(read).toEqual(written.result);
-    expect(read).toMatchObject({ id, ngoId, amount: '2500', remaining: '2500', currency: 'EUR', txId: written.transactionId });
+    expect(read).toMatchObject({ id, ngoId, amount: '2500', status: 'pledged', remaining: '0', currency: 'EUR', txId: written.transactionId });
     expect(read.donor.mspId).toBe('DonorPlatformMSP');
     expect((await ngoAdmin.readNgo(ngoId)).name).toBe('Byzantine Relief');
+
+    const payments = await as('donorplatform', 'payments1');
+    try {
+      const batch = await settle(payments, [id]);
+      expect(batch.blockNumber).toBeGreaterThan(written.blockNumber);
+      // The submit returned when the donor platform's peer committed it; the NGO org's may be a block behind.
+      await until('the NGO org peer to commit the settlement', async () => (await ngoAdmin.readDonation(id)).status === 'settled');
+      expect(await ngoAdmin.readDonation(id)).toMatchObject({ status: 'settled', remaining: '2500', settlementBatchId: batch.result.id, txId: written.transactionId });
+      expect((await ngoAdmin.readBalance(ngoId)).balances).toEqual([{ campaignId: '', currency: 'EUR', unspent: '2500' }]);
+    } finally {
+      payments.close();
+    }
   }, 120_000);
 
   test('a BFT block left with fewer consenter signatures than the quorum fails verification and halts the indexer, named', async () => {
@@ -219,7 +231,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
       const absentOrWhole = async (): Promise<'absent' | 'whole'> => {
         try {
           const read = await ngoAdmin.readDonation(id);
-          expect(read).toMatchObject({ id, ngoId, amount: '42', remaining: '42', currency: 'EUR' });
+          expect(read).toMatchObject({ id, ngoId, amount: '42', status: 'pledged', remaining: '0', currency: 'EUR' });
           expect(read.donor.mspId).toBe('DonorPlatformMSP');
           return 'whole';
         } catch (err) {

@@ -1,7 +1,7 @@
 // The rules of money on the real network: NGOs, campaigns, donations, spends and their FIFO
 // allocation, ratings, listings, history, and donors' private details.
 import { LedgerClient, LedgerError } from '@donation-ledger/client';
-import { connectAs, ensureNgo, openWindow, outcome, uniqueId } from './harness';
+import { connectAs, connectPayments, ensureNgo, give, openWindow, outcome, uniqueId } from './harness';
 
 describe('the donation domain', () => {
   let admin: LedgerClient;
@@ -9,6 +9,8 @@ describe('the donation domain', () => {
   let donor2: LedgerClient;
   let staffA: LedgerClient;
   let staffB: LedgerClient;
+  /** The donor platform's payment service: it settles pledges into money. */
+  let payments: LedgerClient;
   /** staff1 of the topology works for ngo-1, staff2 for ngo-2. */
   const ngoA = 'ngo-1';
   const ngoB = 'ngo-2';
@@ -19,12 +21,13 @@ describe('the donation domain', () => {
     donor2 = await connectAs('donorplatform', 'donor2');
     staffA = await connectAs('ngo', 'staff1');
     staffB = await connectAs('ngo', 'staff2');
+    payments = await connectPayments();
     await ensureNgo(admin, ngoA);
     await ensureNgo(admin, ngoB);
   });
 
   afterAll(() => {
-    for (const client of [admin, donor, donor2, staffA, staffB]) client.close();
+    for (const client of [admin, donor, donor2, staffA, staffB, payments]) client.close();
   });
 
   async function newCampaign(ngoId = ngoA, currency = 'EUR'): Promise<string> {
@@ -94,9 +97,10 @@ describe('the donation domain', () => {
   describe('spends and their allocation', () => {
     test('a spend is paid by the oldest donations first, and each donor sees where their money went', async () => {
       const campaignId = await newCampaign();
-      const d1 = (await donor.donate({ id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '100', currency: 'EUR' })).result;
-      const d2 = (await donor2.donate({ id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '50', currency: 'EUR' })).result;
-      const d3 = (await donor.donate({ id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '30', currency: 'EUR' })).result;
+      // Oldest means settled first: each is settled before the next is given.
+      const d1 = await give(donor, payments, { id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '100', currency: 'EUR' });
+      const d2 = await give(donor2, payments, { id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '50', currency: 'EUR' });
+      const d3 = await give(donor, payments, { id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '30', currency: 'EUR' });
 
       const receiptHash = 'a'.repeat(64);
       const { result: spend } = await staffA.recordSpend({
@@ -111,12 +115,13 @@ describe('the donation domain', () => {
       expect(trace.records).toEqual([expect.objectContaining({ spendId: spend.id, amount: '20', spend: expect.objectContaining({ description: 'Pump parts', receiptHash }) })]);
       expect((await donor.listAllocationsByDonation(d3.id)).records).toEqual([]);
       const history = await staffA.getHistory('donation', d2.id);
-      expect(history.map((r) => (r.value as { remaining: string }).remaining)).toEqual(['50', '30']);
+      expect(history.map((r) => (r.value as { status: string }).status)).toEqual(['pledged', 'settled', 'settled']);
+      expect(history.map((r) => (r.value as { remaining: string }).remaining)).toEqual(['0', '50', '30']);
     });
 
     test('a spend beyond the unspent donations is INSUFFICIENT_FUNDS and changes nothing', async () => {
       const campaignId = await newCampaign();
-      const d1 = (await donor.donate({ id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '40', currency: 'EUR' })).result;
+      const d1 = await give(donor, payments, { id: uniqueId('don'), ngoId: ngoA, campaignId, amount: '40', currency: 'EUR' });
       const spendId = uniqueId('sp');
 
       expect(await outcome(staffA.recordSpend({ id: spendId, ngoId: ngoA, campaignId, amount: '41', currency: 'EUR', description: 'Too much', category: 'water' }))).toBe('INSUFFICIENT_FUNDS');
@@ -127,7 +132,7 @@ describe('the donation domain', () => {
 
     test("a campaign's donations pay only for that campaign's spends, and general spends only from general donations", async () => {
       const campaignId = await newCampaign(ngoB, 'CHF');
-      const earmarked = (await donor.donate({ id: uniqueId('don'), ngoId: ngoB, campaignId, amount: '500', currency: 'CHF' })).result;
+      const earmarked = await give(donor, payments, { id: uniqueId('don'), ngoId: ngoB, campaignId, amount: '500', currency: 'CHF' });
       const staffOfB = staffB;
       const balanceBefore = await staffOfB.readBalance(ngoB);
 
@@ -152,7 +157,7 @@ describe('the donation domain', () => {
     test('a donor rates an NGO they gave to, once, and may change it; others may not rate it', async () => {
       const ngoId = uniqueId('ngo');
       await admin.registerNgo({ id: ngoId, name: 'Rated' });
-      await donor.donate({ id: uniqueId('don'), ngoId, amount: '1', currency: 'EUR' });
+      await give(donor, payments, { id: uniqueId('don'), ngoId, amount: '1', currency: 'EUR' });
 
       expect(await outcome(donor2.rateNgo(ngoId, 4))).toBe('FORBIDDEN');
       await donor.rateNgo(ngoId, 3);

@@ -33,7 +33,8 @@ describe('a donation on the real network', () => {
     expect(written.blockNumber).toBeGreaterThan(0n);
     const read = await ngoAdminAtNgoPeer.readDonation(id);
     expect(read).toEqual(written.result);
-    expect(read).toMatchObject({ id, ngoId, amount: '2500', remaining: '2500', currency: 'EUR', txId: written.transactionId });
+    // A donation starts as a pledge: no money to spend until the payment service settles it (money.test.ts).
+    expect(read).toMatchObject({ id, ngoId, amount: '2500', currency: 'EUR', status: 'pledged', remaining: '0', refunded: '0', settledAt: '', txId: written.transactionId });
     expect(read.donor.mspId).toBe('DonorPlatformMSP');
   });
 

@@ -77,12 +77,12 @@ describe('faults under load', () => {
   test('a chaincode server that crashes fails calls cleanly, and the supervisor restarts it', async () => {
     const before = statusOf().find((n) => n.id === 'ccaas.ngo')?.restarts ?? 0;
     process.kill(pidOf('ccaas.ngo'), 'SIGKILL');
-    const during = await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ ngoId, amount: 1, currency: 'EUR' });
+    const during = await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id: uniqueId('don'), ngoId, amount: 1, currency: 'EUR' });
     if (during.status !== 201) expect([502, 503, 504]).toContain(during.status);
 
     await until('the supervisor to restart ccaas.ngo', () => statusOf().some((n) => n.id === 'ccaas.ngo' && n.healthy && n.restarts > before));
     await until('a donation to succeed again', async () =>
-      (await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ ngoId, amount: 1, currency: 'EUR' })).status === 201);
+      (await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id: uniqueId('don'), ngoId, amount: 1, currency: 'EUR' })).status === 201);
   });
 
   test('killing the Raft leader under load loses no acknowledged donation, and the load goes on', async () => {
@@ -170,6 +170,6 @@ describe('faults under load', () => {
     await until('the supervisor to restart peer0.donorplatform', () => statusOf().some((n) => n.id === 'peer0.donorplatform' && n.healthy));
     expect(cli(['up', ...NETWORK_ARGS]).status).toBe(0); // waits for gossip, so writes can be endorsed again
     await until('a donation to succeed again', async () =>
-      (await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ ngoId, amount: 1, currency: 'EUR' })).status === 201);
+      (await donorApi.post('/api/donations').set('Authorization', `Bearer ${token}`).send({ id: uniqueId('don'), ngoId, amount: 1, currency: 'EUR' })).status === 201);
   });
 });

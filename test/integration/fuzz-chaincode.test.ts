@@ -2,8 +2,8 @@
 // accepted or refused with one of the contract's codes (never an unknown failure), and a refused
 // request writes nothing.
 import fc from 'fast-check';
-import { LedgerClient, LedgerError } from '@donation-ledger/client';
-import { connectAs, ensureNgo, uniqueId } from './harness';
+import { DonationStatus, LedgerClient, LedgerError } from '@donation-ledger/client';
+import { connectAs, connectPayments, ensureNgo, uniqueId } from './harness';
 
 const CONTRACT_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FORBIDDEN', 'CONFLICT', 'INSUFFICIENT_FUNDS'];
 
@@ -16,6 +16,7 @@ const junk = fc.oneof(
 
 describe('fuzzing the chaincode through the SDK', () => {
   let donor: LedgerClient;
+  let payments: LedgerClient;
   const ngoId = 'ngo-1';
 
   beforeAll(async () => {
@@ -23,9 +24,13 @@ describe('fuzzing the chaincode through the SDK', () => {
     await ensureNgo(admin, ngoId);
     admin.close();
     donor = await connectAs('donorplatform', 'donor1');
+    payments = await connectPayments();
   });
 
-  afterAll(() => donor.close());
+  afterAll(() => {
+    donor.close();
+    payments.close();
+  });
 
   test('300 random donation requests: accepted, or refused with a contract code and nothing written', async () => {
     const request = fc.record(
@@ -59,5 +64,54 @@ describe('fuzzing the chaincode through the SDK', () => {
     );
     process.stderr.write(`[fuzz] chaincode outcomes: ${JSON.stringify(Object.fromEntries(seen))}\n`);
     expect(seen.get('INVALID_ARGUMENT')).toBeGreaterThan(100);
+  });
+
+  test('150 random settlement batches: accepted, or refused with a contract code, no batch written and no donation changed', async () => {
+    // Real pledges to name among the junk; each is settled at most once, by the first batch accepted with it.
+    const pledges = await Promise.all(Array.from({ length: 20 }, async () => (await donor.donate({ id: uniqueId('fz-pledge'), ngoId, amount: 5, currency: 'EUR' })).result.id));
+    const expected = new Map<string, DonationStatus>(pledges.map((id) => [id, 'pledged']));
+    // Mostly well-formed, so that batches get past the input checks to the rules (unknown, not pledged, used ID):
+    // `undefined` leaves a field out (JSON drops it).
+    const mostly = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.constant(undefined) });
+    const rarely = fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: junk });
+    const entry = fc.record({
+      donationId: fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...pledges) }, { weight: 2, arbitrary: fc.constant('no-such-donation') }, { weight: 1, arbitrary: junk }),
+      paymentRef: mostly(fc.constant('psp-fuzz')),
+      extra: rarely,
+    });
+    const request = fc.record({
+      batchId: mostly(fc.constant('valid')),
+      settlements: mostly(fc.array(entry, { minLength: 1, maxLength: 3 })),
+      extra: rarely,
+    });
+    const seen = new Map<string, number>();
+    const accepted = new Set<unknown>();
+    await fc.assert(
+      fc.asyncProperty(request, async (raw) => {
+        const body = { ...raw, ...(raw.batchId === 'valid' ? { batchId: uniqueId('fz-batch') } : {}) } as Record<string, unknown>;
+        try {
+          const { result } = await payments.settleDonations(body as never);
+          accepted.add(body.batchId);
+          for (const s of result.settlements) expected.set(s.donationId, 'settled');
+          seen.set('OK', (seen.get('OK') ?? 0) + 1);
+        } catch (err) {
+          if (!(err instanceof LedgerError)) throw err;
+          seen.set(err.code, (seen.get(err.code) ?? 0) + 1);
+          if (!CONTRACT_CODES.includes(err.code)) throw new Error(`unexpected ${err.code} for ${JSON.stringify(body)}: ${err.message}`);
+          if (typeof body.batchId === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(body.batchId) && !accepted.has(body.batchId)) {
+            const after = await payments.readSettlement(body.batchId).then(() => 'written', (e: LedgerError) => e.code);
+            if (after !== 'NOT_FOUND') throw new Error(`refused batch ${JSON.stringify(body)} left ${after}`);
+          }
+        }
+        for (const [id, status] of expected) {
+          const now = (await donor.readDonation(id)).status;
+          if (now !== status) throw new Error(`after ${JSON.stringify(body)}, donation ${id} is ${now}, expected ${status}`);
+        }
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+    process.stderr.write(`[fuzz] settlement outcomes: ${JSON.stringify(Object.fromEntries(seen))}\n`);
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['OK', 'INVALID_ARGUMENT', 'NOT_FOUND', 'CONFLICT']));
   });
 });

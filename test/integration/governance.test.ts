@@ -3,12 +3,15 @@
 // keeps working. Inviting and removing orgs changes the channel for good, so this suite runs its
 // own network (its own folder, ports shifted by another 1000) and stops it afterwards.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, outcome, PORT_OFFSET, startOwnNetwork, uniqueId } from './harness';
+import { cli, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
 
-const RUN_DIR = join(REPO_ROOT, 'test-artifacts', 'governance-network');
+// Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it), so that two
+// suites on one machine do not share it.
+const ARTIFACTS = dirname(TEST_RUN_DIR);
+const RUN_DIR = join(ARTIFACTS, 'governance-network');
 const OFFSET = PORT_OFFSET + 1000;
 const ARGS = ['--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
 const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
@@ -42,7 +45,7 @@ describe('membership governance', () => {
     const before = await heightSeenBy('ngo', 'orgadmin');
     const spec = JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8')) as Record<string, unknown>;
     const write = (name: string, value: unknown): string => {
-      const file = join(REPO_ROOT, 'test-artifacts', `governance-${name}.json`);
+      const file = join(ARTIFACTS, `governance-${name}.json`);
       writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
       return file;
     };
@@ -85,7 +88,7 @@ describe('membership governance', () => {
   test('the members vote an auditor org in: one vote each, admins only, not before the threshold; its peer catches up, it reads and endorses', async () => {
     const prepared = network('org', 'prepare', AUDITOR_SPEC);
     expect(prepared.status).toBe(0);
-    const proposalFile = join(REPO_ROOT, 'test-artifacts', 'governance-auditor-proposal.json');
+    const proposalFile = join(ARTIFACTS, 'governance-auditor-proposal.json');
     writeFileSync(proposalFile, prepared.stdout);
     const id = uniqueId('invite-auditor');
     const proposed = network('governance', 'propose-invite', proposalFile, '--org', 'donorplatform', '--id', id);
@@ -113,8 +116,8 @@ describe('membership governance', () => {
 
     // As separate sites do it: the update is written once, the NGO org signs it on its site and
     // sends back a signature file, and the donor platform's admin executes with that file.
-    const update = join(REPO_ROOT, 'test-artifacts', 'governance-invite.pb');
-    const ngoSignature = join(REPO_ROOT, 'test-artifacts', 'governance-invite.ngo.sig.json');
+    const update = join(ARTIFACTS, 'governance-invite.pb');
+    const ngoSignature = join(ARTIFACTS, 'governance-invite.ngo.sig.json');
     expect(network('governance', 'prepare-update', id, '--org-spec', AUDITOR_SPEC, '--out', update).status).toBe(0);
     expect(network('config-update', 'sign', update, '--org', 'ngo', '--out', ngoSignature).status).toBe(0);
     const started = Date.now();
@@ -162,11 +165,19 @@ describe('membership governance', () => {
   test('the auditor org reads everything and may write none of the donation ledger\'s transactions (access matrix, auditor row)', async () => {
     const ngoId = uniqueId('ngo');
     await using(as('ngo', 'ngoadmin1'), (c) => c.registerNgo({ id: ngoId, name: 'Audited' }));
+    // A pledge and a settled donation for the writes on donations to act on.
+    const [pledgeId, settledId] = await using(as('donorplatform', 'donor1'), (donor) => using(as('donorplatform', 'payments1'), async (payments) => [
+      (await donor.donate({ id: uniqueId('don'), ngoId, amount: 5, currency: 'EUR' })).result.id,
+      (await give(donor, payments, { id: uniqueId('don'), ngoId, amount: 5, currency: 'EUR' })).id,
+    ]));
     const writes: Record<string, (c: LedgerClient) => Promise<unknown>> = {
       RegisterNgo: (c) => c.registerNgo({ id: uniqueId('ngo'), name: 'By the auditor' }),
       SetNgoStatus: (c) => c.setNgoStatus(ngoId, 'suspended'),
       CreateCampaign: (c) => c.createCampaign({ id: uniqueId('camp'), ngoId, name: 'A', goal: 1, currency: 'EUR', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
       Donate: (c) => c.donate({ id: uniqueId('don'), ngoId, amount: 1, currency: 'EUR' }),
+      SettleDonations: (c) => settle(c, [pledgeId]),
+      CancelPledge: (c) => c.cancelPledge(pledgeId),
+      RefundDonation: (c) => c.refundDonation({ donationId: settledId, paymentRef: 'by-the-auditor' }),
       RecordSpend: (c) => c.recordSpend({ id: uniqueId('sp'), ngoId, amount: 1, currency: 'EUR', description: 'A', category: 'audit' }),
       RateNgo: (c) => c.rateNgo(ngoId, 1),
       SetMyDetails: (c) => c.setMyDetails({ name: 'A', email: 'a@example.org' }),
@@ -177,6 +188,8 @@ describe('membership governance', () => {
         expect((await c.readNgo(ngoId)).status).toBe('active');
         expect((await c.listNgos({ pageSize: 100 })).records.map((n) => n.id)).toContain(ngoId);
         expect((await c.getHistory('ngo', ngoId)).length).toBe(1);
+        expect((await c.readDonation(pledgeId)).status).toBe('pledged');
+        expect((await c.readDonation(settledId)).remaining).toBe('5');
       });
     }
   });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlockSource, connect, ConnectOptions, LedgerClient } from '@donation-ledger/client';
+import { BlockSource, Committed, connect, ConnectOptions, DonateRequest, Donation, LedgerClient, SettlementBatch } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 
 // Overridable so that two suites can run side by side on one machine (other ports, other folder).
@@ -50,6 +50,27 @@ export async function ensureNgo(admin: LedgerClient, id: string, name = `NGO ${i
   await admin.registerNgo({ id, name }).catch((err: unknown) => {
     if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
   });
+}
+
+/** The payment service of the test network: the donor platform's user with role=payments. */
+export const connectPayments = (): Promise<LedgerClient> => connectAs('donorplatform', 'payments1');
+
+/**
+ * Settles pledges as the payment service does when their money has arrived: in one batch (one
+ * transaction) under a fresh batch ID, each with a payment reference derived from its donation ID.
+ */
+export function settle(payments: LedgerClient, donationIds: readonly string[]): Promise<Committed<SettlementBatch>> {
+  return payments.settleDonations({ batchId: uniqueId('batch'), settlements: donationIds.map((donationId) => ({ donationId, paymentRef: `psp-${donationId}` })) });
+}
+
+/**
+ * Gives money: `donor` pledges, then `payments` settles the pledge. Returns the settled donation
+ * (read back through the donor's peer, which both writes went through).
+ */
+export async function give(donor: LedgerClient, payments: LedgerClient, request: DonateRequest): Promise<Donation> {
+  const { result: pledge } = await donor.donate(request);
+  await settle(payments, [pledge.id]);
+  return donor.readDonation(pledge.id);
 }
 
 /** A campaign window open now: from an hour ago to a day from now. */

@@ -5,22 +5,24 @@
 // codes another org's peer disagrees with) stops indexing and is named; a broken checkpoint is refused.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BlockSource, DEFAULT_DEADLINES, LedgerClient } from '@donation-ledger/client';
 import { ChainBreakError, CheckpointError, dumpTables, Indexer, openStore, ReadModelService, SqlStore, startReadModel, StoreConfig } from '@donation-ledger/indexer';
 import { REPO_ROOT } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { setValidationCode, signBlock } from '../../packages/client/src/test-support/blocks';
-import { connectAs, credentialOf, ensureNgo, openWindow, siteProfile, uniqueId } from './harness';
+import { connectAs, connectPayments, credentialOf, ensureNgo, openWindow, settle, siteProfile, TEST_RUN_DIR, uniqueId } from './harness';
 import { Postgres, startPostgres } from './postgres';
 
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'read-model');
+// Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it).
+const ARTIFACTS = join(dirname(TEST_RUN_DIR), 'read-model');
 const INDEXER_CLI = join(REPO_ROOT, 'packages', 'indexer', 'dist', 'cli.js');
 const CURRENCIES = ['EUR', 'USD'] as const;
 
 let postgres: Postgres;
 let admin: LedgerClient;
 let donors: LedgerClient[];
+let payments: LedgerClient;
 let staff: Map<string, LedgerClient>;
 let embedded: ReadModelService;
 let server: ReadModelService;
@@ -52,6 +54,7 @@ beforeAll(async () => {
   postgres = startPostgres();
   admin = await connectAs('ngo', 'ngoadmin1');
   donors = [await connectAs('donorplatform', 'donor1'), await connectAs('donorplatform', 'donor2')];
+  payments = await connectPayments();
   staff = new Map([['ngo-1', await connectAs('ngo', 'staff1')], ['ngo-2', await connectAs('ngo', 'staff2')]]);
   await ensureNgo(admin, 'ngo-1');
   await ensureNgo(admin, 'ngo-2');
@@ -66,23 +69,37 @@ afterAll(async () => {
   await embedded?.close();
   await server?.close();
   for (const store of stores) await store.close().catch(() => undefined);
-  for (const client of [admin, ...(donors ?? []), ...(staff?.values() ?? [])]) client?.close();
+  for (const client of [admin, payments, ...(donors ?? []), ...(staff?.values() ?? [])]) client?.close();
   postgres?.stop();
 });
 
-const created = { ngos: new Set<string>(), campaigns: new Set<string>(), donations: new Set<string>(), spends: new Set<string>() };
+const created = {
+  ngos: new Set<string>(), campaigns: new Set<string>(), donations: new Set<string>(), spends: new Set<string>(), settlements: new Set<string>(),
+  /** Donations with at least one refund. */
+  refunded: new Set<string>(),
+};
 
-/** Registers NGOs, opens campaigns, gives and spends, a few at a time (spends in parallel conflict: invalid transactions too). */
+/**
+ * Registers NGOs, opens campaigns, pledges, settles pledges in batches, cancels pledges, refunds
+ * settled money and spends, a few at a time (spends in parallel conflict: invalid transactions
+ * too). Settlements, cancellations and refunds act on donations committed in earlier rounds, each
+ * donation once per round, so that a batch is not refused for a pledge still in flight.
+ */
 async function runRandomOperations(count: number, seed: number): Promise<void> {
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const ngos = ['ngo-1', 'ngo-2'];
   const campaigns: { id: string; ngoId: string; currency: string }[] = [];
+  /** Committed pledges not yet acted on, and settled donations not yet refunded. */
+  const pledged: string[] = [];
+  const settled: string[] = [];
   for (let done = 0; done < count; ) {
     const batch: Promise<unknown>[] = [];
     for (let i = 0; i < 10 && done < count; i++, done++) {
-      const roll = next();
+      let roll = next();
       const ngoId = pick(ngos);
+      // Nothing to settle or cancel (no committed pledge left), or to refund: a pledge instead.
+      if ((roll >= 0.55 && roll < 0.7 && pledged.length === 0) || (roll >= 0.7 && roll < 0.73 && settled.length === 0)) roll = 0.5;
       if (roll < 0.05) {
         const id = uniqueId('rm-ngo');
         created.ngos.add(id);
@@ -92,14 +109,28 @@ async function runRandomOperations(count: number, seed: number): Promise<void> {
         campaigns.push(campaign);
         created.campaigns.add(campaign.id);
         batch.push(admin.createCampaign({ ...campaign, name: `Campaign ${campaign.id}`, goal: '100000', ...openWindow() }));
-      } else if (roll < 0.8) {
+      } else if (roll < 0.55) {
         const campaign = campaigns.length > 0 && next() < 0.4 ? pick(campaigns) : undefined;
         const id = uniqueId('rm-don');
         created.donations.add(id);
         batch.push(pick(donors).donate({
           id, ngoId: campaign?.ngoId ?? ngoId, amount: String(100 + Math.floor(next() * 5000)), currency: campaign?.currency ?? pick(CURRENCIES),
           ...(campaign ? { campaignId: campaign.id } : {}),
+        }).then(() => void pledged.push(id)));
+      } else if (roll < 0.67) {
+        const ids = pledged.splice(0, 1 + Math.floor(next() * 8));
+        batch.push(settle(payments, ids).then((b) => {
+          created.settlements.add(b.result.id);
+          settled.push(...ids);
         }));
+      } else if (roll < 0.7) {
+        const id = pledged.shift()!;
+        batch.push(pick([payments, ...donors]).cancelPledge(id)); // by a donor who did not pledge it: refused
+      } else if (roll < 0.73) {
+        const id = settled.shift()!;
+        // Part of what is left, when spends left enough (else refused).
+        batch.push(payments.refundDonation({ donationId: id, amount: String(1 + Math.floor(next() * 200)), paymentRef: uniqueId('rm-refund') })
+          .then(() => created.refunded.add(id)));
       } else {
         const id = uniqueId('rm-spend');
         batch.push(staff.get(ngoId)!.recordSpend({
@@ -107,22 +138,35 @@ async function runRandomOperations(count: number, seed: number): Promise<void> {
         }).then(() => created.spends.add(id)));
       }
     }
-    // Refusals (no money left to spend) are part of the mix; they never reach a block.
+    // Refusals (no money left to spend or refund, a pledge cancelled by another donor) are part of the mix; they never reach a block.
     await Promise.allSettled(batch);
   }
 }
 
 describe('the read model equals the ledger', () => {
-  test('every donation, spend, campaign and NGO reads the same from the index as from the chaincode', async () => {
+  test('every donation, settlement, refund, spend, campaign and NGO reads the same from the index as from the chaincode', async () => {
+    const statuses = new Map<string, number>();
     for (const id of created.donations) {
       const fromLedger = await admin.readDonation(id).catch(() => undefined);
       if (!fromLedger) continue; // refused at endorsement: not on the ledger, so not in the index
       expect((await embedded.readModel.get('donation', id)).value).toEqual(fromLedger);
+      statuses.set(fromLedger.status, (statuses.get(fromLedger.status) ?? 0) + 1);
     }
     for (const id of created.spends) expect((await embedded.readModel.get('spend', id)).value).toEqual(await admin.readSpend(id));
     for (const id of created.campaigns) expect((await embedded.readModel.get('campaign', id)).value).toEqual(await admin.readCampaign(id));
     for (const id of created.ngos) expect((await embedded.readModel.get('ngo', id)).value).toEqual(await admin.readNgo(id));
+    for (const id of created.settlements) expect((await embedded.readModel.get('settlement', id)).value).toEqual(await admin.readSettlement(id));
+    for (const id of created.refunded) {
+      for (const refund of (await admin.listRefundsByDonation(id)).records) {
+        expect((await embedded.readModel.get('refund', `${id}/${refund.txId}`)).value).toEqual(refund);
+      }
+    }
+    process.stderr.write(`[read-model] donations by status ${JSON.stringify(Object.fromEntries(statuses))}; ${created.settlements.size} settlement batches, ` +
+      `${created.refunded.size} donations refunded, ${created.spends.size} spends\n`);
+    expect([...statuses.keys()]).toEqual(expect.arrayContaining(['pledged', 'settled', 'cancelled']));
     expect(created.spends.size).toBeGreaterThan(10);
+    expect(created.settlements.size).toBeGreaterThan(5);
+    expect(created.refunded.size).toBeGreaterThan(0);
   });
 
   test("an NGO's donations listed from the index equal the chaincode's listing, page by page", async () => {

@@ -1,7 +1,7 @@
 // The read model through the REST API: read-your-writes, search, analytics (JSON and CSV) and
 // audit (digest, verification, history, proofs), and clear errors for bad input.
 import request from 'supertest';
-import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
+import { ADMIN_PASSWORD, Apis, settleThroughApi, startApis } from './api-harness';
 import { openWindow, uniqueId } from './harness';
 
 type Agent = ReturnType<typeof request>;
@@ -15,6 +15,7 @@ describe('the read model over the REST API', () => {
   const campaignId = uniqueId('rm-camp');
   const auth = (who: string): { Authorization: string } => ({ Authorization: `Bearer ${tokens[who] ?? 'none'}` });
   let donation: { transactionId: string; blockNumber: string; record: { id: string; donor: { key: string } } };
+  let settlement: { transactionId: string; blockNumber: string };
 
   beforeAll(async () => {
     apis = await startApis();
@@ -28,7 +29,8 @@ describe('the read model over the REST API', () => {
     tokens.staff = ((await ngoApi.post('/api/sessions').send({ username: 'rm-staff', password: 'rm-staff-password' }).expect(201)).body as { token: string }).token;
     const donor = uniqueId('rmdonor').toLowerCase();
     tokens.donor = ((await donorApi.post('/api/accounts').send({ username: donor, password: 'donor-password', name: 'Grace', email: 'grace@example.org' }).expect(201)).body as { token: string }).token;
-    donation = (await donorApi.post('/api/donations').set(auth('donor')).send({ ngoId, campaignId, amount: '2500', currency: 'EUR' }).expect(201)).body as typeof donation;
+    donation = (await donorApi.post('/api/donations').set(auth('donor')).send({ id: uniqueId('don'), ngoId, campaignId, amount: '2500', currency: 'EUR' }).expect(201)).body as typeof donation;
+    settlement = await settleThroughApi(apis, [donation.record.id]);
   });
 
   afterAll(async () => {
@@ -43,7 +45,7 @@ describe('the read model over the REST API', () => {
     });
 
     test('a spend is readable after its transaction, with its validation code and block', async () => {
-      const spend = (await ngoApi.post('/api/spends').set(auth('staff')).send({ ngoId, campaignId, amount: 1000, currency: 'EUR', description: 'Drilling rig', category: 'equipment' }).expect(201)).body as { transactionId: string; blockNumber: string };
+      const spend = (await ngoApi.post('/api/spends').set(auth('staff')).send({ id: uniqueId('sp'), ngoId, campaignId, amount: 1000, currency: 'EUR', description: 'Drilling rig', category: 'equipment' }).expect(201)).body as { transactionId: string; blockNumber: string };
       const tx = await ngoApi.get(`/api/read/transactions/${spend.transactionId}?afterTx=${spend.transactionId}`).set(auth('staff')).expect(200);
       expect(tx.body.value).toMatchObject({ validationCode: 'VALID', block: Number(spend.blockNumber), creatorMspId: 'NgoMSP' });
       const found = await ngoApi.get(`/api/read/spends?ngoId=${ngoId}&q=rig`).set(auth('staff')).expect(200);
@@ -86,14 +88,14 @@ describe('the read model over the REST API', () => {
   });
 
   describe('analytics', () => {
-    test('per NGO: donated, spent, remaining, share spent and donors', async () => {
-      const res = await ngoApi.get(`/api/analytics/ngos?ngoId=${ngoId}&minBlock=${donation.blockNumber}`).set(auth('admin')).expect(200);
-      expect(res.body.rows).toEqual([{ ngoId, currency: 'EUR', donations: 1, donated: '2500', spends: 1, spent: '1000', remaining: '1500', shareSpent: '0.4000', donors: 1 }]);
+    test('per NGO: settled money given, pledges waiting, spent, refunded, remaining, share spent and donors', async () => {
+      const res = await ngoApi.get(`/api/analytics/ngos?ngoId=${ngoId}&minBlock=${settlement.blockNumber}`).set(auth('admin')).expect(200);
+      expect(res.body.rows).toEqual([{ ngoId, currency: 'EUR', donations: 1, pledged: '0', donated: '2500', spends: 1, spent: '1000', refunded: '0', remaining: '1500', shareSpent: '0.4000', donors: 1 }]);
     });
 
     test('per campaign, month and spend category', async () => {
       const campaigns = await ngoApi.get(`/api/analytics/campaigns?ngoId=${ngoId}`).set(auth('admin')).expect(200);
-      expect(campaigns.body.rows).toEqual([{ campaignId, ngoId, currency: 'EUR', goal: '10000', donations: 1, donated: '2500', shareOfGoal: '0.2500' }]);
+      expect(campaigns.body.rows).toEqual([{ campaignId, ngoId, currency: 'EUR', goal: '10000', donations: 1, donated: '2500', pledged: '0', shareOfGoal: '0.2500', milestones: 0, milestonesConfirmed: 0, released: null }]);
       const months = await ngoApi.get(`/api/analytics/months?ngoId=${ngoId}`).set(auth('admin')).expect(200);
       expect(months.body.rows).toEqual([{ month: new Date().toISOString().slice(0, 7), ngoId, currency: 'EUR', donations: 1, donated: '2500' }]);
       const categories = await ngoApi.get(`/api/analytics/spend-categories?ngoId=${ngoId}`).set(auth('admin')).expect(200);
@@ -104,7 +106,7 @@ describe('the read model over the REST API', () => {
       const res = await ngoApi.get(`/api/analytics/ngos?ngoId=${ngoId}&format=csv`).set(auth('admin')).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/attachment; filename="ngos-as-of-block-\d+\.csv"/);
-      expect(res.text.split('\r\n')).toEqual(['ngoId,currency,donations,donated,spends,spent,remaining,shareSpent,donors', `${ngoId},EUR,1,2500,1,1000,1500,0.4000,1`, '']);
+      expect(res.text.split('\r\n')).toEqual(['ngoId,currency,donations,pledged,donated,spends,spent,refunded,remaining,shareSpent,donors', `${ngoId},EUR,1,0,2500,1,1000,0,1500,0.4000,1`, '']);
     });
   });
 
@@ -129,8 +131,9 @@ describe('the read model over the REST API', () => {
 
     test("a record's history and proofs give each revision's block, hash, transaction and validation code", async () => {
       const history = await ngoApi.get(`/api/read/audit/history/donation/${donation.record.id}`).set(auth('admin')).expect(200);
-      expect(history.body.rows.length).toBeGreaterThanOrEqual(2); // given, then partly spent
-      expect(history.body.rows[0]).toMatchObject({ txId: donation.transactionId, block: Number(donation.blockNumber), validationCode: 'VALID', value: expect.objectContaining({ remaining: '2500' }) });
+      expect(history.body.rows.length).toBeGreaterThanOrEqual(3); // pledged, settled, then partly spent
+      expect(history.body.rows[0]).toMatchObject({ txId: donation.transactionId, block: Number(donation.blockNumber), validationCode: 'VALID', value: expect.objectContaining({ status: 'pledged', remaining: '0' }) });
+      expect(history.body.rows[1]).toMatchObject({ txId: settlement.transactionId, value: expect.objectContaining({ status: 'settled', remaining: '2500' }) });
       const proofs = await ngoApi.get(`/api/read/audit/proofs/donation/${donation.record.id}`).set(auth('admin')).expect(200);
       expect(proofs.body.rows[0]).toEqual({ block: Number(donation.blockNumber), txIndex: expect.any(Number), txId: donation.transactionId, timestamp: expect.any(String), validationCode: 'VALID', blockHash: expect.stringMatching(/^[0-9a-f]{64}$/), isDelete: false });
       const ledgerProofs = await ngoApi.get(`/api/proofs/donation/${donation.record.id}`).set(auth('admin')).expect(200);

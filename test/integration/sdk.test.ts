@@ -10,7 +10,7 @@ import {
 } from '@donation-ledger/client';
 import { clientProfile } from '@donation-ledger/network';
 import { signBlock } from '../../packages/client/src/test-support/blocks';
-import { cli, connectAs, credentialOf, ensureNgo, memoryBlockSource, NETWORK_ARGS, openWindow, outcome, paths, topology, siteProfile, uniqueId } from './harness';
+import { cli, connectAs, connectPayments, credentialOf, ensureNgo, memoryBlockSource, NETWORK_ARGS, openWindow, outcome, paths, settle, topology, siteProfile, uniqueId } from './harness';
 
 const errorOf = async (promise: Promise<unknown>): Promise<LedgerError> => {
   try {
@@ -71,6 +71,7 @@ describe('connecting', () => {
 describe('retries and status recovery', () => {
   let staff: LedgerClient;
   let donor: LedgerClient;
+  let payments: LedgerClient;
 
   beforeAll(async () => {
     const admin = await connectAs('ngo', 'ngoadmin1');
@@ -78,17 +79,22 @@ describe('retries and status recovery', () => {
     admin.close();
     staff = await connectAs('ngo', 'staff1');
     donor = await connectAs('donorplatform', 'donor1');
+    payments = await connectPayments();
   });
 
   afterAll(() => {
     staff.close();
     donor.close();
+    payments.close();
   });
 
+  /** A campaign with 4 settled donations of `amount` (money to spend). */
   async function fundedCampaign(amount: number): Promise<string> {
     const campaignId = uniqueId('camp');
     await staff.createCampaign({ id: campaignId, ngoId: 'ngo-1', name: 'Conflicts', goal: 1_000_000, currency: 'EUR', ...openWindow() });
-    for (let i = 0; i < 4; i++) await donor.donate({ id: uniqueId('don'), ngoId: 'ngo-1', campaignId, amount, currency: 'EUR' });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await donor.donate({ id: uniqueId('don'), ngoId: 'ngo-1', campaignId, amount, currency: 'EUR' })).result.id);
+    await settle(payments, ids);
     return campaignId;
   }
 

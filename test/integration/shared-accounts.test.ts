@@ -68,7 +68,7 @@ describe('two API instances of one org on one PostgreSQL database', () => {
     const username = uniqueId('shared').toLowerCase();
     const signUp = await first.post('/api/accounts').send({ username, password: 'shared-password', name: 'Bo', email: 'bo@example.org' }).expect(201);
     const auth = { Authorization: `Bearer ${(signUp.body as { token: string }).token}` };
-    const donated = await first.post('/api/donations').set(auth).send({ ngoId, amount: '700', currency: 'EUR' }).expect(201);
+    const donated = await first.post('/api/donations').set(auth).send({ id: uniqueId('don'), ngoId, amount: '700', currency: 'EUR' }).expect(201);
     // "mine" is what the chaincode finds under the caller's certificate: the same identity on both.
     const mine = await second.get('/api/donations/mine').set(auth).expect(200);
     expect((mine.body as { records: { id: string }[] }).records.map((d) => d.id)).toEqual([(donated.body as { record: { id: string } }).record.id]);

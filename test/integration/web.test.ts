@@ -1,12 +1,12 @@
-// The web app in a real browser (headless Chromium from Debian): a donor signs up and donates,
-// NGO staff record a spend with a receipt, and the donor sees where the money went.
+// The web app in a real browser (headless Chromium from Debian): a donor signs up and pledges,
+// the payment service settles it, NGO staff record a spend with a receipt, and the donor sees where the money went.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Browser, chromium } from 'playwright-core';
 import { REPO_ROOT } from '@donation-ledger/network';
-import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
-import { uniqueId } from './harness';
+import { ADMIN_PASSWORD, Apis, settleThroughApi, startApis } from './api-harness';
+import { openWindow, uniqueId } from './harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
@@ -24,6 +24,11 @@ describe('the web app in a browser', () => {
     const { token } = (await ngoApi.post('/api/sessions').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(201)).body as { token: string };
     await ngoApi.post('/api/ngos').set('Authorization', `Bearer ${token}`).send({ id: ngoId, name: 'Browser Wells' }).expect(201);
     await ngoApi.post('/api/accounts/staff').set('Authorization', `Bearer ${token}`).send({ username: 'web-staff', password: 'web-staff-password', ngoId }).expect(201);
+    // An outcome-based campaign: donors see how many of its milestones were confirmed.
+    await ngoApi.post('/api/campaigns').set('Authorization', `Bearer ${token}`).send({
+      id: uniqueId('camp'), ngoId, name: 'Clean water', goal: 1000, currency: 'EUR', ...openWindow(),
+      validatorMspId: 'DonorPlatformMSP', milestones: [{ amount: 600, description: 'Well dug' }, { amount: 400, description: 'Water tested' }],
+    }).expect(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   });
 
@@ -44,12 +49,17 @@ describe('the web app in a browser', () => {
     await signup.getByRole('button', { name: 'Sign up' }).click();
     await donorPage.getByText('Logged in as web-donor (donor)').waitFor();
 
+    await donorPage.locator('#ngo-rows').getByText(/Clean water .*milestones confirmed by DonorPlatformMSP: 0 of 2/).waitFor();
     const donate = donorPage.locator('#donate-form');
     await donate.getByLabel('NGO').selectOption(ngoId);
     await donate.getByLabel('Amount').fill('25.00');
     await donate.getByRole('button', { name: 'Donate' }).click();
-    await donorPage.getByText(/Thank you! Donation .* is in block \d+/).waitFor();
-    await donorPage.locator('#my-donations').getByText('25.00 EUR to ' + ngoId).waitFor();
+    const thanks = donorPage.getByText(/Thank you! Your pledge \S+ is in block \d+/);
+    await thanks.waitFor();
+    const donationId = /pledge (\S+) is in block/.exec(await thanks.innerText())?.[1] ?? '';
+    await donorPage.locator('#my-donations', { hasText: `25.00 EUR to ${ngoId} on ` }).getByText(/pledged, waiting for the payment/).waitFor();
+    // The money arrives: the payment service settles the pledge; only then can it be spent.
+    await settleThroughApi(apis, [donationId]);
 
     const staffPage = await browser.newPage();
     await staffPage.goto(apis.ngo.url);

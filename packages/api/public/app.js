@@ -11,9 +11,11 @@ function say(text, isError = false) {
   el.className = isError ? 'error' : '';
 }
 
-async function api(method, path, body) {
+/** Calls the API; a write sent with `idempotencyKey` (the same on a retry) is never applied twice. */
+async function api(method, path, body, idempotencyKey) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
@@ -57,6 +59,14 @@ function money(minor, currency) {
 function idFor(form, prefix) {
   form.dataset.pendingId ??= `${prefix}-${crypto.randomUUID()}`;
   return form.dataset.pendingId;
+}
+
+/** Where a donation is in its life: pledged, settled (and how much is unspent), cancelled or refunded. */
+function describeState(d) {
+  if (d.status === 'pledged') return `pledged, waiting for the payment (until ${d.expiresAt.slice(0, 10)})`;
+  if (d.status === 'cancelled') return 'pledge cancelled';
+  const refunded = d.refunded !== '0' ? `, ${money(d.refunded, d.currency)} refunded` : '';
+  return `${d.status === 'refunded' ? 'refunded' : 'settled'}, ${money(d.remaining, d.currency)} unspent${refunded}`;
 }
 
 function formData(form) {
@@ -117,6 +127,15 @@ function ticket(what) {
   return () => generations[what] === mine;
 }
 
+/** A campaign, and for an outcome-based one how many milestones its validator confirmed (the rest of its money is held). */
+async function describeCampaign(c) {
+  const text = `${c.name} (${c.id}): goal ${money(c.goal, c.currency)}`;
+  if (!c.milestoneCount) return text;
+  const milestones = await api('GET', `/api/campaigns/${encodeURIComponent(c.id)}/milestones`);
+  const confirmed = milestones.filter((m) => m.status === 'confirmed').length;
+  return `${text}, milestones confirmed by ${c.validatorMspId}: ${confirmed} of ${milestones.length}`;
+}
+
 async function loadNgos() {
   const isLatest = ticket('ngos');
   const page = await api('GET', '/api/ngos?pageSize=100');
@@ -127,7 +146,8 @@ async function loadNgos() {
     const campaigns = await api('GET', `/api/ngos/${encodeURIComponent(ngo.id)}/campaigns?pageSize=100`);
     const tr = document.createElement('tr');
     const unspent = balance.balances.map((b) => money(b.unspent, b.currency) + (b.campaignId ? ` (${b.campaignId})` : '')).join(', ') || '-';
-    for (const text of [`${ngo.name} (${ngo.id})`, ngo.status, unspent, campaigns.records.map((c) => `${c.name} (${c.id}): goal ${money(c.goal, c.currency)}`).join('; ') || '-']) {
+    const described = await Promise.all(campaigns.records.map(describeCampaign));
+    for (const text of [`${ngo.name} (${ngo.id})`, ngo.status, unspent, described.join('; ') || '-']) {
       const td = document.createElement('td');
       td.textContent = text;
       tr.append(td);
@@ -177,7 +197,7 @@ async function loadMine() {
   for (const d of page.records) {
     const li = document.createElement('li');
     li.dataset.donationId = d.id;
-    li.textContent = `${money(d.amount, d.currency)} to ${d.ngoId}${d.campaignId ? ` / ${d.campaignId}` : ''} on ${d.donatedAt.slice(0, 10)}, ${money(d.remaining, d.currency)} unspent`;
+    li.textContent = `${money(d.amount, d.currency)} to ${d.ngoId}${d.campaignId ? ` / ${d.campaignId}` : ''} on ${d.donatedAt.slice(0, 10)}: ${describeState(d)}`;
     const allocations = await api('GET', `/api/donations/${encodeURIComponent(d.id)}/allocations?pageSize=100`);
     if (allocations.records.length > 0) {
       const ul = document.createElement('ul');
@@ -231,9 +251,9 @@ handle($('signup-form'), async (data) => {
 });
 handle($('donate-form'), async (data, form) => {
   const body = { id: idFor(form, 'don'), ngoId: data.ngoId, amount: toMinorUnits(data.amount, data.currency), currency: data.currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) };
-  const written = await api('POST', '/api/donations', body);
+  const written = await api('POST', '/api/donations', body, body.id);
   delete form.dataset.pendingId;
-  say(`Thank you! Donation ${written.record.id} is in block ${written.blockNumber}.`);
+  say(`Thank you! Your pledge ${written.record.id} is in block ${written.blockNumber}. It becomes money for the NGO when the payment service settles it.`);
   form.reset();
   state.lastBlock = written.blockNumber;
   await Promise.all([loadMine(), loadNgos(), loadTransparency()]);
@@ -245,7 +265,7 @@ handle($('spend-form'), async (data, form) => {
     ...(data.campaignId ? { campaignId: data.campaignId } : {}),
     ...(receipt ? { receiptHash: await sha256Hex(receipt) } : {}),
   };
-  const written = await api('POST', '/api/spends', body);
+  const written = await api('POST', '/api/spends', body, body.id);
   delete form.dataset.pendingId;
   const pieces = written.record.allocations.map((a) => `${money(a.amount, written.record.currency)} from ${a.donationId}`).join(', ');
   say(`Spend recorded in block ${written.blockNumber}, paid by: ${pieces}.`);

@@ -24,7 +24,7 @@ describe('accounts in the SQL database', () => {
   test('the schema is migrated once, and opening again applies nothing twice', async () => {
     await AccountStore.open(db);
     await migrate(db);
-    expect(await db.query('select id from api_migrations')).toEqual([{ id: '001-accounts' }]);
+    expect(await db.query('select id from api_migrations order by id')).toEqual([{ id: '001-accounts' }, { id: '002-idempotency-keys' }]);
   });
 
   test('an account is stored once: a second one with the same username is refused', async () => {

@@ -9,7 +9,7 @@ import { Queryable, SqlStore } from '@donation-ledger/indexer';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
-export type Role = 'donor' | 'ngo-staff' | 'ngo-admin' | 'org-admin';
+export type Role = 'donor' | 'payments' | 'ngo-staff' | 'ngo-admin' | 'org-admin';
 
 export interface Account {
   readonly username: string;
@@ -86,6 +86,20 @@ const MIGRATIONS: readonly { readonly id: string; readonly statements: readonly 
          private_key text not null)`,
       // Secrets every instance of the org must share, e.g. the key that signs access tokens.
       `create table api_settings (name text collate "C" primary key, value text not null)`,
+    ],
+  },
+  {
+    // The first answer to each Idempotency-Key of each user (see idempotency.ts); status null while it runs.
+    id: '002-idempotency-keys',
+    statements: [
+      `create table api_idempotency (
+         owner text collate "C" not null,
+         key text collate "C" not null,
+         fingerprint text not null,
+         status integer,
+         body jsonb,
+         started_at bigint not null,
+         primary key (owner, key))`,
     ],
   },
 ];

@@ -17,7 +17,9 @@ import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
 import { ngoRoutes } from './routes/ngos';
 import { readRoutes } from './routes/read';
+import { settlementRoutes } from './routes/settlements';
 import { spendRoutes } from './routes/spends';
+import { IdempotencyStore } from './idempotency';
 import { Caller, openApiDocument, RouteRegistry, RouteSpec } from './routing';
 import { noQuery } from './schemas';
 import { Tokens } from './tokens';
@@ -42,6 +44,8 @@ export interface AppDependencies {
   readonly expensivePerMinute: number;
   /** Whose X-Forwarded-For to believe (Express "trust proxy"); false: nobody's. */
   readonly trustProxy: string | false;
+  /** The first answers to writes sent with an Idempotency-Key. */
+  readonly idempotency: IdempotencyStore;
 }
 
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -95,11 +99,12 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
 
-  const registry = new RouteRegistry({ authenticate: (req) => authenticate(req, deps) });
+  const registry = new RouteRegistry({ authenticate: (req) => authenticate(req, deps) }, deps.idempotency);
   app.use(accountRoutes(registry, deps.users, deps.tokens, { donorSignUp: deps.donorSignUp, loginAttemptsPerMinute: deps.loginAttemptsPerMinute }));
   app.use(ngoRoutes(registry));
   app.use(campaignRoutes(registry));
   app.use(donationRoutes(registry));
+  app.use(settlementRoutes(registry));
   app.use(spendRoutes(registry));
   app.use(auditRoutes(registry, deps.readModel, deps.expensivePerMinute));
   app.use(readRoutes(registry, deps.readModel));

@@ -10,6 +10,7 @@ import { Account, AccountStore, Role } from './accounts';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
 import { EventFeed } from './events';
+import { IdempotencyStore } from './idempotency';
 import { ReadModelAccess } from './read-model';
 import { Tokens } from './tokens';
 import { ADMIN_USERNAME, LedgerSettings, UserDirectory } from './users';
@@ -70,10 +71,14 @@ async function startServing(
   });
   // Shared through the database, so that a token from one instance of the org works on the others.
   const tokenKey = await accounts.sharedSecret('token-key', 32);
+  const idempotency = new IdempotencyStore(database);
+  const forgetOldAnswers = setInterval(() => void idempotency.expire().catch((err: unknown) => logger.warn({ err }, 'could not expire idempotency keys')), 3_600_000);
+  forgetOldAnswers.unref();
   const app = createApp({
     users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`),
     feedTickets: new Tokens(tokenKey, FEED_TICKET_SECONDS, `donation-ledger-api:${profile.org}:events`), service, events, readModel: readModel.access, logger, orgName: profile.org,
     donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute, expensivePerMinute: config.expensivePerMinute, trustProxy: config.trustProxy,
+    idempotency,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -88,6 +93,7 @@ async function startServing(
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new connections, draining requests');
+      clearInterval(forgetOldAnswers);
       events.close(); // ends the open event streams so the server can drain
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

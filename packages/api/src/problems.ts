@@ -16,6 +16,8 @@ export const STATUS_BY_CODE: Readonly<Record<LedgerErrorCode, number>> = {
   // conflicts is the request with the proposal's state, as for a vote on a decided proposal.
   EXPIRED: 409,
   INSUFFICIENT_FUNDS: 422,
+  // This server dates the transactions it submits; a refusal of its clock is not the caller's fault.
+  CLOCK_SKEW: 502,
   ENDORSEMENT_FAILED: 502,
   ENDORSEMENT_POLICY_FAILURE: 502,
   TRANSACTION_INVALID: 502,

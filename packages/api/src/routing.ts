@@ -5,6 +5,7 @@ import { LedgerClient } from '@donation-ledger/client';
 import { Request, Response, Router } from 'express';
 import { z, ZodType } from 'zod';
 import { Account, Role } from './accounts';
+import { fingerprintOf, IDEMPOTENCY_HEADER, IdempotencyStore, requireKey } from './idempotency';
 import { ApiError } from './problems';
 
 export type Access = 'public' | 'user' | readonly Role[];
@@ -23,6 +24,8 @@ export interface RouteSpec {
   readonly success: { readonly status: number; readonly description: string };
   /** Error statuses this route is known to answer with (beyond 400/401/500). */
   readonly errors?: readonly number[];
+  /** A write that takes an Idempotency-Key header: a retry with the key gets the first answer. */
+  readonly idempotent?: boolean;
 }
 
 export interface Caller {
@@ -36,6 +39,8 @@ export interface RouteContext<B, Q, P> {
   readonly query: Q;
   readonly params: P;
   readonly caller: Caller | undefined;
+  /** The request's Idempotency-Key (idempotent routes), for deriving the IDs of what it writes. */
+  readonly idempotencyKey: string | undefined;
   readonly req: Request;
   readonly res: Response;
 }
@@ -48,7 +53,10 @@ export interface Authenticator {
 export class RouteRegistry {
   readonly specs: RouteSpec[] = [];
 
-  constructor(private readonly auth: Authenticator) {}
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly idempotency?: IdempotencyStore,
+  ) {}
 
   /**
    * Adds a route to `router`. The handler's return value is the JSON body of the success
@@ -65,9 +73,36 @@ export class RouteRegistry {
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
       const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
-      const result = await handler({ body, query, params, caller, req, res } as never);
-      if (result !== undefined && !res.headersSent) res.status(spec.success.status).json(toJson(result));
+      const idempotencyKey = spec.idempotent ? requireKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
+      const run = async (): Promise<unknown> => {
+        const answer = await handler({ body, query, params, caller, idempotencyKey, req, res } as never);
+        return answer === undefined ? undefined : toJson(answer); // undefined: the handler answered itself
+      };
+      const result = idempotencyKey && caller && this.idempotency
+        ? await this.once(this.idempotency, caller.account.username, idempotencyKey, fingerprintOf(spec.method, req.path, req.body), spec.success.status, run, res)
+        : await run();
+      if (result !== undefined && !res.headersSent) res.status(spec.success.status).json(result);
     });
+  }
+
+  /** Runs a keyed write the first time; a retry gets the first answer (marked Idempotent-Replayed). */
+  private async once(
+    store: IdempotencyStore, owner: string, key: string, fingerprint: string, status: number, run: () => Promise<unknown>, res: Response,
+  ): Promise<unknown> {
+    const claim = await store.claim(owner, key, fingerprint);
+    if (claim.kind === 'replay') {
+      res.set('Idempotent-Replayed', 'true').status(claim.status).json(claim.body);
+      return undefined;
+    }
+    let result: unknown;
+    try {
+      result = await run();
+    } catch (err) {
+      await store.release(owner, key);
+      throw err;
+    }
+    await store.keep(owner, key, status, result);
+    return result;
   }
 
   private async requireCaller(req: Request, access: Exclude<Access, 'public'>): Promise<Caller> {
@@ -103,10 +138,11 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
     const parameters = [
       ...objectParams(spec.params, 'path'),
       ...objectParams(spec.query, 'query'),
+      ...(spec.idempotent ? [IDEMPOTENCY_PARAMETER] : []),
     ];
     const responses: Record<string, object> = {
       [String(spec.success.status)]: { description: spec.success.description },
-      ...Object.fromEntries([400, ...(spec.access === 'public' ? [] : [401]), ...(spec.errors ?? []), 500].map((s) => [String(s), { $ref: '#/components/responses/Problem' }])),
+      ...Object.fromEntries([400, ...(spec.access === 'public' ? [] : [401]), ...(spec.errors ?? []), ...(spec.idempotent ? [409, 422] : []), 500].map((s) => [String(s), { $ref: '#/components/responses/Problem' }])),
     };
     (paths[path] ??= {})[spec.method] = {
       tags: [spec.tag],
@@ -147,6 +183,12 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
     },
   };
 }
+
+const IDEMPOTENCY_PARAMETER = {
+  name: IDEMPOTENCY_HEADER, in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description: 'A unique key per intended write (e.g. a UUID). Sent again with the same request, the first answer comes back ' +
+    '(header Idempotent-Replayed: true) and nothing is written twice; with another request it is 422; while the first is running, 409.',
+};
 
 function jsonSchema(schema: ZodType): object {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -29,19 +29,25 @@ export const password = z.string().min(10, 'must be at least 10 characters').max
 export const signUp = z.strictObject({ username, password, name: z.string().min(1).max(200), email: z.email().max(254) });
 export const login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 export const createStaff = z.strictObject({ username, password, ngoId: id });
+export const createPayments = z.strictObject({ username, password });
 
 export const registerNgo = z.strictObject({ id, name: z.string().min(1).max(200), description: z.string().max(2000).optional(), contact: z.string().max(200).optional() });
 export const ngoStatus = z.strictObject({ status: z.enum(['active', 'suspended']) });
-export const createCampaign = z.strictObject({ id, ngoId: id, name: z.string().min(1).max(200), goal: amount, currency, opensAt: isoTime, closesAt: isoTime });
+export const createCampaign = z.strictObject({
+  id, ngoId: id, name: z.string().min(1).max(200), goal: amount, currency, opensAt: isoTime, closesAt: isoTime,
+  validatorMspId: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID').optional().describe('The org that confirms the milestones (not the NGOs\' own)'),
+  milestones: z.array(z.strictObject({ amount, description: z.string().min(1).max(500) })).min(1).max(20).optional()
+    .describe('Outcome-based: each amount is held until the validator confirms the milestone; the amounts add up to the goal'),
+});
 export const donate = z.strictObject({
-  id: id.optional().describe('Chosen by the client so a retried request cannot donate twice; generated when absent'),
+  id: id.optional().describe('Chosen by the client so a retried request cannot donate twice; without it, an Idempotency-Key header is required and the id is derived from it'),
   ngoId: id,
   campaignId: id.optional(),
   amount,
   currency,
 });
 export const recordSpend = z.strictObject({
-  id: id.optional(),
+  id: id.optional().describe('Chosen by the client so a retried request cannot spend twice; without it, an Idempotency-Key header is required and the id is derived from it'),
   ngoId: id,
   campaignId: id.optional(),
   amount,
@@ -50,6 +56,21 @@ export const recordSpend = z.strictObject({
   category: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case slug such as water'),
   receiptHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in hex').optional(),
 });
+/** A payment reference of the payment service (no personal data): what reconciles the ledger with the bank. */
+const paymentRef = z.string().min(1).max(128).describe("The payment service's reference for the money movement");
+/** At most the chaincode's MAX_SETTLEMENT_BATCH entries. */
+export const MAX_SETTLEMENT_BATCH = 500;
+export const settle = z.strictObject({
+  batchId: id.describe('Chosen by the payment service: the same batch sent again is answered, not applied twice'),
+  settlements: z.array(z.strictObject({ donationId: id, paymentRef })).min(1).max(MAX_SETTLEMENT_BATCH),
+});
+export const settlementParams = z.strictObject({ batchId: id });
+export const refund = z.strictObject({
+  amount: amount.optional().describe('Minor units to give back; without it, all that is left'),
+  paymentRef,
+  reason: z.string().min(1).max(500).optional(),
+});
+export const refundHeld = z.strictObject({ paymentRef });
 export const rate = z.strictObject({ score: z.number().int().min(1).max(5) });
 export const digest = z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(0), blockHash: z.string().regex(/^[0-9a-f]{0,64}$/) });
 export const verify = z.strictObject({ digest: digest.optional() });

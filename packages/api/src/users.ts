@@ -19,6 +19,7 @@ export type Connector = (options: ConnectOptions) => Promise<LedgerClient>;
 /** The Fabric attributes of each role in this org's certificates; roles without any have no chaincode powers. */
 const ATTRIBUTES: Record<Role, (ngoId?: string) => Record<string, string>> = {
   donor: () => ({ role: 'donor' }),
+  payments: () => ({ role: 'payments' }),
   'ngo-staff': (ngoId) => ({ role: 'ngo-staff', ngoId: ngoId ?? '' }),
   'ngo-admin': () => ({ role: 'ngo-admin' }),
   'org-admin': () => ({}),

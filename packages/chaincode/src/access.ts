@@ -14,6 +14,10 @@ export const Role = {
   Donor: 'donor',
   NgoAdmin: 'ngo-admin',
   NgoStaff: 'ngo-staff',
+  /** The donor platform's payment service: attests that pledged money arrived, and refunds it. */
+  Payments: 'payments',
+  /** Confirms milestones of outcome-based campaigns that name its org as validator. */
+  Validator: 'validator',
 } as const;
 
 export interface Caller {
@@ -82,6 +86,39 @@ export function requireDonor(ctx: Context, action: string): DonorRef {
   }
   // The certificate subject names the user: the ledger keeps only a hash of it.
   return { mspId: caller.mspId, key: donorKeyOf(caller.mspId, caller.id) };
+}
+
+/**
+ * Settling and refunding donations: the payment service of the donor platform (role=payments in
+ * its certificate). It is the one party that sees money move, so its word makes a pledge money.
+ */
+export function requirePayments(ctx: Context, action: string): Caller {
+  const caller = callerOf(ctx);
+  if (caller.mspId !== DONOR_PLATFORM_MSP || caller.role !== Role.Payments) {
+    throw forbidden(`only the payment service of ${DONOR_PLATFORM_MSP} (role ${Role.Payments}) may ${action} (caller: ${describe(caller)})`);
+  }
+  return caller;
+}
+
+/** Confirming a milestone: a validator (role=validator) or an admin of the campaign's validator org. */
+export function requireValidatorOf(ctx: Context, validatorMspId: string, action: string): Caller {
+  const caller = callerOf(ctx);
+  if (caller.mspId !== validatorMspId || (caller.role !== Role.Validator && !caller.isOrgAdmin)) {
+    throw forbidden(`only validators (role ${Role.Validator}) or admins of ${validatorMspId} may ${action} (caller: ${describe(caller)})`);
+  }
+  return caller;
+}
+
+/**
+ * Cancelling a pledge: the donor who made it, or the payment service of the org it was made
+ * through (which learns first when a payment fails).
+ */
+export function requirePledgerOrPayments(ctx: Context, donor: DonorRef, action: string): Caller {
+  const caller = callerOf(ctx);
+  const isPledger = caller.mspId === DONOR_PLATFORM_MSP && caller.role === Role.Donor && donorKeyOf(caller.mspId, caller.id) === donor.key;
+  const isPayments = caller.mspId === donor.mspId && caller.role === Role.Payments;
+  if (!isPledger && !isPayments) throw forbidden(`only the donor who pledged or the payment service of ${donor.mspId} may ${action} (caller: ${describe(caller)})`);
+  return caller;
 }
 
 /** A short, stable name for a donor that carries no personal data. */

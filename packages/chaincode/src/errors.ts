@@ -10,6 +10,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   /** The time allowed for the action has passed (voting on a proposal after its expiry). */
   Expired: 'EXPIRED',
+  /** The transaction's time is too far from the endorsing peer's clock (backdated, or a wrong clock). */
+  ClockSkew: 'CLOCK_SKEW',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -17,8 +17,19 @@ export const KeyType = {
   DonationsByCampaign: 'donation~campaign',
   /** [donorKey, ngoId, donationId]: a donor's donations (all, or to one NGO: may they rate it?). */
   DonorNgos: 'donor~ngo',
-  /** [ngoId, pool, currency, donatedAt, donationId]: donations with money left, oldest first. */
+  /**
+   * [ngoId, pool, currency, settledAt, donationId]: settled donations with money left, oldest
+   * settlement first. Pledges never enter it, so only money that arrived pays for spends.
+   */
   Unspent: 'unspent',
+  /** [batchId]: a settlement batch; its ID makes a retried batch a no-op. */
+  Settlement: 'settlement',
+  /** [donationId, txId]: one refund of a donation. */
+  Refund: 'refund',
+  /** [campaignId, index as two digits]: a milestone of an outcome-based campaign (key-level endorsement policy). */
+  Milestone: 'milestone',
+  /** [campaignId]: how much spends have taken from an outcome-based campaign, against what its milestones released. */
+  CampaignSpent: 'campaign~spent',
   SpendsByNgo: 'spend~ngo',
   AllocationsByDonation: 'allocation~donation',
   /** No attributes: the one governance record (members and voting policy) of the channel. */

@@ -25,6 +25,36 @@ export interface Campaign {
   readonly opensAt: string;
   readonly closesAt: string;
   readonly createdAt: string;
+  /**
+   * Outcome-based campaigns: the org that confirms each milestone (empty for a plain campaign,
+   * whose money is spendable once settled). Its money is held until milestones are confirmed.
+   */
+  readonly validatorMspId: string;
+  /** How many milestones it has (0 for a plain campaign); see Milestone. */
+  readonly milestoneCount: number;
+  /** When the money its unmet milestones held was refunded to its donors; empty before. */
+  readonly heldRefundedAt: string;
+}
+
+export type MilestoneStatus = 'pending' | 'confirmed';
+
+/**
+ * One outcome of a campaign. Its key carries a key-level endorsement policy naming the
+ * validator org, so Fabric itself refuses a change to it that the validator's peers did not endorse.
+ */
+export interface Milestone {
+  readonly docType: 'milestone';
+  readonly campaignId: string;
+  /** 1, 2, ...: the milestone's place in the campaign. */
+  readonly index: number;
+  /** What its confirmation makes spendable. */
+  readonly amount: string;
+  readonly description: string;
+  readonly status: MilestoneStatus;
+  /** SHA-256 of the evidence the validator saw; empty until confirmed. */
+  readonly evidenceHash: string;
+  readonly confirmedAt: string;
+  readonly confirmedBy: string;
 }
 
 export interface DonorRef {
@@ -32,6 +62,14 @@ export interface DonorRef {
   /** A hash of the donor's MSP and certificate subject: how records, indexes and private data name the donor. */
   readonly key: string;
 }
+
+/**
+ * The life of a donation: a donor pledges; the payment service settles it when the money has
+ * arrived (only then is it money the NGO can spend); a pledge can be cancelled; settled money
+ * not yet spent can be refunded. Status `refunded` means everything left was given back.
+ */
+export type DonationStatus = 'pledged' | 'settled' | 'cancelled' | 'refunded';
+export const DONATION_STATUSES: readonly DonationStatus[] = ['pledged', 'settled', 'cancelled', 'refunded'];
 
 export interface Donation {
   readonly docType: 'donation';
@@ -41,10 +79,45 @@ export interface Donation {
   readonly campaignId: string;
   readonly amount: string;
   readonly currency: string;
-  /** What is left of the donation after the spends allocated to it. */
+  readonly status: DonationStatus;
+  /** Settled money not yet allocated to spends or refunded; "0" until the donation is settled. */
   readonly remaining: string;
+  /** Settled money given back to the donor. */
+  readonly refunded: string;
   readonly donor: DonorRef;
+  /** When the donor pledged. */
   readonly donatedAt: string;
+  /** After this time the pledge can no longer be settled, only cancelled. */
+  readonly expiresAt: string;
+  /** When the payment service settled it, by which batch, with its payment reference; empty before. */
+  readonly settledAt: string;
+  readonly settlementBatchId: string;
+  readonly paymentRef: string;
+  /** When the pledge was cancelled; empty otherwise. */
+  readonly cancelledAt: string;
+  /** The transaction of the pledge. */
+  readonly txId: string;
+}
+
+/** One settlement batch of the payment service: which pledges it turned into money. */
+export interface SettlementBatch {
+  readonly docType: 'settlement';
+  readonly id: string;
+  readonly settledAt: string;
+  readonly settledBy: string;
+  readonly settlements: readonly { readonly donationId: string; readonly paymentRef: string; readonly amount: string; readonly currency: string }[];
+  readonly txId: string;
+}
+
+/** Money given back to a donor from what is left of a settled donation. */
+export interface Refund {
+  readonly docType: 'refund';
+  readonly donationId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly paymentRef: string;
+  readonly reason: string;
+  readonly refundedAt: string;
   readonly txId: string;
 }
 
@@ -113,7 +186,16 @@ export const Events = {
   NgoRegistered: 'NgoRegistered',
   NgoStatusChanged: 'NgoStatusChanged',
   CampaignCreated: 'CampaignCreated',
+  /** A pledge: not money yet. */
   DonationRecorded: 'DonationRecorded',
+  /** A settlement batch (payload: the batch); each donation it names became money. */
+  DonationsSettled: 'DonationsSettled',
+  DonationCancelled: 'DonationCancelled',
+  /** Payload: the refund; the donation's record shows what is left. */
+  DonationRefunded: 'DonationRefunded',
+  MilestoneConfirmed: 'MilestoneConfirmed',
+  /** Payload: the campaign and the refund of each donation. */
+  HeldMoneyRefunded: 'HeldMoneyRefunded',
   SpendRecorded: 'SpendRecorded',
   NgoRated: 'NgoRated',
   DonorDetailsUpdated: 'DonorDetailsUpdated',

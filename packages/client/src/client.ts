@@ -10,9 +10,10 @@ import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './ide
 import { BlockSource, blockHeaderHash, LedgerDigest, verifyChain, VerifyResult } from './ledger';
 import { DEFAULT_RETRY_POLICY, retryOnReadConflict, RetryPolicy } from './retry';
 import {
-  Allocation, Amount, Balance, Campaign, Committed, CreateCampaignRequest, DonateRequest, Donation, DonorDetails, Governance, GovernanceConfig,
+  Allocation, Amount, Balance, Campaign, Committed, ConfirmMilestoneRequest, CreateCampaignRequest, HeldMoneyRefund, Milestone, DonateRequest, Donation, DonorDetails, Governance, GovernanceConfig,
   LedgerEvent, Ngo, NgoStatus, Page, PageRequest, Proposal, ProposeInviteRequest, ProposeRemovalRequest, Rating, RecordExecutionRequest,
-  RecordProof, RecordSpendRequest, RecordType, RegisterNgoRequest, Revision, Spend, SubmitOptions, VoteChoice,
+  RecordProof, RecordSpendRequest, RecordType, Refund, RefundRequest, RegisterNgoRequest, Revision, SettleDonationsRequest, SettlementBatch, Spend,
+  SubmitOptions, VoteChoice,
 } from './types';
 
 export interface ConnectOptions {
@@ -39,6 +40,14 @@ export interface LedgerClient {
   createCampaign(request: CreateCampaignRequest): Promise<Committed<Campaign>>;
   readCampaign(campaignId: string): Promise<Campaign>;
   listCampaignsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Campaign>>;
+  listMilestones(campaignId: string): Promise<Milestone[]>;
+  /**
+   * Confirms a milestone (a validator of the campaign's validator org). Fabric accepts it only
+   * with that org's endorsement: pass `endorsingOrganizations` to choose the endorsers.
+   */
+  confirmMilestone(request: ConfirmMilestoneRequest, options?: SubmitOptions): Promise<Committed<Milestone>>;
+  /** After an outcome-based campaign closed with milestones unmet: its held money back to donors (the payment service). */
+  refundHeldMoney(campaignId: string, paymentRef: string): Promise<Committed<HeldMoneyRefund>>;
 
   donate(request: DonateRequest, options?: SubmitOptions): Promise<Committed<Donation>>;
   readDonation(donationId: string): Promise<Donation>;
@@ -46,6 +55,14 @@ export interface LedgerClient {
   listDonationsByCampaign(campaignId: string, page?: PageRequest): Promise<Page<Donation>>;
   /** The caller's own donations (callers with the donor role). */
   listMyDonations(page?: PageRequest): Promise<Page<Donation>>;
+  /** Turns pledges into money, in one batch (callers with the payments role). */
+  settleDonations(request: SettleDonationsRequest): Promise<Committed<SettlementBatch>>;
+  readSettlement(batchId: string): Promise<SettlementBatch>;
+  /** Cancels a pledge (its donor, or the payment service). */
+  cancelPledge(donationId: string): Promise<Committed<Donation>>;
+  /** Gives back settled money not yet spent (the payment service). */
+  refundDonation(request: RefundRequest): Promise<Committed<Refund>>;
+  listRefundsByDonation(donationId: string, page?: PageRequest): Promise<Page<Refund>>;
 
   recordSpend(request: RecordSpendRequest): Promise<Committed<Spend>>;
   readSpend(spendId: string): Promise<Spend>;
@@ -150,7 +167,8 @@ class GatewayLedgerClient implements LedgerClient {
   }
 
   async createCampaign(request: CreateCampaignRequest): Promise<Committed<Campaign>> {
-    return await this.submit('CreateCampaign', [JSON.stringify({ ...request, goal: amountText('goal', request.goal) })]);
+    const milestones = request.milestones?.map((m, i) => ({ ...m, amount: amountText(`milestones[${i}].amount`, m.amount) }));
+    return await this.submit('CreateCampaign', [JSON.stringify({ ...request, goal: amountText('goal', request.goal), ...(milestones ? { milestones } : {}) })]);
   }
 
   readCampaign(campaignId: string): Promise<Campaign> {
@@ -159,6 +177,18 @@ class GatewayLedgerClient implements LedgerClient {
 
   listCampaignsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Campaign>> {
     return this.evaluate('ListCampaignsByNgo', [ngoId, ...pageArgs(page)]);
+  }
+
+  listMilestones(campaignId: string): Promise<Milestone[]> {
+    return this.evaluate('ListMilestones', [campaignId]);
+  }
+
+  confirmMilestone(request: ConfirmMilestoneRequest, options?: SubmitOptions): Promise<Committed<Milestone>> {
+    return this.submit('ConfirmMilestone', [JSON.stringify(request)], options);
+  }
+
+  refundHeldMoney(campaignId: string, paymentRef: string): Promise<Committed<HeldMoneyRefund>> {
+    return this.submit('RefundHeldMoney', [JSON.stringify({ campaignId, paymentRef })]);
   }
 
   async donate(request: DonateRequest, options?: SubmitOptions): Promise<Committed<Donation>> {
@@ -179,6 +209,27 @@ class GatewayLedgerClient implements LedgerClient {
 
   listMyDonations(page?: PageRequest): Promise<Page<Donation>> {
     return this.evaluate('ListMyDonations', pageArgs(page));
+  }
+
+  settleDonations(request: SettleDonationsRequest): Promise<Committed<SettlementBatch>> {
+    return this.submit('SettleDonations', [JSON.stringify(request)]);
+  }
+
+  readSettlement(batchId: string): Promise<SettlementBatch> {
+    return this.evaluate('ReadSettlement', [batchId]);
+  }
+
+  cancelPledge(donationId: string): Promise<Committed<Donation>> {
+    return this.submit('CancelPledge', [donationId]);
+  }
+
+  async refundDonation(request: RefundRequest): Promise<Committed<Refund>> {
+    const amount = request.amount === undefined ? {} : { amount: amountText('amount', request.amount) };
+    return await this.submit('RefundDonation', [JSON.stringify({ ...request, ...amount })]);
+  }
+
+  listRefundsByDonation(donationId: string, page?: PageRequest): Promise<Page<Refund>> {
+    return this.evaluate('ListRefundsByDonation', [donationId, ...pageArgs(page)]);
   }
 
   async recordSpend(request: RecordSpendRequest): Promise<Committed<Spend>> {

@@ -14,6 +14,8 @@ export const CHAINCODE_ERROR_CODES = [
   'CONFLICT',
   /** The time for the action has passed (a vote on a proposal after its expiry). */
   'EXPIRED',
+  /** The transaction's time is too far from the endorsing peer's clock (a backdated proposal, or a wrong clock). */
+  'CLOCK_SKEW',
 ] as const;
 export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
 

@@ -32,6 +32,11 @@ export interface Campaign {
   readonly opensAt: string;
   readonly closesAt: string;
   readonly createdAt: string;
+  /** The org that confirms milestones of an outcome-based campaign; empty for a plain one. */
+  readonly validatorMspId: string;
+  readonly milestoneCount: number;
+  /** When the money unmet milestones held went back to the donors; empty before. */
+  readonly heldRefundedAt: string;
 }
 
 export interface CreateCampaignRequest {
@@ -42,6 +47,34 @@ export interface CreateCampaignRequest {
   readonly currency: string;
   readonly opensAt: string;
   readonly closesAt: string;
+  /** An outcome-based campaign: the validator org, and milestones whose amounts add up to the goal. */
+  readonly validatorMspId?: string;
+  readonly milestones?: readonly { readonly amount: Amount; readonly description: string }[];
+}
+
+export interface Milestone {
+  readonly campaignId: string;
+  readonly index: number;
+  readonly amount: string;
+  readonly description: string;
+  readonly status: 'pending' | 'confirmed';
+  readonly evidenceHash: string;
+  readonly confirmedAt: string;
+  readonly confirmedBy: string;
+}
+
+export interface ConfirmMilestoneRequest {
+  readonly campaignId: string;
+  readonly index: number;
+  /** SHA-256 (hex) of the evidence the validator saw. */
+  readonly evidenceHash: string;
+}
+
+export interface HeldMoneyRefund {
+  readonly campaignId: string;
+  readonly held: string;
+  readonly currency: string;
+  readonly refunds: readonly Refund[];
 }
 
 export interface DonorRef {
@@ -50,6 +83,9 @@ export interface DonorRef {
   readonly key: string;
 }
 
+/** pledged → settled (money arrived) → refunded (all that was left given back); a pledge may be cancelled. */
+export type DonationStatus = 'pledged' | 'settled' | 'cancelled' | 'refunded';
+
 export interface Donation {
   readonly id: string;
   readonly ngoId: string;
@@ -57,9 +93,52 @@ export interface Donation {
   readonly campaignId: string;
   readonly amount: string;
   readonly currency: string;
+  readonly status: DonationStatus;
+  /** Settled money not yet spent or refunded; "0" while pledged. */
   readonly remaining: string;
+  readonly refunded: string;
   readonly donor: DonorRef;
+  /** When it was pledged. */
   readonly donatedAt: string;
+  /** After this time the pledge can only be cancelled. */
+  readonly expiresAt: string;
+  /** Empty until settled. */
+  readonly settledAt: string;
+  readonly settlementBatchId: string;
+  readonly paymentRef: string;
+  readonly cancelledAt: string;
+  readonly txId: string;
+}
+
+export interface SettleDonationsRequest {
+  /** Chosen by the payment service: the same batch sent again is answered, not applied twice. */
+  readonly batchId: string;
+  readonly settlements: readonly { readonly donationId: string; readonly paymentRef: string }[];
+}
+
+export interface SettlementBatch {
+  readonly id: string;
+  readonly settledAt: string;
+  readonly settledBy: string;
+  readonly settlements: readonly { readonly donationId: string; readonly paymentRef: string; readonly amount: string; readonly currency: string }[];
+  readonly txId: string;
+}
+
+export interface RefundRequest {
+  readonly donationId: string;
+  /** Without an amount, all that is left. */
+  readonly amount?: Amount;
+  readonly paymentRef: string;
+  readonly reason?: string;
+}
+
+export interface Refund {
+  readonly donationId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly paymentRef: string;
+  readonly reason: string;
+  readonly refundedAt: string;
   readonly txId: string;
 }
 

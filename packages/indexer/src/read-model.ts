@@ -98,38 +98,60 @@ export class ReadModel {
 
   // ---- Analytics -----------------------------------------------------------------------
 
-  /** Per NGO and currency: donations, money given, spent and left, share spent, donors, spends. */
+  /**
+   * Per NGO and currency: settled donations, money given (settled), spent, refunded and left,
+   * share spent, donors, spends; and pledges still waiting for their money. Pledges are not money:
+   * they count only as `pledged`.
+   */
   ngoTotals(ngoId?: string): Promise<Report<Record<string, unknown>>> {
     return this.report(
-      `with d as (select ngo_id, currency, count(*) as donations, sum(amount) as donated, sum(remaining) as remaining,
-                         count(distinct donor_key) as donors from donations group by ngo_id, currency),
+      `with d as (select ngo_id, currency, count(*) filter (where settled_at is not null) as donations,
+                         coalesce(sum(amount) filter (where settled_at is not null), 0) as donated,
+                         coalesce(sum(amount) filter (where status = 'pledged'), 0) as pledged,
+                         sum(remaining) as remaining, sum(refunded) as refunded,
+                         count(distinct donor_key) filter (where settled_at is not null) as donors from donations group by ngo_id, currency),
             s as (select ngo_id, currency, count(*) as spends, sum(amount) as spent from spends group by ngo_id, currency)
        select coalesce(d.ngo_id, s.ngo_id) as "ngoId", coalesce(d.currency, s.currency) as currency,
-              coalesce(d.donations, 0) as donations, coalesce(d.donated, 0)::text as donated,
-              coalesce(s.spends, 0) as spends, coalesce(s.spent, 0)::text as spent, coalesce(d.remaining, 0)::text as remaining,
-              case when d.donated > 0 then round((d.donated - d.remaining) / d.donated, 4)::text else null end as "shareSpent",
+              coalesce(d.donations, 0) as donations, coalesce(d.pledged, 0)::text as pledged, coalesce(d.donated, 0)::text as donated,
+              coalesce(s.spends, 0) as spends, coalesce(s.spent, 0)::text as spent, coalesce(d.refunded, 0)::text as refunded,
+              coalesce(d.remaining, 0)::text as remaining,
+              case when d.donated > 0 then round((d.donated - d.remaining - d.refunded) / d.donated, 4)::text else null end as "shareSpent",
               coalesce(d.donors, 0) as donors
        from d full join s on d.ngo_id = s.ngo_id and d.currency = s.currency
        where $1::text is null or coalesce(d.ngo_id, s.ngo_id) = $1
        order by 1, 2`, [ngoId ?? null]);
   }
 
-  /** Per campaign: donations, money given, and share of the goal reached. */
+  /**
+   * Per campaign: settled donations, money given, share of the goal reached, pledges waiting; and
+   * for outcome-based campaigns, milestones confirmed and the money they released (the rest of
+   * what was given is held).
+   */
   campaignTotals(ngoId?: string): Promise<Report<Record<string, unknown>>> {
     return this.report(
-      `select c.id as "campaignId", c.ngo_id as "ngoId", c.currency, c.goal::text as goal, count(d.id) as donations,
-              coalesce(sum(d.amount), 0)::text as donated,
-              case when c.goal > 0 then round(coalesce(sum(d.amount), 0) / c.goal, 4)::text else null end as "shareOfGoal"
-       from campaigns c left join donations d on d.campaign_id = c.id
+      `with d as (select campaign_id, count(*) filter (where settled_at is not null) as donations,
+                         coalesce(sum(amount) filter (where settled_at is not null), 0) as donated,
+                         coalesce(sum(amount) filter (where status = 'pledged'), 0) as pledged
+                  from donations group by campaign_id),
+            m as (select value->>'campaignId' as campaign_id, count(*) as milestones,
+                         count(*) filter (where value->>'status' = 'confirmed') as confirmed,
+                         coalesce(sum((value->>'amount')::numeric) filter (where value->>'status' = 'confirmed'), 0) as released
+                  from records where record_type = 'milestone' group by 1)
+       select c.id as "campaignId", c.ngo_id as "ngoId", c.currency, c.goal::text as goal,
+              coalesce(d.donations, 0) as donations, coalesce(d.donated, 0)::text as donated, coalesce(d.pledged, 0)::text as pledged,
+              case when c.goal > 0 then round(coalesce(d.donated, 0) / c.goal, 4)::text else null end as "shareOfGoal",
+              coalesce(m.milestones, 0) as milestones, coalesce(m.confirmed, 0) as "milestonesConfirmed",
+              case when m.campaign_id is null then null else m.released::text end as released
+       from campaigns c left join d on d.campaign_id = c.id left join m on m.campaign_id = c.id
        where $1::text is null or c.ngo_id = $1
-       group by c.id, c.ngo_id, c.currency, c.goal order by 1`, [ngoId ?? null]);
+       order by 1`, [ngoId ?? null]);
   }
 
-  /** Per month (UTC, from the donation's time), NGO and currency: donations and money given. */
+  /** Per month (UTC, from the settlement's time), NGO and currency: settled donations and money given. */
   monthlyTotals(ngoId?: string): Promise<Report<Record<string, unknown>>> {
     return this.report(
-      `select substr(donated_at, 1, 7) as month, ngo_id as "ngoId", currency, count(*) as donations, sum(amount)::text as donated
-       from donations where $1::text is null or ngo_id = $1 group by 1, 2, 3 order by 1, 2, 3`, [ngoId ?? null]);
+      `select substr(settled_at, 1, 7) as month, ngo_id as "ngoId", currency, count(*) as donations, sum(amount)::text as donated
+       from donations where settled_at is not null and ($1::text is null or ngo_id = $1) group by 1, 2, 3 order by 1, 2, 3`, [ngoId ?? null]);
   }
 
   /** Per NGO, category and currency: spends and money spent. */

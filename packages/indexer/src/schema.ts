@@ -4,10 +4,11 @@
 // the same whichever store holds them.
 import { Queryable } from './sql';
 
-export const SCHEMA_VERSION = '1';
+// 2: donations are pledged, then settled; settlement batches, refunds and milestones are records.
+export const SCHEMA_VERSION = '2';
 
 /** Record types the ledger keeps (composite-key object types) and the read model serves. */
-export const RECORD_TYPES = ['ngo', 'campaign', 'donation', 'spend', 'allocation', 'rating', 'proposal', 'governance'] as const;
+export const RECORD_TYPES = ['ngo', 'campaign', 'milestone', 'donation', 'settlement', 'refund', 'spend', 'allocation', 'rating', 'proposal', 'governance'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const isRecordType = (value: string): value is RecordType => (RECORD_TYPES as readonly string[]).includes(value);
@@ -66,10 +67,15 @@ const VIEWS = [
   `create or replace view campaigns as select record_id as id, value->>'ngoId' as ngo_id, value->>'name' as name,
      (value->>'goal')::numeric as goal, value->>'currency' as currency, value->>'opensAt' as opens_at, value->>'closesAt' as closes_at, block
      from records where record_type = 'campaign'`,
+  // status: pledged, settled, cancelled or refunded; only settled money (settled_at set) is money.
   `create or replace view donations as select record_id as id, value->>'ngoId' as ngo_id, value->>'campaignId' as campaign_id,
-     (value->>'amount')::numeric as amount, (value->>'remaining')::numeric as remaining, value->>'currency' as currency,
-     value#>>'{donor,mspId}' as donor_msp, value#>>'{donor,key}' as donor_key, value->>'donatedAt' as donated_at, block
+     (value->>'amount')::numeric as amount, value->>'status' as status, (value->>'remaining')::numeric as remaining,
+     (value->>'refunded')::numeric as refunded, value->>'currency' as currency,
+     value#>>'{donor,mspId}' as donor_msp, value#>>'{donor,key}' as donor_key, value->>'donatedAt' as donated_at,
+     nullif(value->>'settledAt', '') as settled_at, block
      from records where record_type = 'donation'`,
+  `create or replace view refunds as select value->>'donationId' as donation_id, (value->>'amount')::numeric as amount, value->>'currency' as currency,
+     value->>'refundedAt' as refunded_at, block from records where record_type = 'refund'`,
   `create or replace view spends as select record_id as id, value->>'ngoId' as ngo_id, value->>'campaignId' as campaign_id,
      (value->>'amount')::numeric as amount, value->>'currency' as currency, value->>'category' as category,
      value->>'recordedAt' as recorded_at, block from records where record_type = 'spend'`,
@@ -87,6 +93,6 @@ export async function createSchema(db: Queryable): Promise<void> {
 }
 
 export async function dropSchema(db: Queryable): Promise<void> {
-  for (const view of ['ngos', 'campaigns', 'donations', 'spends', 'allocations', 'ratings']) await db.query(`drop view if exists ${view}`);
+  for (const view of ['ngos', 'campaigns', 'donations', 'refunds', 'spends', 'allocations', 'ratings']) await db.query(`drop view if exists ${view}`);
   for (const table of DATA_TABLES) await db.query(`drop table if exists ${table}`);
 }

@@ -5,7 +5,7 @@ import { Role } from '../accounts';
 import { perClientLimit } from '../limits';
 import { ApiError } from '../problems';
 import { RouteRegistry } from '../routing';
-import { createStaff, login, noQuery, signUp } from '../schemas';
+import { createPayments, createStaff, login, noQuery, signUp } from '../schemas';
 import { Tokens } from '../tokens';
 import { UserDirectory } from '../users';
 
@@ -57,6 +57,15 @@ export function accountRoutes(registry: RouteRegistry, users: UserDirectory, tok
     await ledger?.readNgo(body.ngoId); // NOT_FOUND for an unknown NGO
     const account = await users.create(body.username, body.password, 'ngo-staff', body.ngoId);
     return { username: account.username, role: account.role, ngoId: account.ngoId };
+  });
+
+  registry.add(router, {
+    method: 'post', path: '/api/accounts/payments', tag: 'accounts', summary: "Create an account for the payment service that settles and refunds donations (the donor platform's admin)",
+    access: ['org-admin'], query: noQuery, body: createPayments, success: { status: 201, description: 'The payment service account' }, errors: [403, 404, 409],
+  }, async ({ body }) => {
+    if (!options.donorSignUp) throw new ApiError(404, 'NOT_FOUND', "the payment service has its account on the donor platform's API, not this org's");
+    const account = await users.create(body.username, body.password, 'payments');
+    return { username: account.username, role: account.role };
   });
 
   return router;

@@ -9,9 +9,9 @@ import { analyticsQuery } from '../schemas';
 export function analyticsRoutes(registry: RouteRegistry, access: ReadModelAccess): Router {
   const router = Router();
   const reports = [
-    { path: 'ngos', summary: 'Per NGO and currency: donations, donated, spent, remaining, share spent, donors', run: 'ngoTotals' },
-    { path: 'campaigns', summary: 'Per campaign: donations, donated, share of the goal', run: 'campaignTotals' },
-    { path: 'months', summary: 'Per month, NGO and currency: donations and donated', run: 'monthlyTotals' },
+    { path: 'ngos', summary: 'Per NGO and currency: settled donations, pledged (not money yet), donated (settled), spent, refunded, remaining, share spent, donors', run: 'ngoTotals' },
+    { path: 'campaigns', summary: 'Per campaign: settled donations, donated, pledged, share of the goal; milestones, confirmed and released (outcome-based campaigns)', run: 'campaignTotals' },
+    { path: 'months', summary: 'Per month of settlement, NGO and currency: settled donations and donated', run: 'monthlyTotals' },
     { path: 'spend-categories', summary: 'Per NGO, category and currency: spends and spent', run: 'spendByCategory' },
   ] as const;
   for (const report of reports) {

@@ -11,7 +11,7 @@ export function ngoRoutes(registry: RouteRegistry): Router {
   registry.add(router, { ...read, method: 'get', path: '/api/ngos', summary: 'List NGOs', query: page, success: { status: 200, description: 'A page of NGOs' } },
     async ({ query, caller }) => (await caller!.ledger()).listNgos(query));
   registry.add(router, {
-    method: 'post', path: '/api/ngos', tag: 'ngos', summary: 'Register an NGO', access: ['ngo-admin'], query: noQuery, body: registerNgo,
+    method: 'post', path: '/api/ngos', tag: 'ngos', summary: 'Register an NGO', access: ['ngo-admin'], idempotent: true, query: noQuery, body: registerNgo,
     success: { status: 201, description: 'The NGO, with the transaction that wrote it' }, errors: [403, 409],
   }, async ({ body, caller }) => written(await (await caller!.ledger()).registerNgo(body)));
   registry.add(router, { ...read, method: 'get', path: '/api/ngos/:ngoId', summary: 'Read an NGO', params: ngoParams, query: noQuery, success: { status: 200, description: 'The NGO' } },

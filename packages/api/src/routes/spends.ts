@@ -1,16 +1,15 @@
 // Spends of NGOs, allocated by the chaincode to the donations that paid for them.
 import { Router } from 'express';
-import { randomUUID } from 'node:crypto';
 import { RouteRegistry } from '../routing';
 import { noQuery, recordSpend, spendParams } from '../schemas';
-import { written } from './written';
+import { newRecordId, written } from './written';
 
 export function spendRoutes(registry: RouteRegistry): Router {
   const router = Router();
   registry.add(router, {
     method: 'post', path: '/api/spends', tag: 'spends', summary: "Record a spend of your NGO (staff)", access: ['ngo-staff'], query: noQuery, body: recordSpend,
-    success: { status: 201, description: 'The spend and its allocation, with the transaction that wrote it' }, errors: [403, 404, 409, 422],
-  }, async ({ body, caller }) => written(await (await caller!.ledger()).recordSpend({ ...body, id: body.id ?? `sp-${randomUUID()}` })));
+    success: { status: 201, description: 'The spend and its allocation, with the transaction that wrote it' }, errors: [403, 404, 409, 422], idempotent: true,
+  }, async ({ body, caller, idempotencyKey }) => written(await (await caller!.ledger()).recordSpend({ ...body, id: newRecordId(body.id, 'sp', caller!, idempotencyKey) })));
   registry.add(router, {
     method: 'get', path: '/api/spends/:spendId', tag: 'spends', summary: 'Read a spend', access: 'user', params: spendParams, query: noQuery,
     success: { status: 200, description: 'The spend' }, errors: [404],

@@ -5,6 +5,7 @@
 import { Context } from 'fabric-contract-api';
 import { ChaincodeStub, ClientIdentity, Iterators, SplitCompositekey, StateQueryResponse, Timestamp } from 'fabric-shim-api';
 import { LedgerError } from '../errors';
+import { peerClock } from '../time';
 
 // fabric-contract-api logs every decorator at info when a contract module loads; a test file
 // that imports this module before its contracts is spared that noise.
@@ -48,39 +49,58 @@ const SEP = '\u0000';
 export class FakeLedger {
   private readonly state = new Map<string, Uint8Array>();
   private readonly history = new Map<string, Revision[]>();
+  /** Key-level endorsement policies (state-based endorsement), as the contract set them. */
+  readonly keyPolicies = new Map<string, Uint8Array>();
   private txCount = 0;
   /** Committed events, one per successful transaction that set one. */
   readonly events: FakeEvent[] = [];
-  /** The timestamp the next transaction carries, in milliseconds since the epoch. */
+  /** The endorsing peer's clock, in milliseconds since the epoch. */
   now = Date.parse('2026-01-01T00:00:00.000Z');
+  /** How far the client's clock is off: the next transaction is dated `now + clientClockError`. */
+  clientClockError = 0;
+
+  constructor() {
+    // The contract checks each transaction's time against the peer's clock: this ledger's.
+    peerClock.now = () => this.now;
+  }
 
   advanceHours(hours: number): void {
     this.now += hours * 3_600_000;
   }
 
+  /** How many keys the last submitted transaction read (single reads and range results): its read set. */
+  lastReads = 0;
+
   /** Runs a transaction; its writes and event are committed only if it resolves. */
   async submit<T>(identity: FakeIdentity, run: (ctx: Context) => Promise<T>): Promise<T> {
-    const tx = new FakeTransaction(this.state, this.history, `tx${++this.txCount}`, this.now, identity);
-    const result = await run(tx.context);
-    tx.commit(this.events);
-    return result;
+    const tx = new FakeTransaction(this.state, this.history, this.keyPolicies, `tx${++this.txCount}`, this.now + this.clientClockError, identity);
+    try {
+      const result = await run(tx.context);
+      tx.commit(this.events);
+      return result;
+    } finally {
+      this.lastReads = tx.reads;
+    }
   }
 
   /** Runs a query: nothing it writes is kept. */
   async evaluate<T>(identity: FakeIdentity, run: (ctx: Context) => Promise<T>): Promise<T> {
-    const tx = new FakeTransaction(this.state, this.history, `q${++this.txCount}`, this.now, identity);
+    const tx = new FakeTransaction(this.state, this.history, this.keyPolicies, `q${++this.txCount}`, this.now + this.clientClockError, identity);
     return run(tx.context);
   }
 }
 
 class FakeTransaction {
   private readonly writes = new Map<string, Uint8Array | undefined>();
+  private readonly policyWrites = new Map<string, Uint8Array>();
   private event: FakeEvent | undefined;
   readonly context: Context;
+  reads = 0;
 
   constructor(
     private readonly state: Map<string, Uint8Array>,
     private readonly history: Map<string, Revision[]>,
+    private readonly keyPolicies: Map<string, Uint8Array>,
     private readonly txId: string,
     private readonly millis: number,
     identity: FakeIdentity,
@@ -94,6 +114,7 @@ class FakeTransaction {
       else this.state.set(stateKey, value);
       this.history.set(stateKey, [...(this.history.get(stateKey) ?? []), { txId: this.txId, millis: this.millis, value }]);
     }
+    for (const [stateKey, policy] of this.policyWrites) this.keyPolicies.set(stateKey, policy);
     if (this.event) events.push(this.event);
   }
 
@@ -102,11 +123,19 @@ class FakeTransaction {
       getTxID: () => this.txId,
       getTxTimestamp: () => timestampOf(this.millis),
       // Fabric reads committed state only: a transaction does not see its own writes.
-      getState: (stateKey: string) => Promise.resolve(this.state.get(stateKey) ?? new Uint8Array()),
+      getState: (stateKey: string) => {
+        this.reads++;
+        return Promise.resolve(this.state.get(stateKey) ?? new Uint8Array());
+      },
       putState: (stateKey: string, value: Uint8Array) => {
         this.writes.set(stateKey, value);
         return Promise.resolve();
       },
+      setStateValidationParameter: (stateKey: string, policy: Uint8Array) => {
+        this.policyWrites.set(stateKey, policy);
+        return Promise.resolve();
+      },
+      getStateValidationParameter: (stateKey: string) => Promise.resolve(this.keyPolicies.get(stateKey) ?? new Uint8Array()),
       deleteState: (stateKey: string) => {
         this.writes.set(stateKey, undefined);
         return Promise.resolve();
@@ -121,13 +150,13 @@ class FakeTransaction {
         return { objectType, attributes };
       },
       getStateByPartialCompositeKey: ((objectType: string, attributes: string[]) =>
-        Promise.resolve(iteratorOf(this.entriesFrom(objectType, attributes)))) as ChaincodeStub['getStateByPartialCompositeKey'],
+        Promise.resolve(this.counted(iteratorOf(this.entriesFrom(objectType, attributes))))) as ChaincodeStub['getStateByPartialCompositeKey'],
       getStateByPartialCompositeKeyWithPagination: ((objectType: string, attributes: string[], pageSize: number, bookmark = '') => {
         const all = this.entriesFrom(objectType, attributes).filter(([k]) => bookmark === '' || k >= bookmark);
         const page = all.slice(0, pageSize);
         // Like the peer: the bookmark is the key the next page starts at.
         const response: StateQueryResponse<Iterators.StateQueryIterator> = {
-          iterator: iteratorOf(page),
+          iterator: this.counted(iteratorOf(page)),
           metadata: { fetchedRecordsCount: page.length, bookmark: all[pageSize]?.[0] ?? '' },
         };
         return Promise.resolve(response);
@@ -143,6 +172,18 @@ class FakeTransaction {
       }) as ChaincodeStub['getHistoryForKey'],
     };
     return stub as ChaincodeStub;
+  }
+
+  /** Counts each entry a range iterator hands out: what the caller read, not what the range holds. */
+  private counted(iterator: Iterators.StateQueryIterator): Iterators.StateQueryIterator {
+    return {
+      next: async () => {
+        const next = await iterator.next();
+        if (!next.done) this.reads++;
+        return next;
+      },
+      close: () => iterator.close(),
+    };
   }
 
   private entriesFrom(objectType: string, attributes: string[]): [string, Uint8Array][] {
