@@ -15,6 +15,7 @@ describe('the web app in a browser', () => {
   let apis: Apis;
   let browser: Browser;
   const ngoId = uniqueId('ngo');
+  const outcomeCampaignId = uniqueId('camp');
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
@@ -26,7 +27,7 @@ describe('the web app in a browser', () => {
     await ngoApi.post('/api/accounts/staff').set('Authorization', `Bearer ${token}`).send({ username: 'web-staff', password: 'web-staff-password', ngoId }).expect(201);
     // An outcome-based campaign: donors see how many of its milestones were confirmed.
     await ngoApi.post('/api/campaigns').set('Authorization', `Bearer ${token}`).send({
-      id: uniqueId('camp'), ngoId, name: 'Clean water', goal: 1000, currency: 'EUR', ...openWindow(),
+      id: outcomeCampaignId, ngoId, name: 'Clean water', goal: 1000, currency: 'EUR', ...openWindow(),
       validatorMspId: 'DonorPlatformMSP', milestones: [{ amount: 600, description: 'Well dug' }, { amount: 400, description: 'Water tested' }],
     }).expect(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
@@ -49,7 +50,7 @@ describe('the web app in a browser', () => {
     await signup.getByRole('button', { name: 'Sign up' }).click();
     await donorPage.getByText('Logged in as web-donor (donor)').waitFor();
 
-    await donorPage.locator('#ngo-rows').getByText(/Clean water .*milestones confirmed by DonorPlatformMSP: 0 of 2/).waitFor();
+    await donorPage.locator('#ngo-rows').getByText(`Clean water (${outcomeCampaignId}): goal 10.00 EUR, milestones confirmed by DonorPlatformMSP: 0 of 2`).waitFor();
     const donate = donorPage.locator('#donate-form');
     await donate.getByLabel('NGO').selectOption(ngoId);
     await donate.getByLabel('Amount').fill('25.00');

@@ -8,7 +8,7 @@ import { Queryable } from './sql';
 export const SCHEMA_VERSION = '2';
 
 /** Record types the ledger keeps (composite-key object types) and the read model serves. */
-export const RECORD_TYPES = ['ngo', 'campaign', 'milestone', 'donation', 'settlement', 'refund', 'spend', 'allocation', 'rating', 'proposal', 'governance'] as const;
+export const RECORD_TYPES = ['ngo', 'campaign', 'donation', 'milestone', 'settlement', 'refund', 'spend', 'allocation', 'rating', 'proposal', 'governance'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const isRecordType = (value: string): value is RecordType => (RECORD_TYPES as readonly string[]).includes(value);
