@@ -4,7 +4,6 @@
 // (state-based) endorsement policy naming the validator org, so a confirmation that the
 // validator's peers did not endorse is invalid whatever the NGO's own peers run.
 import { Context } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
 import { NGO_MSP } from './access';
 import { invalid } from './errors';
 import { marshal, unmarshal } from './json';
@@ -42,10 +41,37 @@ export function requireOutcomes(validator: unknown, milestones: unknown, goal: s
 export const milestoneKey = (ctx: Context, campaignId: string, index: number): string =>
   key(ctx.stub, KeyType.Milestone, campaignId, String(index).padStart(2, '0'));
 
+/**
+ * The key-level endorsement policy "a member of `mspId` endorses", as the bytes of a Fabric
+ * SignaturePolicyEnvelope {rule: 1-out-of [signed_by 0], identities: [MSPPrincipal ROLE
+ * {mspId, MEMBER}]}, what fabric-shim's KeyEndorsementPolicy builds. Written out here because
+ * loading fabric-shim's own protobuf classes next to the SDK's newer ones in one process lets
+ * one overwrite the other (google-protobuf registers classes on a global), which broke the SDK.
+ */
+export function memberPolicyOf(mspId: string): Uint8Array {
+  const field = (number: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.from([(number << 3) | 2]), varint(bytes.length), bytes]);
+  const mspRole = field(1, Buffer.from(mspId, 'utf8')); // role MEMBER (0) is the default
+  const principal = field(2, mspRole); // principal_classification ROLE (0) is the default
+  const signedByFirst = Buffer.from([0x08, 0x00]); // signed_by 0: in a oneof, so written even when 0
+  const oneOutOf = Buffer.concat([Buffer.from([0x08, 0x01]), field(2, signedByFirst)]); // n = 1, rules
+  const rule = field(2, oneOutOf); // SignaturePolicy.n_out_of
+  return new Uint8Array(Buffer.concat([field(2, rule), field(3, principal)])); // version 0 is the default
+}
+
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  let v = value;
+  while (v > 0x7f) {
+    bytes.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
+}
+
 /** Writes a campaign's milestones, each key endorsable only by the validator org from now on. */
 export async function createMilestones(ctx: Context, campaign: Campaign, plans: readonly MilestonePlan[]): Promise<void> {
-  const policy = new KeyEndorsementPolicy();
-  policy.addOrgs('MEMBER', campaign.validatorMspId);
+  const policy = memberPolicyOf(campaign.validatorMspId);
   for (const [i, plan] of plans.entries()) {
     const milestone: Milestone = {
       docType: 'milestone', campaignId: campaign.id, index: i + 1, amount: plan.amount, description: plan.description,
@@ -53,7 +79,7 @@ export async function createMilestones(ctx: Context, campaign: Campaign, plans: 
     };
     const stateKey = milestoneKey(ctx, campaign.id, milestone.index);
     await ctx.stub.putState(stateKey, marshal(milestone));
-    await ctx.stub.setStateValidationParameter(stateKey, policy.getPolicy());
+    await ctx.stub.setStateValidationParameter(stateKey, policy);
   }
 }
 
