@@ -11,7 +11,7 @@ import { addCampaignSpend, createMilestones, MAX_MILESTONES, milestoneKey, miles
 import {
   AllocationRecord, Campaign, DONOR_DETAILS_COLLECTION, Donation, DonorDetails, Events, Milestone, Ngo, Page, Rating, Refund, Revision, SettlementBatch, Spend,
 } from './records';
-import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, write } from './store';
+import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, visitEntries, write } from './store';
 import { txTime } from './time';
 import {
   optionalId, parseObject, requireAmount, requireObject, requireBookmark, requireCurrency, requireEmail, requireId, requirePageSize, requireScore,
@@ -582,17 +582,13 @@ async function requireCampaignOf(ctx: Context, campaignId: string, ngoId: string
 
 /** Whether a donor's money reached an NGO: a settled donation not refunded in full (pledges do not count). Stops at the first. */
 async function hasGivenMoney(ctx: Context, donorKey: string, ngoId: string): Promise<boolean> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(KeyType.DonorNgos, [donorKey, ngoId]);
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const donationId = ctx.stub.splitCompositeKey(next.value.key).attributes[2] ?? '';
-      const donation = await getRecord<Donation>(ctx, KeyType.Donation, donationId, 'donation');
-      if (donation.settledAt !== '' && BigInt(donation.amount) > BigInt(donation.refunded)) return true;
-    }
-    return false;
-  } finally {
-    await iterator.close();
-  }
+  let given = false;
+  await visitEntries(ctx, KeyType.DonorNgos, [donorKey, ngoId], async ({ attributes }) => {
+    const donation = await getRecord<Donation>(ctx, KeyType.Donation, attributes[2] ?? '', 'donation');
+    given = donation.settledAt !== '' && BigInt(donation.amount) > BigInt(donation.refunded);
+    return !given;
+  });
+  return given;
 }
 
 /** Index attributes that order settled money oldest settlement first within its NGO, pool and currency. */
@@ -610,17 +606,13 @@ function unspentAttributes(d: Donation): string[] {
 async function unspentCovering(ctx: Context, ngoId: string, pool: string, currency: string, amount: bigint | null): Promise<{ donations: Donation[]; available: bigint }> {
   const donations: Donation[] = [];
   let available = 0n;
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(KeyType.Unspent, [ngoId, pool, currency]);
-  try {
-    for (let next = await iterator.next(); !next.done && (amount === null || available < amount); next = await iterator.next()) {
-      const donationId = ctx.stub.splitCompositeKey(next.value.key).attributes[4] ?? '';
-      const donation = await getRecord<Donation>(ctx, KeyType.Donation, donationId, 'donation');
-      donations.push(donation);
-      available += BigInt(donation.remaining);
-    }
-  } finally {
-    await iterator.close();
-  }
+  if (amount !== null && amount <= 0n) return { donations, available };
+  await visitEntries(ctx, KeyType.Unspent, [ngoId, pool, currency], async ({ attributes }) => {
+    const donation = await getRecord<Donation>(ctx, KeyType.Donation, attributes[4] ?? '', 'donation');
+    donations.push(donation);
+    available += BigInt(donation.remaining);
+    return amount === null || available < amount;
+  });
   return { donations, available };
 }
 

@@ -7,6 +7,7 @@ import { Context } from 'fabric-contract-api';
 import { NGO_MSP } from './access';
 import { invalid } from './errors';
 import { marshal, unmarshal } from './json';
+import { allEntries } from './store';
 import { key, KeyType } from './keys';
 import { Campaign, Milestone } from './records';
 import { requireAmount, requireMspId, requireObject, requireText } from './validation';
@@ -84,14 +85,7 @@ export async function createMilestones(ctx: Context, campaign: Campaign, plans: 
 }
 
 export async function milestonesOf(ctx: Context, campaignId: string): Promise<Milestone[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(KeyType.Milestone, [campaignId]);
-  const milestones: Milestone[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) milestones.push(unmarshal<Milestone>(next.value.value));
-  } finally {
-    await iterator.close();
-  }
-  return milestones;
+  return (await allEntries(ctx, KeyType.Milestone, [campaignId])).map((entry) => unmarshal<Milestone>(entry.value));
 }
 
 /** What the confirmed milestones of a campaign made spendable, and what spends took of it. */

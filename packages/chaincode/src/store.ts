@@ -63,14 +63,34 @@ export async function pageOf<T>(
 
 async function drain(ctx: Context, iterator: Iterators.StateQueryIterator): Promise<{ attributes: string[]; value: Uint8Array }[]> {
   const entries: { attributes: string[]; value: Uint8Array }[] = [];
+  await visitUntil(ctx, iterator, (entry) => {
+    entries.push(entry);
+    return Promise.resolve(true);
+  });
+  return entries;
+}
+
+/**
+ * Visits the entries under a partial composite key in key order while `visit` says to go on, and
+ * reads no further: what a transaction does not visit is not in its read set (beyond the batch
+ * the peer fetched), so later keys written meanwhile do not conflict with it.
+ */
+export async function visitEntries(
+  ctx: Context, type: string, attributes: string[], visit: (entry: { attributes: string[]; value: Uint8Array }) => Promise<boolean>,
+): Promise<void> {
+  await visitUntil(ctx, await ctx.stub.getStateByPartialCompositeKey(type, attributes), visit);
+}
+
+async function visitUntil(
+  ctx: Context, iterator: Iterators.StateQueryIterator, visit: (entry: { attributes: string[]; value: Uint8Array }) => Promise<boolean>,
+): Promise<void> {
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      entries.push({ attributes: ctx.stub.splitCompositeKey(next.value.key).attributes, value: next.value.value });
+      if (!(await visit({ attributes: ctx.stub.splitCompositeKey(next.value.key).attributes, value: next.value.value }))) break;
     }
   } finally {
     await iterator.close();
   }
-  return entries;
 }
 
 /** Every revision of a key, oldest first, with the transaction that wrote it. */
