@@ -5,9 +5,9 @@ import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
 import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, profilePath, REPOSITORY_RUN_DIR, SiteProfile } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,19 @@ function networkProcesses(pids: string): ProcessCpu[] {
     .map((f) => ({ name: f.slice(0, -4), pid: Number(readFileSync(join(pids, f), 'utf8').split('\n')[0]) }));
 }
 
+/** The chaincode the baseline workload calls: the Baseline contract alone, never in the ledger's. */
+const BENCH_CHAINCODE = 'bench';
+
+/**
+ * Deploys the bench's chaincode beside the ledger's with the network's own command (a no-op once
+ * it is there): the admins of the network's orgs approve it, as for any chaincode.
+ */
+function deployBenchChaincode(runDir: string): void {
+  log(`deploying chaincode ${BENCH_CHAINCODE} (the Baseline contract) on the network in ${runDir}`);
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'network', 'dist', 'cli.js'), 'deploy', 'bench', '--run-dir', runDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`could not deploy chaincode ${BENCH_CHAINCODE} (exit ${String(result.status ?? result.signal)}); see the output above`);
+}
+
 /** The raw gateway, for the baseline contract (outside the SDK's donation methods on purpose). */
 function baselineContract(site: SiteProfile): { contract: Contract; close: () => void } {
   const profile = profileConnection(site, 'donor1');
@@ -108,7 +121,7 @@ function baselineContract(site: SiteProfile): { contract: Contract; close: () =>
     identity: { mspId: profile.mspId, credentials: readFileSync(profile.identity.certificatePath) },
     signer: messageSigner(createPrivateKey(readFileSync(profile.identity.privateKeyPath))),
   });
-  return { contract: gateway.getNetwork(site.channel).getContract(site.chaincode, 'Baseline'), close: () => { gateway.close(); client.close(); } };
+  return { contract: gateway.getNetwork(site.channel).getContract(BENCH_CHAINCODE), close: () => { gateway.close(); client.close(); } };
 }
 
 async function freePort(): Promise<number> {
@@ -160,12 +173,11 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  let processes: ProcessCpu[];
-  try {
-    processes = networkProcesses(join(o.runDir, 'pids'));
-  } catch {
-    throw new Error(`no running network in ${o.runDir}: start it with "npm start" first`);
-  }
+  const pids = join(o.runDir, 'pids');
+  if (!existsSync(pids)) throw new Error(`no running network in ${o.runDir}: start it with "npm start" first`);
+  if (o.workloads.includes('baseline')) deployBenchChaincode(o.runDir);
+  // Read after the deployment, so that the bench's chaincode servers are measured too.
+  const processes = networkProcesses(pids);
   log(`workloads ${o.workloads.join(', ')}; ${o.durationS}s each, concurrency ${o.concurrency}, ${o.clients} client connections${o.rate ? `, target ${o.rate}/s` : ''}`);
 
   // As the orgs' applications do: through each org's connection profile.

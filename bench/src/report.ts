@@ -18,7 +18,8 @@ export function textReport(report: Report): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   const processes = [...new Set(report.results.flatMap((r) => Object.keys(r.cpuSecondsPer1000)))].sort();
-  const cpu = processes.map((p) => `  ${p.padEnd(22)} ${report.results.map((r) => `${r.workload}=${r.cpuSecondsPer1000[p] ?? '-'}`).join('  ')}`);
+  const nameWidth = Math.max(0, ...processes.map((p) => p.length));
+  const cpu = processes.map((p) => `  ${p.padEnd(nameWidth)} ${report.results.map((r) => `${r.workload}=${r.cpuSecondsPer1000[p] ?? '-'}`).join('  ')}`);
   const ratios = Object.entries(report.ratios).map(([k, v]) => `  ${k}: ${v ?? 'n/a'}`);
   return [line(header), ...rows.map(line), '', 'CPU seconds per 1,000 committed operations:', ...cpu, '', 'ratios:', ...ratios, ''].join('\n');
 }

@@ -1,13 +1,16 @@
-// Deploys the chaincode the way Fabric users do, with `peer lifecycle chaincode`, as
+// Deploys chaincode the way Fabric users do, with `peer lifecycle chaincode`, as
 // chaincode-as-a-service: each org packages a connection.json that points at its own chaincode
 // server, installs it on its peers, approves the definition, and one admin commits it.
+//
+// Two chaincodes can be deployed: the ledger's (named by the topology), and the bench's (the
+// Baseline contract's blind write, deployed by `npm run bench` only, never by `up`).
 //
 // The definition's version is a hash of the built chaincode. Deploying unchanged code is a no-op;
 // deploying changed code is an upgrade: a new package per org, sequence + 1, and the chaincode
 // servers restarted with the new package IDs.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
@@ -16,7 +19,47 @@ import { firstPeer, ordererCliArgs, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { hold, release } from './supervisor';
-import { chaincodeServerId, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+import { benchServerId, chaincodeServerId, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+
+/** One chaincode to deploy: what Fabric calls its definition, and where each org runs its server. */
+export interface ChaincodeSpec {
+  readonly name: string;
+  /** The folder `fabric-chaincode-node server` loads: its package.json's main exports `contracts`. */
+  readonly moduleDir: string;
+  readonly endorsementPolicy: string;
+  /** The collections config (absolute path), if the chaincode has private data. */
+  readonly collections?: string;
+  /** The org's chaincode server for it, or undefined where the org does not run it. */
+  server(org: PeerOrgConfig): { readonly id: string; readonly port: number } | undefined;
+}
+
+/** The ledger's chaincode, as the topology names it. */
+export function ledgerChaincode(t: Topology): ChaincodeSpec {
+  return {
+    name: t.chaincode.name,
+    moduleDir: join(REPO_ROOT, t.chaincode.path),
+    endorsementPolicy: t.chaincode.endorsementPolicy,
+    ...(t.chaincode.collections ? { collections: join(REPO_ROOT, t.chaincode.collections) } : {}),
+    server: (org) => ({ id: chaincodeServerId(org), port: org.chaincodeServer.port }),
+  };
+}
+
+/** The name the bench's chaincode is deployed under. */
+export const BENCH_CHAINCODE = 'bench';
+
+/**
+ * The bench's chaincode: the Baseline contract alone (packages/chaincode/bench), under the ledger's
+ * endorsement policy so that a blind write costs what a donation costs in endorsements. Orgs whose
+ * topology entry has no `chaincodeServer.benchPort` do not run it.
+ */
+export function benchChaincode(t: Topology): ChaincodeSpec {
+  return {
+    name: BENCH_CHAINCODE,
+    moduleDir: join(REPO_ROOT, t.chaincode.path, 'bench'),
+    endorsementPolicy: t.chaincode.endorsementPolicy,
+    server: (org) => (org.chaincodeServer.benchPort === undefined ? undefined : { id: benchServerId(org), port: org.chaincodeServer.benchPort }),
+  };
+}
 
 interface Deployment {
   readonly label: string;
@@ -24,34 +67,33 @@ interface Deployment {
   readonly packageIds: ReadonlyMap<string, string>;
 }
 
-export function chaincodeDir(t: Topology): string {
-  return join(REPO_ROOT, t.chaincode.path);
-}
-
-export function collectionsFile(t: Topology): string | undefined {
-  return t.chaincode.collections ? join(REPO_ROOT, t.chaincode.collections) : undefined;
+/** The module's entry file, from its package.json's main. */
+function entryFile(cc: ChaincodeSpec): string {
+  const manifest = join(cc.moduleDir, 'package.json');
+  if (!existsSync(manifest)) throw new Error(`the chaincode ${cc.name} has no ${relative(REPO_ROOT, manifest)}`);
+  const { main } = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string };
+  if (!main) throw new Error(`${relative(REPO_ROOT, manifest)} names no main file`);
+  return resolve(cc.moduleDir, main);
 }
 
 /**
  * The definition's version: a short hash of everything that makes up the deployed chaincode
- * (its built code and package.json, the endorsement policy, the collections config), so that
- * changing any of them makes `deploy` an upgrade.
+ * (its package.json and the built code beside its entry file, the endorsement policy, the
+ * collections config), so that changing any of them makes `deploy` an upgrade.
  */
-export function chaincodeVersion(t: Topology): string {
-  const dir = chaincodeDir(t);
-  const dist = join(dir, 'dist');
-  if (!existsSync(join(dist, 'index.js'))) {
-    throw new Error(`the chaincode is not built (${relative(REPO_ROOT, dist)}/index.js is missing); run "npm run build" first`);
+export function chaincodeVersion(cc: ChaincodeSpec): string {
+  const entry = entryFile(cc);
+  if (!existsSync(entry)) {
+    throw new Error(`the chaincode is not built (${relative(REPO_ROOT, entry)} is missing); run "npm run build" first`);
   }
   const hash = createHash('sha256');
-  for (const file of [join(dir, 'package.json'), ...filesUnder(dist)]) {
-    hash.update(relative(dir, file)).update(readFileSync(file));
+  for (const file of [join(cc.moduleDir, 'package.json'), ...filesUnder(dirname(entry))]) {
+    hash.update(relative(cc.moduleDir, file)).update(readFileSync(file));
   }
-  hash.update(t.chaincode.endorsementPolicy);
-  const collections = collectionsFile(t);
-  if (collections) {
-    if (!existsSync(collections)) throw new Error(`the collections config ${t.chaincode.collections} named by the topology does not exist`);
-    hash.update(readFileSync(collections));
+  hash.update(cc.endorsementPolicy);
+  if (cc.collections) {
+    if (!existsSync(cc.collections)) throw new Error(`the collections config ${relative(REPO_ROOT, cc.collections)} named by the topology does not exist`);
+    hash.update(readFileSync(cc.collections));
   }
   return hash.digest('hex').slice(0, 12);
 }
@@ -69,67 +111,81 @@ function filesUnder(dir: string): string[] {
  * `keepCommitted`: bring orgs onto the committed definition without upgrading it, even if the
  * built code changed since (an org joining the channel must not upgrade everyone's chaincode).
  */
-export async function deployChaincode(bins: FabricBinaries, t: Topology, paths: RunPaths, options: { keepCommitted?: boolean } = {}): Promise<Deployment> {
-  const before = options.keepCommitted ? queryCommitted(bins, t, paths) : undefined;
-  const version = before?.version ?? chaincodeVersion(t);
-  const label = `${t.chaincode.name}_${version}`;
+export async function deployChaincode(
+  bins: FabricBinaries, t: Topology, paths: RunPaths, options: { keepCommitted?: boolean; chaincode?: ChaincodeSpec } = {},
+): Promise<Deployment> {
+  const cc = options.chaincode ?? ledgerChaincode(t);
+  const orgs = runningOrgs(t, cc);
+  const before = options.keepCommitted ? queryCommitted(bins, t, paths, cc) : undefined;
+  const version = before?.version ?? chaincodeVersion(cc);
+  const label = `${cc.name}_${version}`;
   const packageIds = new Map<string, string>();
-  for (const org of t.orgs) {
-    const packageFile = packageFor(t, paths, org, label);
+  for (const { org, server } of orgs) {
+    const packageFile = packageFor(t, paths, org, server, label);
     const packageId = run(bins.path('peer'), ['lifecycle', 'chaincode', 'calculatepackageid', packageFile], {
       env: peerCliEnv(bins, t, paths, org), step: `calculate the package ID of ${packageFile}`,
     }).trim();
     packageIds.set(org.name, packageId);
     installOnPeers(bins, t, paths, org, packageFile, packageId);
-    await startChaincodeServer(t, paths, org, packageId);
+    await startChaincodeServer(t, paths, cc, org, server, packageId);
   }
 
-  const committed = before ?? queryCommitted(bins, t, paths);
+  const committed = before ?? queryCommitted(bins, t, paths, cc);
   // Unchanged code: nothing to commit, but an org that joined since the last commit still has to
   // approve the committed definition (with its own package) before its peers run the chaincode.
   const upToDate = committed?.version === version;
   const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
-  const collections = collectionsFile(t);
   const definition = [
-    '--channelID', t.channel, '--name', t.chaincode.name, '--version', version,
-    '--sequence', String(sequence), ...policyArgs(t.chaincode.endorsementPolicy),
-    ...(collections ? ['--collections-config', collections] : []),
+    '--channelID', t.channel, '--name', cc.name, '--version', version,
+    '--sequence', String(sequence), ...policyArgs(cc.endorsementPolicy),
+    ...(cc.collections ? ['--collections-config', cc.collections] : []),
   ];
   // Each attempt goes to the next orderer: a retry does not wait on one that is down.
   let ordererAttempt = 0;
   const orderer = (): string[] => ordererCliArgs(t, paths, ordererAttempt++);
-  for (const org of t.orgs) {
+  for (const { org } of orgs) {
     const env = peerCliEnv(bins, t, paths, org);
     const packageId = packageIds.get(org.name) ?? '';
-    if (upToDate ? hasApprovedCommitted(bins, t, paths, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
+    if (upToDate ? hasApprovedCommitted(bins, t, paths, cc, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
       run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer()], {
-        env, step: `approve chaincode ${t.chaincode.name} sequence ${sequence} for ${org.mspId}`,
+        env, step: `approve chaincode ${cc.name} sequence ${sequence} for ${org.mspId}`,
       }),
     isTransient).catch((err: unknown) => {
       throw explainDefinitionError(err, t);
     });
-    log(`${org.mspId} approved ${t.chaincode.name} ${version} (sequence ${sequence})`);
+    log(`${org.mspId} approved ${cc.name} ${version} (sequence ${sequence})`);
   }
   if (upToDate) {
-    log(`chaincode ${t.chaincode.name} ${version} is already committed (sequence ${committed.sequence})`);
+    log(`chaincode ${cc.name} ${version} is already committed (sequence ${committed.sequence})`);
     return { label, version, packageIds };
   }
 
-  // Any member may commit; the first one of the current membership does.
-  const first = t.orgs[0];
-  if (!first) throw new Error('the topology has no org');
-  const peerArgs = t.orgs.flatMap((org) => [
+  // Any member may commit; the first one of the current membership that runs it does.
+  const first = orgs[0]?.org;
+  if (!first) throw new Error(`no org of the topology runs chaincode ${cc.name}`);
+  const peerArgs = orgs.flatMap(({ org }) => [
     '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', paths.caCert(org.name),
   ]);
   await retry(30_000, 2000, () =>
     run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer()], {
-      env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${t.chaincode.name} sequence ${sequence}`,
+      env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${cc.name} sequence ${sequence}`,
     }),
   );
-  log(`committed chaincode ${t.chaincode.name} ${version} (sequence ${sequence}) with policy ${t.chaincode.endorsementPolicy}`);
+  log(`committed chaincode ${cc.name} ${version} (sequence ${sequence}) with policy ${cc.endorsementPolicy}`);
   return { label, version, packageIds };
+}
+
+/** The orgs that run the chaincode, each with its server; the others are named once. */
+function runningOrgs(t: Topology, cc: ChaincodeSpec): { org: PeerOrgConfig; server: { id: string; port: number } }[] {
+  const running = t.orgs.flatMap((org) => {
+    const server = cc.server(org);
+    return server ? [{ org, server }] : [];
+  });
+  const others = t.orgs.filter((org) => !cc.server(org)).map((org) => org.name);
+  if (others.length > 0) log(`chaincode ${cc.name} is not run by ${others.join(', ')} (no port for its server in the topology)`);
+  return running;
 }
 
 /** A definition the peer refuses stays refused: only ordering hiccups are worth a retry. */
@@ -150,11 +206,13 @@ function policyArgs(policy: string): string[] {
 }
 
 /** Whether the org has approved the committed sequence with this package (an org that joined later has not). */
-function hasApprovedCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, sequence: number, packageId: string): boolean {
+function hasApprovedCommitted(
+  bins: FabricBinaries, t: Topology, paths: RunPaths, cc: ChaincodeSpec, org: PeerOrgConfig, sequence: number, packageId: string,
+): boolean {
   try {
     const out = run(bins.path('peer'), [
-      'lifecycle', 'chaincode', 'queryapproved', '--channelID', t.channel, '--name', t.chaincode.name, '--sequence', String(sequence), '--output', 'json',
-    ], { env: peerCliEnv(bins, t, paths, org), step: `query ${org.mspId}'s approval of ${t.chaincode.name}` });
+      'lifecycle', 'chaincode', 'queryapproved', '--channelID', t.channel, '--name', cc.name, '--sequence', String(sequence), '--output', 'json',
+    ], { env: peerCliEnv(bins, t, paths, org), step: `query ${org.mspId}'s approval of ${cc.name}` });
     return out.includes(packageId);
   } catch (err) {
     if (err instanceof CommandError) return false;
@@ -163,7 +221,7 @@ function hasApprovedCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths
 }
 
 /** Builds the org's CCaaS package once per label: the bytes decide the package ID. */
-function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, label: string): string {
+function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, server: { port: number }, label: string): string {
   const dir = join(paths.chaincode(org.name), label);
   const packageFile = join(dir, `${label}.tgz`);
   if (existsSync(packageFile)) return packageFile;
@@ -171,7 +229,7 @@ function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, label: str
   const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
   const pem = (file: string): string => readFileSync(join(tls, file), 'utf8');
   const connection = {
-    address: endpoint(t, org.chaincodeServer.port),
+    address: endpoint(t, server.port),
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: true,
@@ -205,12 +263,12 @@ interface CommittedDefinition {
   readonly version: string;
 }
 
-function queryCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths): CommittedDefinition | undefined {
+function queryCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths, cc: ChaincodeSpec): CommittedDefinition | undefined {
   const first = t.orgs[0];
   if (!first) return undefined;
   try {
-    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', t.chaincode.name, '--output', 'json'], {
-      env: peerCliEnv(bins, t, paths, first), step: `query the committed definition of ${t.chaincode.name}`,
+    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', cc.name, '--output', 'json'], {
+      env: peerCliEnv(bins, t, paths, first), step: `query the committed definition of ${cc.name}`,
     });
     const parsed = JSON.parse(out) as { sequence: number; version: string };
     return { sequence: parsed.sequence, version: parsed.version };
@@ -233,27 +291,29 @@ function isApproved(bins: FabricBinaries, t: Topology, paths: RunPaths, org: Pee
 }
 
 /** The org's own chaincode server (TLS, client auth), restarted when its package ID changes. */
-async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgConfig, packageId: string): Promise<void> {
-  const id = chaincodeServerId(org);
+async function startChaincodeServer(
+  t: Topology, paths: RunPaths, cc: ChaincodeSpec, org: PeerOrgConfig, server: { id: string; port: number }, packageId: string,
+): Promise<void> {
+  const { id, port } = server;
   const pidFile = paths.pid(id);
-  const idFile = join(paths.chaincode(org.name), 'running-package-id');
+  const idFile = join(paths.chaincode(org.name), `${id}.package-id`);
   const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
   const spec = {
     id,
     command: process.execPath,
     args: [
-      require.resolve('fabric-shim/cli.js', { paths: [chaincodeDir(t)] }),
+      require.resolve('fabric-shim/cli.js', { paths: [cc.moduleDir] }),
       'server',
-      '--chaincode-address', endpoint(t, org.chaincodeServer.port),
+      '--chaincode-address', endpoint(t, port),
       '--chaincode-id', packageId,
       '--chaincode-tls-cert-file', join(tls, 'server.crt'),
       '--chaincode-tls-key-file', join(tls, 'server.key'),
       '--chaincode-tls-client-cacert-file', paths.caCert(org.name),
-      '--module-path', chaincodeDir(t),
+      '--module-path', cc.moduleDir,
     ],
     // The shim logs every invocation at info; warnings and errors are what an operator needs.
     env: { CORE_CHAINCODE_LOGGING_LEVEL: 'warning', CORE_CHAINCODE_LOGGING_SHIM: 'warning' },
-    cwd: chaincodeDir(t),
+    cwd: cc.moduleDir,
     logFile: paths.log(id),
     pidFile,
     specFile: paths.spec(id),
@@ -268,16 +328,15 @@ async function startChaincodeServer(t: Topology, paths: RunPaths, org: PeerOrgCo
   await stop(pidFile);
   // A server that was just stopped may hold its port a moment longer (seen once in CI after a
   // full down/up): wait for it rather than start one that cannot bind.
-  const port = org.chaincodeServer.port;
   await retry(20_000, 200, async () => {
     if (!(await isPortFree(hostOf(t, port), port))) throw new Error(`${endpoint(t, port)}, the port of ${id}, is still in use by another process after 20s`);
   });
   start(spec);
   writeFileSync(idFile, packageId);
   release(paths, id);
-  log(`started ${id} on ${endpoint(t, org.chaincodeServer.port)} for ${packageId}`);
+  log(`started ${id} on ${endpoint(t, port)} for ${packageId}`);
   await retry(30_000, 200, async () => {
     if (runningPid(pidFile) === undefined) throw new Error(`${id} exited during start; see the end of ${paths.log(id)}`);
-    if (await isPortFree(org.host, org.chaincodeServer.port)) throw new Error(`${id} did not listen within 30s; see ${paths.log(id)}`);
+    if (await isPortFree(org.host, port)) throw new Error(`${id} did not listen within 30s; see ${paths.log(id)}`);
   });
 }

@@ -4,13 +4,13 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createUpdateEnvelope, fetchChannelConfig } from './channel-config';
 import { ConfigUpdateRefusal, inspectUpdate, readSignatureFile, signUpdate, submitUpdate } from './config-signatures';
-import { deployChaincode } from './chaincode';
+import { benchChaincode, deployChaincode } from './chaincode';
 import { ensureFabricBinaries, FabricBinaries, knownFabricBinaries } from './fabric-bin';
 import { clean, down, status, up } from './network';
 import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
-import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, RunPaths } from './paths';
+import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, Launch, readLaunch, RunPaths, writeLaunch } from './paths';
 import { findOrg, PeerOrgConfig, Topology } from './topology';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
@@ -28,7 +28,9 @@ commands:
                   until the next 'up'. A node that crashes is restarted by the supervisor.
   clean           down, then remove all generated state (identities, ledgers, logs)
   status          each node, its endpoint, PID and health (--json for machine output)
-  deploy          (re)deploy the chaincode; changed code becomes a new package, sequence + 1
+  deploy [bench]  (re)deploy the ledger's chaincode; changed code becomes a new package,
+                  sequence + 1. 'deploy bench' deploys the bench's chaincode (the Baseline
+                  contract, chaincode 'bench'); npm run bench does that itself
   env <org>       print 'export' lines for a peer CLI acting as <org>'s admin, for example:
                     eval "$(npm run -s network -- env ngo)"
 
@@ -69,9 +71,11 @@ governance (the ledger's proposals and votes; each acts as --org's admin identit
                             sign on their own sites (config-update sign)
 
 options:
-  --topology FILE   topology file (default: network/topology.json)
+  --topology FILE   topology file (default: the one 'up' used for --run-dir, else
+                    network/topology.json)
   --run-dir DIR     where generated state lives (default: network/run)
-  --port-offset N   add N to every port of the topology (the test suite uses this)
+  --port-offset N   add N to every port of the topology (the test suite uses this; default:
+                    the one 'up' used for --run-dir, else 0)
   --peer NAME       with env: the peer to talk to (default: the org's first peer)
   --org NAME        with governance: the member org whose admin acts
   --org-spec FILE   with governance execute: the spec of the org an invitation brings up
@@ -88,9 +92,9 @@ on the current members (an added org comes back with 'up', a removed one stays s
 interface Options {
   command: string;
   positional: string[];
-  topology: string;
+  topology?: string;
   runDir: string;
-  portOffset: number;
+  portOffset?: number;
   peer?: string;
   json: boolean;
   org?: string;
@@ -103,7 +107,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: '', positional: [], topology: DEFAULT_TOPOLOGY, runDir: DEFAULT_RUN_DIR, portOffset: 0, json: false, signatures: [] };
+  const options: Options = { command: '', positional: [], runDir: DEFAULT_RUN_DIR, json: false, signatures: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -142,12 +146,16 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const options = parseArgs(process.argv.slice(2));
   const paths = new RunPaths(options.runDir);
-  const at: NetworkLocation = { topologyFile: options.topology, paths, portOffset: options.portOffset };
+  // Flags win; otherwise what `up` used for this run folder, so later commands need only --run-dir.
+  const launched = readLaunch(paths);
+  const launch: Launch = { topology: options.topology ?? launched?.topology ?? DEFAULT_TOPOLOGY, portOffset: options.portOffset ?? launched?.portOffset ?? 0 };
+  const at: NetworkLocation = { topologyFile: launch.topology, paths, portOffset: launch.portOffset };
   // The founding orgs of the topology file, changed by what governance added and removed.
-  const loadTopology = (): Topology => loadEffectiveTopology(options.topology, paths, options.portOffset);
+  const loadTopology = (): Topology => loadEffectiveTopology(launch.topology, paths, launch.portOffset);
   switch (options.command) {
     case 'up': {
       const t = loadTopology();
+      writeLaunch(paths, launch);
       await up(t, paths);
       await ensureGovernance(t, paths);
       return;
@@ -172,10 +180,11 @@ async function main(): Promise<void> {
       if (options.json) {
         process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
       } else {
-        process.stdout.write(`${'NODE'.padEnd(22)}${'KIND'.padEnd(18)}${'ENDPOINT'.padEnd(18)}${'PID'.padEnd(9)}${'HEALTH'.padEnd(11)}RESTARTS\n`);
+        const width = Math.max(22, ...nodes.map((n) => n.id.length + 2));
+        process.stdout.write(`${'NODE'.padEnd(width)}${'KIND'.padEnd(18)}${'ENDPOINT'.padEnd(18)}${'PID'.padEnd(9)}${'HEALTH'.padEnd(11)}RESTARTS\n`);
         for (const n of nodes) {
           const health = n.pid === undefined ? 'stopped' : n.healthy ? 'healthy' : 'UNHEALTHY';
-          process.stdout.write(`${n.id.padEnd(22)}${n.kind.padEnd(18)}${n.endpoint.padEnd(18)}${String(n.pid ?? '-').padEnd(9)}${health.padEnd(11)}${n.restarts}\n`);
+          process.stdout.write(`${n.id.padEnd(width)}${n.kind.padEnd(18)}${n.endpoint.padEnd(18)}${String(n.pid ?? '-').padEnd(9)}${health.padEnd(11)}${n.restarts}\n`);
         }
         process.stdout.write(`supervisor: ${isSupervisorRunning(paths) ? 'running' : 'not running'} (restarts crashed nodes; log: ${paths.logs}/supervisor.log)\n`);
       }
@@ -184,7 +193,9 @@ async function main(): Promise<void> {
     }
     case 'deploy': {
       const t = loadTopology();
-      await deployChaincode(ensureFabricBinaries(paths.binDirFile), t, paths);
+      const which = options.positional[0] ?? 'ledger';
+      if (which !== 'ledger' && which !== 'bench') throw new UsageError(`deploy takes "bench" or nothing, not "${which}"`);
+      await deployChaincode(ensureFabricBinaries(paths.binDirFile), t, paths, which === 'bench' ? { chaincode: benchChaincode(t) } : {});
       return;
     }
     case 'env': {

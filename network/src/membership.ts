@@ -16,7 +16,7 @@ import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
 import { stop } from './processes';
 import { hold } from './supervisor';
-import { caId, chaincodeServerId, endpoint, isChannelPolicy, mspIdsInPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+import { benchServerId, caId, chaincodeServerId, endpoint, isChannelPolicy, mspIdsInPolicy, PeerOrgConfig, peerId, Topology } from './topology';
 
 /** Where the files of one network live and how its topology is read. */
 export interface NetworkLocation {
@@ -243,7 +243,7 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
 
 /** Stops the org's chaincode server, peers and CA for good: the supervisor must not restart them. */
 async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> {
-  for (const id of [chaincodeServerId(org), ...org.peers.map((p) => peerId(org, p)), caId(org.name)]) {
+  for (const id of [chaincodeServerId(org), benchServerId(org), ...org.peers.map((p) => peerId(org, p)), caId(org.name)]) {
     hold(paths, id); // first: the supervisor skips held nodes before it reads their spec
     if (await stop(paths.pid(id))) log(`stopped ${id}`);
     rmSync(paths.spec(id), { force: true });

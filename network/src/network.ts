@@ -13,7 +13,7 @@ import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
-import { allPorts, caId, chaincodeServerId, endpoint, faultsTolerated, hostOf, peerId, Topology } from './topology';
+import { allPorts, benchServerId, caId, chaincodeServerId, endpoint, faultsTolerated, hostOf, peerId, Topology } from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -220,6 +220,11 @@ export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]
     ...t.orderer.nodes.map((n) => ({ id: n.name, kind: 'orderer' as const, port: n.port, operations: n.operationsPort })),
     ...t.orgs.flatMap((o) => o.peers.map((p) => ({ id: peerId(o, p), kind: 'peer' as const, port: p.port, operations: p.operationsPort }))),
     ...t.orgs.map((o) => ({ id: chaincodeServerId(o), kind: 'chaincode-server' as const, port: o.chaincodeServer.port })),
+    // The bench's chaincode servers, once `npm run bench` has started them.
+    ...t.orgs.flatMap((o) => {
+      const port = o.chaincodeServer.benchPort;
+      return port !== undefined && existsSync(paths.spec(benchServerId(o))) ? [{ id: benchServerId(o), kind: 'chaincode-server' as const, port }] : [];
+    }),
   ];
   const restarts = readRestarts(paths);
   return Promise.all(

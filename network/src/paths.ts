@@ -1,5 +1,6 @@
 // Where the generated network lives. Everything `up` creates is under one run directory, so
 // `clean` is one removal and two networks (the product's and the test suite's) never mix.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profilePath } from '@donation-ledger/client';
 
@@ -25,6 +26,8 @@ export class RunPaths {
   held(id: string): string { return join(this.root, 'held', id); }
   get supervisorPid(): string { return join(this.root, 'supervisor.pid'); }
   get restarts(): string { return join(this.root, 'restarts.json'); }
+  /** The topology file and port offset `up` used (see readLaunch). */
+  get launch(): string { return join(this.root, 'launch.json'); }
   /** Orgs added and removed by governance since the network was created (see members.ts). */
   get membership(): string { return join(this.root, 'membership.json'); }
   /** Work files of channel config updates (config blocks, JSON, signed envelopes). */
@@ -52,4 +55,22 @@ export class RunPaths {
   log(id: string): string { return join(this.logs, `${id}.log`); }
   pid(id: string): string { return join(this.pids, `${id}.pid`); }
   channelBlock(channel: string): string { return join(this.channelDir, `${channel}.block`); }
+}
+
+/** What a network was brought up from: later commands default to it, so they need only --run-dir. */
+export interface Launch {
+  readonly topology: string;
+  readonly portOffset: number;
+}
+
+export function readLaunch(paths: RunPaths): Launch | undefined {
+  if (!existsSync(paths.launch)) return undefined;
+  const raw = JSON.parse(readFileSync(paths.launch, 'utf8')) as Partial<Launch>;
+  if (typeof raw.topology !== 'string' || typeof raw.portOffset !== 'number') throw new Error(`${paths.launch} is not a launch record: remove it, or pass --topology and --port-offset`);
+  return { topology: raw.topology, portOffset: raw.portOffset };
+}
+
+export function writeLaunch(paths: RunPaths, launch: Launch): void {
+  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  writeFileSync(paths.launch, `${JSON.stringify(launch, null, 2)}\n`);
 }

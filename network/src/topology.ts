@@ -26,7 +26,8 @@ export interface PeerOrgConfig {
   /** The loopback address this org's site listens on (each site its own; default: the topology's host). */
   readonly host: string;
   readonly ca: CaConfig;
-  readonly chaincodeServer: { readonly port: number };
+  /** Its chaincode server's port; benchPort, that of the bench's chaincode (only `npm run bench` starts it). */
+  readonly chaincodeServer: { readonly port: number; readonly benchPort?: number };
   readonly peers: readonly PeerConfig[];
   readonly users: readonly UserConfig[];
 }
@@ -367,13 +368,16 @@ class Checker {
 
   peerOrg(raw: unknown, at: string, defaultHost: string): PeerOrgConfig {
     const org = this.object(raw, at, ['name', 'mspId', 'host', 'ca', 'chaincodeServer', 'peers', 'users']);
-    const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port']);
+    const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port', 'benchPort']);
     return {
       name: this.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
       mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
       host: this.host(org.host, `${at}.host`, defaultHost),
       ca: this.ca(org.ca, `${at}.ca`),
-      chaincodeServer: { port: this.port(ccs.port, `${at}.chaincodeServer.port`) },
+      chaincodeServer: {
+        port: this.port(ccs.port, `${at}.chaincodeServer.port`),
+        ...(ccs.benchPort === undefined ? {} : { benchPort: this.port(ccs.benchPort, `${at}.chaincodeServer.benchPort`) }),
+      },
       peers: this.list(org.peers, `${at}.peers`, 1, (p, pat) => {
         const peer = this.object(p, pat, ['name', 'port', 'chaincodePort', 'operationsPort']);
         return {
@@ -457,6 +461,7 @@ class Checker {
 export const caId = (orgName: string): string => `ca.${orgName}`;
 export const peerId = (org: PeerOrgConfig, peer: PeerConfig): string => `${peer.name}.${org.name}`;
 export const chaincodeServerId = (org: PeerOrgConfig): string => `ccaas.${org.name}`;
+export const benchServerId = (org: PeerOrgConfig): string => `ccaas-bench.${org.name}`;
 /** host:port of a node's port: on the address of the site (org) that runs the node. */
 export const endpoint = (t: Topology, port: number): string => `${hostOf(t, port)}:${port}`;
 
@@ -489,6 +494,7 @@ export function allPorts(t: Topology): { port: number; owner: string; host: stri
   for (const org of t.orgs) {
     const { host } = org;
     ports.push({ port: org.chaincodeServer.port, owner: chaincodeServerId(org), host });
+    if (org.chaincodeServer.benchPort !== undefined) ports.push({ port: org.chaincodeServer.benchPort, owner: benchServerId(org), host });
     for (const p of org.peers) {
       const id = peerId(org, p);
       ports.push({ port: p.port, owner: id, host }, { port: p.chaincodePort, owner: id, host }, { port: p.operationsPort, owner: id, host });

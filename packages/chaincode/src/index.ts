@@ -1,5 +1,4 @@
 // Entry point loaded by `fabric-chaincode-node server`: it looks for `contracts`.
-import { BaselineContract } from './baseline';
 import { DonationContract } from './contract';
 import { GovernanceContract } from './governance';
 
@@ -7,8 +6,6 @@ export { DonationContract } from './contract';
 export { ErrorCode } from './errors';
 export { DONOR_DETAILS_COLLECTION, Events } from './records';
 export type { AllocationRecord, Campaign, Donation, DonorDetails, DonorRef, Ngo, Page, Rating, Revision, Spend } from './records';
-
-export { BaselineContract } from './baseline';
 
 export { decide, GovernanceContract } from './governance';
 export type { Decision } from './governance';
@@ -19,4 +16,4 @@ export type {
 } from './governance-records';
 
 /** The first contract is the default one (called without a "Contract:" prefix). */
-export const contracts = [DonationContract, BaselineContract, GovernanceContract];
+export const contracts = [DonationContract, GovernanceContract];
