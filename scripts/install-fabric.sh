@@ -29,7 +29,11 @@ FABRIC_CANDIDATES=(
 FABRIC_CA_VERSION=1.5.21
 GO_MIN_MINOR=26
 
-CACHE_ROOT="${DONATION_LEDGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/donation-ledger}"
+# The binaries are public: every site's Unix user runs them (see network/src/site-users.ts). Root's
+# home is closed to other users, so root keeps them in the system's cache folder instead.
+umask 022
+if [[ $(id -u) == 0 ]]; then DEFAULT_CACHE=/var/cache/donation-ledger; else DEFAULT_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/donation-ledger"; fi
+CACHE_ROOT="${DONATION_LEDGER_CACHE:-$DEFAULT_CACHE}"
 FABRIC_CMDS=(peer orderer osnadmin configtxgen configtxlator)
 CA_CMDS=(fabric-ca-server fabric-ca-client)
 

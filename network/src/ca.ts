@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asSite } from './site-users';
 import { CommandError, log, retry, run } from './exec';
 import { RunPaths } from './paths';
 import { recordSpec, start, runningPid } from './processes';
@@ -82,7 +83,7 @@ export class OrgCa {
       });
       chmodSync(join(home, 'fabric-ca-server-config.yaml'), 0o600); // it keeps the bootstrap password
     }
-    const spec = {
+    const spec = asSite(this.paths, this.orgName, {
       id,
       command: this.bins.path('fabric-ca-server'),
       args: [
@@ -93,7 +94,7 @@ export class OrgCa {
       logFile: this.paths.log(id),
       pidFile,
       specFile: this.paths.spec(id),
-    };
+    });
     if (runningPid(pidFile) !== undefined) recordSpec(spec);
     else {
       start(spec);

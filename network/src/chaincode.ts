@@ -18,6 +18,7 @@ import { isPortFree } from './health';
 import { firstPeer, ordererCliArgs, peerCliEnv } from './nodes';
 import { REPO_ROOT, RunPaths } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
+import { asSite } from './site-users';
 import { hold, release } from './supervisor';
 import { benchServerId, chaincodeServerId, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
 
@@ -298,7 +299,7 @@ async function startChaincodeServer(
   const pidFile = paths.pid(id);
   const idFile = join(paths.chaincode(org.name), `${id}.package-id`);
   const tls = paths.tls(org.name, CHAINCODE_TLS_IDENTITY);
-  const spec = {
+  const spec = asSite(paths, org.name, {
     id,
     command: process.execPath,
     args: [
@@ -317,7 +318,7 @@ async function startChaincodeServer(
     logFile: paths.log(id),
     pidFile,
     specFile: paths.spec(id),
-  };
+  });
   if (runningPid(pidFile) !== undefined && existsSync(idFile) && readFileSync(idFile, 'utf8') === packageId) {
     recordSpec(spec);
     release(paths, id);

@@ -91,7 +91,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   recordAdded(at.paths, newOrg.spec);
 
   log(`starting the peers of ${org.name}`);
-  for (const peer of org.peers) startNode(at.paths, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
+  for (const peer of org.peers) startNode(at.paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
   await Promise.all(org.peers.map((p) => waitHealthy(at.paths, peerId(org, p), endpoint(topology, p.operationsPort))));
   await joinPeers(bins, { ...topology, orgs: [org] }, at.paths);
   await waitForCatchUp(bins, topology, at.paths, org);

@@ -13,6 +13,7 @@ import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
+import { asSite, explainSiteUsers } from './site-users';
 import { allPorts, benchServerId, caId, chaincodeServerId, endpoint, faultsTolerated, hostOf, peerId, Topology } from './topology';
 
 export interface NodeStatus {
@@ -32,6 +33,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
   await checkPortsFree(t, paths);
   const bins = ensureFabricBinaries(paths.binDirFile);
   writeNodeConfig(bins, paths);
+  explainSiteUsers(paths, bins.path('peer'));
 
   log('starting the certificate authorities');
   const cas = [t.orderer, ...t.orgs].map((org) => new OrgCa(bins, paths, t, org.name, org.ca));
@@ -45,7 +47,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   log('starting the orderers');
   for (const node of t.orderer.nodes) {
-    startNode(paths, node.name, bins.path('orderer'), [], ordererEnv(t, paths, node));
+    startNode(paths, t.orderer.name, node.name, bins.path('orderer'), [], ordererEnv(t, paths, node));
   }
   await Promise.all(t.orderer.nodes.map((n) => waitHealthy(paths, n.name, endpoint(t, n.operationsPort))));
 
@@ -55,7 +57,7 @@ export async function up(t: Topology, paths: RunPaths): Promise<void> {
 
   log('starting the peers');
   for (const org of t.orgs) {
-    for (const peer of org.peers) startNode(paths, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(t, paths, org, peer));
+    for (const peer of org.peers) startNode(paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(t, paths, org, peer));
   }
   await Promise.all(
     t.orgs.flatMap((org) => org.peers.map((p) => waitHealthy(paths, peerId(org, p), endpoint(t, p.operationsPort)))),
@@ -90,8 +92,9 @@ export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
   ];
 }
 
-export function startNode(paths: RunPaths, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const spec = { id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id), specFile: paths.spec(id) };
+/** Starts an orderer or peer of `site` (an org's name) as the site's user, with its data folder. */
+export function startNode(paths: RunPaths, site: string, id: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const spec = asSite(paths, site, { id, command, args, env, logFile: paths.log(id), pidFile: paths.pid(id), specFile: paths.spec(id) }, [paths.nodeData(id)]);
   if (runningPid(paths.pid(id)) !== undefined) {
     recordSpec(spec);
   } else {

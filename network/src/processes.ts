@@ -16,6 +16,8 @@ export interface StartSpec {
   readonly pidFile: string;
   /** Where to record this spec, for the supervisor (see supervisor.ts). */
   readonly specFile?: string;
+  /** The site's Unix user to run as (see site-users.ts); the caller's own without it. */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 export function start(spec: StartSpec): number {
@@ -27,6 +29,7 @@ export function start(spec: StartSpec): number {
     cwd: spec.cwd,
     detached: true, // its own process group: it outlives this script and a Ctrl-C here
     stdio: ['ignore', out, out],
+    ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
   });
   closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${spec.id} (${spec.command})`);

@@ -1,5 +1,6 @@
 // Each member org is a site of its own: its nodes listen on the site's loopback address only, so
-// nothing depends on every node sharing 127.0.0.1 (as it could not across machines).
+// nothing depends on every node sharing 127.0.0.1 (as it could not across machines), and run as
+// the site's Unix user, who alone may read the site's keys.
 import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { NodeStatus, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
-import { cli, NETWORK_ARGS, paths } from './harness';
+import { cli, NETWORK_ARGS, paths, topology } from './harness';
 
 /** Every listening TCP socket on the machine, with the PID of the process that owns it. */
 function listeningSockets(): { address: string; pid: number }[] {
@@ -34,7 +35,45 @@ describe('sites', () => {
     // The orderers' site, the donor platform's and the NGO's: three addresses.
     expect(new Set(nodes.map((n) => n.endpoint.replace(/:\d+$/, ''))).size).toBe(3);
   });
+
+  // Only root can start processes as other users; CI runs as root.
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+
+  asRoot("every node runs as its site's own Unix user", () => {
+    const t = topology();
+    const nodes = JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
+    const siteOf = (id: string): string => (t.orderer.nodes.some((n) => n.name === id) ? t.orderer.name : id.slice(id.lastIndexOf('.') + 1));
+    const owners = nodes.map((n) => `${n.id}: ${userOf(n.pid)}`);
+    expect(owners).toEqual(nodes.map((n) => `${n.id}: ledger-${siteOf(n.id)}`));
+    expect(new Set(owners.map((o) => o.split(': ')[1])).size).toBe(3);
+  });
+
+  asRoot("a site's user opens its own key files and cannot open another site's", () => {
+    const ngo = unixUser('ledger-ngo');
+    const read = (file: string): { status: number | null; stderr: string } => spawnSync('cat', [file], { ...ngo, encoding: 'utf8' });
+    const ownKey = join(paths().msp('ngo', 'peer0.ngo'), 'keystore', 'key.pem');
+    expect(read(ownKey).status).toBe(0);
+    for (const file of [
+      join(paths().msp('donorplatform', 'peer0.donorplatform'), 'keystore', 'key.pem'),
+      paths().secrets('donorplatform'),
+      join(paths().msp('orderer', 'orderer0'), 'keystore', 'key.pem'),
+    ]) {
+      const result = read(file);
+      expect({ file, status: result.status, stderr: result.stderr }).toEqual({ file, status: 1, stderr: expect.stringContaining('Permission denied') });
+    }
+  });
 });
+
+/** The name of the Unix user a process runs as (its real UID, from /proc). */
+function userOf(pid: number | undefined): string {
+  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
+  return spawnSync('getent', ['passwd', uid ?? 'none'], { encoding: 'utf8' }).stdout.split(':')[0] ?? '';
+}
+
+function unixUser(name: string): { uid: number; gid: number } {
+  const [, , uid, gid] = spawnSync('getent', ['passwd', name], { encoding: 'utf8' }).stdout.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
 
 describe('a channel config update signed on separate sites, only files crossing', () => {
   const work = mkdtempSync(join(tmpdir(), 'config-update-'));

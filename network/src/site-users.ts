@@ -1,0 +1,122 @@
+// Each site's processes (its CA, orderers, peers and chaincode servers) run as a Unix user of its
+// own, so that one site's process cannot read another site's keys, secrets or ledgers: the files
+// are 0600 in 0700 folders (umask 077) owned by the site's user. Brought up as root (as CI runs),
+// the network creates the users (ledger-<org>) and hands each site its folders; as anyone else,
+// every site runs as that one user, in separate folders, and `up` says so. So does root when a
+// site's user could not reach the programs it runs (a repository under a 0700 home folder).
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { log } from './exec';
+import { REPO_ROOT, RunPaths } from './paths';
+import { StartSpec } from './processes';
+
+export interface SiteUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The Unix user of an org's site (at most 32 characters: org names have at most 31). */
+export const siteUserName = (orgName: string): string => `ledger-${orgName}`.slice(0, 32);
+
+/** Only root may create users and start processes as them. */
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * What every site process needs to reach: the folder holding the run folder (which is opened
+ * here), the repository (chaincode, builders, node_modules) and its program.
+ */
+const neededBy = (paths: RunPaths, command: string): string[] => [dirname(paths.root), REPO_ROOT, command];
+
+const known = new Map<string, SiteUser>();
+
+/** The site's user, created (a system user without a login or home) on first use. */
+export function siteUser(orgName: string): SiteUser {
+  const name = siteUserName(orgName);
+  const cached = known.get(name);
+  if (cached) return cached;
+  let user = lookUp(name);
+  if (!user) {
+    const made = spawnSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', name], { encoding: 'utf8' });
+    // 9: made meanwhile by another network being brought up on this machine.
+    if (made.status !== 0 && made.status !== 9) throw new Error(`could not create the Unix user ${name} for site ${orgName}: ${made.stderr.trim() || `useradd exited ${String(made.status)}`}`);
+    user = lookUp(name);
+    if (!user) throw new Error(`useradd made no user ${name}`);
+    log(`created Unix user ${name} (uid ${user.uid}) for site ${orgName}`);
+  }
+  known.set(name, user);
+  return user;
+}
+
+function lookUp(name: string): SiteUser | undefined {
+  const entry = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
+  if (entry.status !== 0) return undefined;
+  const [, , uid, gid] = entry.stdout.trim().split(':');
+  return { name, uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * A site process's start spec, run as the site's user: its folder (keys, CA, chaincode packages)
+ * and its nodes' data folders are handed to that user first, and the run folder is made
+ * traversable (not listable) so the user can reach them. Without site users, the spec unchanged.
+ */
+export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDirs: readonly string[] = []): StartSpec {
+  if (!isRoot() || unreachableBySites(neededBy(paths, spec.command)).length > 0) return spec;
+  const user = siteUser(orgName);
+  openForTraversal(paths);
+  for (const dir of [paths.org(orgName), ...dataDirs]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownTree(dir, user);
+  }
+  return { ...spec, user: { uid: user.uid, gid: user.gid } };
+}
+
+/**
+ * The run folder and the folders that hold the sites' folders may be passed through by anyone
+ * (0711: no listing); the node config (Fabric's sample config, no secrets) may be read.
+ */
+function openForTraversal(paths: RunPaths): void {
+  for (const dir of [paths.root, dirname(paths.org('x')), dirname(paths.nodeData('x'))]) {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o711);
+  }
+  chmodSync(paths.config, 0o755);
+  for (const file of readdirSync(paths.config)) chmodSync(join(paths.config, file), 0o644);
+}
+
+function chownTree(path: string, user: SiteUser): void {
+  const stat = lstatSync(path);
+  if (stat.uid !== user.uid || stat.gid !== user.gid) chownSync(path, user.uid, user.gid);
+  if (stat.isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), user);
+}
+
+/**
+ * What a site's user cannot reach: a folder on the way to the Fabric binaries, the repository
+ * (chaincode, builders) or the run folder that other users may not pass through (a 0700 home).
+ */
+export function unreachableBySites(paths: readonly string[]): string[] {
+  return paths.filter((path) => {
+    for (let dir = path; ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return true;
+      if (dirname(dir) === dir) return false;
+    }
+  });
+}
+
+/** Says, once per `up`, how the sites are separated here. */
+export function explainSiteUsers(paths: RunPaths, fabricBinary: string): void {
+  if (!isRoot()) {
+    log('WARNING: not running as root, so every site runs as this user, in folders of its own; run as root to give each site a Unix user of its own');
+    return;
+  }
+  const blocked = unreachableBySites([...neededBy(paths, fabricBinary), process.execPath]);
+  if (blocked.length > 0) {
+    log(
+      `WARNING: every site runs as root: a site's own Unix user could not reach ${blocked.join(', ')} (a folder on the way is closed to other ` +
+        'users, such as a 0700 home folder). Keep the repository, the run folder and the Fabric binaries (DONATION_LEDGER_CACHE) where others may pass.',
+    );
+  } else {
+    log('each site runs as a Unix user of its own (ledger-<org>), owning its folder');
+  }
+}
