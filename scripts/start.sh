@@ -27,9 +27,18 @@ Starting the web app and REST API (Ctrl-C stops them):
   NGO staff:     http://127.0.0.1:$NGO_API_PORT   (log in as admin; password in network/run/orgs/ngo/api/admin-password)
   API docs:      http://127.0.0.1:$DONOR_API_PORT/openapi.json
 MSG
-LEDGER_ORG=donorplatform PORT=$DONOR_API_PORT node packages/api/dist/main.js &
+# Each org's API runs as its site's Unix user when the site has one (the network makes them when
+# brought up as root): the owner of the site's folder, which holds the API's keys and database.
+as_site() {
+  local owner
+  owner=$(stat -c %U "network/run/orgs/$1")
+  if [[ $(id -u) == 0 && $owner != root ]]; then
+    echo "setpriv --reuid=$owner --regid=$owner --init-groups"
+  fi
+}
+LEDGER_ORG=donorplatform PORT=$DONOR_API_PORT $(as_site donorplatform) node packages/api/dist/main.js &
 donor_api=$!
-LEDGER_ORG=ngo PORT=$NGO_API_PORT node packages/api/dist/main.js &
+LEDGER_ORG=ngo PORT=$NGO_API_PORT $(as_site ngo) node packages/api/dist/main.js &
 ngo_api=$!
 trap 'kill -TERM $donor_api $ngo_api 2>/dev/null; wait' INT TERM
 wait

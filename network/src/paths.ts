@@ -42,6 +42,8 @@ export class RunPaths {
   secrets(org: string): string { return join(this.org(org), 'secrets.json'); }
   /** The org's connection profile, what its applications read (profiles.ts). */
   profile(org: string): string { return profilePath(org, this.root); }
+  /** The site's copy of another member's TLS root certificate (a public artifact), for its profile. */
+  memberTlsRoot(org: string, member: string): string { return join(this.org(org), 'members', `${member}.tls-ca.pem`); }
   /** The API registrar's enrollment secret alone, named by the profile (0600). */
   registrarSecret(org: string): string { return join(this.org(org), 'registrar.secret'); }
   /** The org's API data (accounts database, read model) by default. */

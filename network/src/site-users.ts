@@ -57,19 +57,26 @@ function lookUp(name: string): SiteUser | undefined {
 }
 
 /**
- * A site process's start spec, run as the site's user: its folder (keys, CA, chaincode packages)
- * and its nodes' data folders are handed to that user first, and the run folder is made
- * traversable (not listable) so the user can reach them. Without site users, the spec unchanged.
+ * Hands a site's folder (keys, CA, chaincode packages, profile, API data) and its nodes' data
+ * folders to the site's user, and makes the run folder traversable (not listable) so that the
+ * user can reach them. Returns that user; undefined where sites have no users of their own (not
+ * root, or `command`, the program to run, out of a site user's reach).
  */
-export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDirs: readonly string[] = []): StartSpec {
-  if (!isRoot() || unreachableBySites(neededBy(paths, spec.command)).length > 0) return spec;
+export function handOverSite(paths: RunPaths, orgName: string, dataDirs: readonly string[] = [], command = process.execPath): SiteUser | undefined {
+  if (!isRoot() || unreachableBySites(neededBy(paths, command)).length > 0) return undefined;
   const user = siteUser(orgName);
   openForTraversal(paths);
   for (const dir of [paths.org(orgName), ...dataDirs]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chownTree(dir, user);
   }
-  return { ...spec, user: { uid: user.uid, gid: user.gid } };
+  return user;
+}
+
+/** A site process's start spec, to run as the site's user (after handing it its folders). */
+export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDirs: readonly string[] = []): StartSpec {
+  const user = handOverSite(paths, orgName, dataDirs, spec.command);
+  return user ? { ...spec, user: { uid: user.uid, gid: user.gid } } : spec;
 }
 
 /**

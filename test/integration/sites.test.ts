@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { NodeStatus, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
 import { cli, NETWORK_ARGS, paths, topology } from './harness';
@@ -36,6 +36,16 @@ describe('sites', () => {
     expect(new Set(nodes.map((n) => n.endpoint.replace(/:\d+$/, ''))).size).toBe(3);
   });
 
+  test("each site's connection profile names files in the site's own folder only (other members' TLS roots are copies)", () => {
+    for (const org of topology().orgs) {
+      const file = paths().profile(org.name);
+      const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const named = filesNamedIn(profile).map((f) => resolve(dirname(file), f));
+      expect(named.length).toBeGreaterThan(3);
+      expect(named.filter((f) => !f.startsWith(`${paths().org(org.name)}/`))).toEqual([]);
+    }
+  });
+
   // Only root can start processes as other users; CI runs as root.
   const asRoot = process.getuid?.() === 0 ? test : test.skip;
 
@@ -63,6 +73,13 @@ describe('sites', () => {
     }
   });
 });
+
+/** Every value of a "...Path" key, anywhere in a profile. */
+function filesNamedIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(filesNamedIn);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, v]) => (key.endsWith('Path') && typeof v === 'string' ? [v] : filesNamedIn(v)));
+}
 
 /** The name of the Unix user a process runs as (its real UID, from /proc). */
 function userOf(pid: number | undefined): string {
