@@ -12,12 +12,14 @@ test('npm run bench deploys its own chaincode, runs each workload and writes a J
   try {
     const result = spawnSync(process.execPath, [
       join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', TEST_RUN_DIR,
-      '--duration', '1', '--concurrency', '4', '--clients', '2', '--out', out,
+      '--duration', '1', '--concurrency', '4', '--clients', '2', '--out', out, '--spend-pools', '20',
     ], { encoding: 'utf8' });
     expect(result.stderr).not.toContain('ERROR');
     expect(result.status).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: { workload: string; committed: number; cpuSecondsPer1000: Record<string, number> }[]; ratios: Record<string, number | null> };
-    expect(report.results.map((r) => r.workload)).toEqual(['baseline', 'donate', 'settle', 'settle-batch', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index']);
+    expect(report.results.map((r) => r.workload)).toEqual([
+      'baseline', 'donate', 'settle', 'settle-batch', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index', 'spend-pool-20',
+    ]);
     for (const r of report.results) expect(r.committed).toBeGreaterThan(0);
     expect(Object.keys(report.results[1]?.cpuSecondsPer1000 ?? {})).toEqual(expect.arrayContaining(['peer0.ngo', 'orderer0', 'ccaas.ngo', 'bench client']));
     // The blind writes ran in the bench's own chaincode, deployed by the bench, not in the ledger's.

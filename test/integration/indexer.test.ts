@@ -254,6 +254,20 @@ describe('rebuild and restart', () => {
     expect(dump).toEqual(trimTo(reference, height));
   });
 
+  test('catching up through one block stream stores exactly what catching up block by block stores', async () => {
+    const streamed = await openIndexer(admin.blockSource(), embeddedStore('streamed'));
+    const height = await streamed.catchUp();
+    const streamedStore = stores[stores.length - 1]!;
+    const live = admin.blockSource();
+    const oneByOne = await openIndexer({ channel: live.channel, height: () => live.height(), block: (n) => live.block(n) }, embeddedStore('one-by-one')); // no push delivery
+    await oneByOne.catchUp();
+    const oneByOneStore = stores[stores.length - 1]!;
+    expect(height).toBeGreaterThan(20);
+    const [a, b] = [await dumpTables(streamedStore), await dumpTables(oneByOneStore)];
+    expect(a.blocks).toHaveLength(height);
+    expect(trimTo(a, height)).toEqual(trimTo(b, height));
+  });
+
   test('a missing or corrupt checkpoint is refused, naming rebuild as the way out', async () => {
     const config = { kind: 'postgresql' as const, url: postgres.createDatabase('broken') };
     const indexer = await openIndexer(admin.blockSource(), config);

@@ -1,8 +1,8 @@
-// The indexer: follows the channel's blocks from its checkpoint (catching up by fetching them,
-// then taking them as the peer pushes them, or polling where it cannot) and writes each block, its
-// transactions and the records they changed into SQL, in ONE transaction per block together with
-// the new checkpoint. Killed at any point, it restarts from the last block it fully stored: no
-// gap, no duplicate. Each block must hash to what the previous block says and carry the orderer
+// The indexer: follows the channel's blocks from its checkpoint (one block stream from the
+// checkpoint where the peer can push, or fetching block by block where it cannot) and writes each
+// block, its transactions and the records they changed into SQL, in ONE transaction together with
+// the new checkpoint (up to BATCH_BLOCKS blocks of history at a time while catching up). Killed at
+// any point, it restarts from the last block it fully stored: no gap, no duplicate. Each block must hash to what the previous block says and carry the orderer
 // signatures the channel configuration in force requires, or indexing stops loudly, naming the
 // block: a read model that silently skips or accepts a forged block is worse than none.
 //
@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { BlockSource, BlockStream, checkSignaturesAndAdvance, OrdererTrust, ordererTrustOf } from '@donation-ledger/client';
 import { common } from '@hyperledger/fabric-protos';
-import { BlockTransaction, decodeBlock, decodeBlockMessage, DecodedBlock, KeyWrite, validationCodeName, validationFlags } from './blocks';
+import { decodeBlock, decodeBlockMessage, DecodedBlock, validationCodeName, validationFlags } from './blocks';
 import { createSchema, dropSchema, isRecordType, SCHEMA_VERSION } from './schema';
 import { Queryable, SqlStore } from './sql';
 
@@ -75,6 +75,18 @@ interface Checkpoint {
   readonly blockHash: string;
 }
 
+/** A block checked and ready to store, with the orderer trust in force after it. */
+interface Accepted {
+  readonly block: DecodedBlock;
+  readonly trust: OrdererTrust | undefined;
+}
+
+/**
+ * Blocks of history stored in one SQL transaction during catch-up: one commit per block was most
+ * of a catch-up's cost (see docs/benchmarks.md); a killed catch-up loses at most this much work.
+ */
+const BATCH_BLOCKS = 100;
+
 const META = { schema: 'schema_version', channel: 'channel', chaincode: 'chaincode', lastBlock: 'last_block', lastHash: 'last_hash' } as const;
 
 export class Indexer {
@@ -132,10 +144,17 @@ export class Indexer {
 
   /**
    * Indexes every block the ledger has now; returns the new height. `onIndexed` hears of each
-   * block stored (for progress output).
+   * block stored (for progress output). Where the source can push blocks, they come as one stream
+   * from the checkpoint and are stored up to BATCH_BLOCKS to a SQL transaction; otherwise one
+   * query per block.
    */
   async catchUp(onIndexed?: (height: number, target: number) => void): Promise<number> {
-    const target = await this.options.source.height();
+    const { source } = this.options;
+    const target = await source.height();
+    if (source.blocks && this.checkpoint.height < target) {
+      await this.consume(await source.blocks(this.checkpoint.height), target, { until: target, onIndexed });
+      return this.checkpoint.height;
+    }
     while (this.checkpoint.height < target && this.state !== 'stopped') {
       await this.indexBlock(await this.options.source.block(this.checkpoint.height));
       onIndexed?.(this.checkpoint.height, target);
@@ -145,26 +164,81 @@ export class Indexer {
 
   /** Indexes one serialized block: it must be the next one, link to the last and be signed as required. */
   async indexBlock(bytes: Uint8Array): Promise<void> {
-    await this.store(common.Block.deserializeBinary(bytes));
+    const accepted = await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust);
+    await this.commit([accepted]);
   }
 
-  private async store(message: common.Block): Promise<void> {
+  /**
+   * Checks a block against the block before it (the checkpoint, or the last block accepted but
+   * not stored yet): it must be the next, link to it, and carry the orderer signatures the
+   * configuration in force requires. Returns it decoded, with the trust it leaves in force.
+   */
+  private async accept(message: common.Block, after: Checkpoint, trust: OrdererTrust | undefined): Promise<Accepted> {
     const block = decodeBlockMessage(message, this.options.chaincode);
-    verifyLink(block, this.checkpoint);
+    verifyLink(block, after);
     if (block.number === 0 && this.options.genesisHash !== undefined && block.headerHash !== this.options.genesisHash) {
       throw new ChainBreakError(0, `it is not this channel's genesis block (hash ${short(block.headerHash)}, the profile names ${short(this.options.genesisHash)})`);
     }
-    const signatures = checkSignaturesAndAdvance(message, block.number, this.trust);
+    const signatures = checkSignaturesAndAdvance(message, block.number, trust);
     if ('reason' in signatures) throw new ChainBreakError(block.number, signatures.reason);
     if (this.options.crossCheck) await crossCheckValidity(message, block.number, this.options.crossCheck);
-    this.trust = signatures.trust;
+    return { block, trust: signatures.trust };
+  }
+
+  /** Stores accepted blocks and the new checkpoint in ONE SQL transaction; only then moves the checkpoint. */
+  private async commit(accepted: readonly Accepted[]): Promise<void> {
+    const last = accepted[accepted.length - 1];
+    if (!last) return;
     await this.options.store.transaction(async (tx) => {
-      await storeBlock(tx, block);
-      await setMeta(tx, META.lastBlock, String(block.number));
-      await setMeta(tx, META.lastHash, block.headerHash);
+      await storeBlocks(tx, accepted.map(({ block }) => block));
+      await setMeta(tx, META.lastBlock, String(last.block.number));
+      await setMeta(tx, META.lastHash, last.block.headerHash);
     });
-    this.checkpoint = { height: block.number + 1, blockHash: block.headerHash };
-    this.progress.emit('block', block.number);
+    this.checkpoint = { height: last.block.number + 1, blockHash: last.block.headerHash };
+    this.trust = last.trust;
+    for (const { block } of accepted) this.progress.emit('block', block.number);
+  }
+
+  /**
+   * Indexes a stream of serialized blocks from the checkpoint on. Blocks below `history` (the
+   * ledger's height when the stream opened) are stored BATCH_BLOCKS to a SQL transaction; later
+   * ones, pushed as they are committed, one by one. With `until`, stops at that height. A block
+   * seen again (after a reconnect) is skipped.
+   */
+  private async consume(
+    stream: BlockStream, history: number, options: { until?: number; onIndexed?: ((height: number, target: number) => void) | undefined } = {},
+  ): Promise<void> {
+    this.stream = stream;
+    let pending: Accepted[] = [];
+    let tip = this.checkpoint;
+    let trust = this.trust;
+    const flush = async (): Promise<void> => {
+      const batch = pending;
+      pending = [];
+      await this.commit(batch);
+      for (const { block } of batch) options.onIndexed?.(block.number + 1, options.until ?? history);
+    };
+    try {
+      for await (const bytes of stream) {
+        if (this.state === 'stopped' || this.state === 'halted') break;
+        const message = common.Block.deserializeBinary(bytes);
+        if ((message.getHeader()?.getNumber() ?? 0) < tip.height) continue;
+        const accepted = await this.accept(message, tip, trust);
+        pending.push(accepted);
+        tip = { height: accepted.block.number + 1, blockHash: accepted.block.headerHash };
+        trust = accepted.trust;
+        if (pending.length >= BATCH_BLOCKS || tip.height >= history) await flush();
+        if (options.until !== undefined && tip.height >= options.until) break;
+      }
+      await flush();
+    } catch (err) {
+      // The blocks before a broken one were checked: keep them, so the halt names the right height.
+      if (err instanceof ChainBreakError) await flush();
+      throw err;
+    } finally {
+      this.stream = undefined;
+      stream.close();
+    }
   }
 
   /** Follows the channel in the background until stop(); halts on a broken chain. */
@@ -226,12 +300,23 @@ export class Indexer {
     let failures = 0;
     while (this.state === 'following') {
       try {
-        await this.catchUp();
-        if (this.lastError) log('info', `indexer: reading blocks again at height ${this.checkpoint.height}`);
-        this.lastError = undefined;
-        failures = 0;
-        // Caught up: take new blocks as the peer delivers them, where the source can push.
-        if (this.options.source.blocks) await this.followStream(this.options.source.blocks.bind(this.options.source));
+        const { source } = this.options;
+        if (source.blocks) {
+          // One stream from the checkpoint: the history in batches, then each block as it is pushed.
+          const history = await source.height();
+          await this.consume(await source.blocks(this.checkpoint.height), history, {
+            onIndexed: () => {
+              if (this.lastError) log('info', `indexer: reading blocks again at height ${this.checkpoint.height}`);
+              this.lastError = undefined;
+              failures = 0;
+            },
+          });
+        } else {
+          await this.catchUp();
+          if (this.lastError) log('info', `indexer: reading blocks again at height ${this.checkpoint.height}`);
+          this.lastError = undefined;
+          failures = 0;
+        }
       } catch (err) {
         if (err instanceof ChainBreakError) {
           this.state = 'halted';
@@ -245,23 +330,6 @@ export class Indexer {
         if (failures === 1 || failures % 20 === 0) log('warn', `indexer: cannot read blocks (${this.lastError}); retrying`);
       }
       await this.pause(failures === 0 ? (this.options.pollIntervalMs ?? 200) : Math.min(5000, 200 * 2 ** failures));
-    }
-  }
-
-  /** Indexes pushed blocks until the stream ends or stop() closes it; a block seen again (after a reconnect) is skipped. */
-  private async followStream(open: (startBlock: number) => Promise<BlockStream>): Promise<void> {
-    const stream = await open(this.checkpoint.height);
-    this.stream = stream;
-    try {
-      for await (const bytes of stream) {
-        if (this.state !== 'following') break;
-        const message = common.Block.deserializeBinary(bytes);
-        if ((message.getHeader()?.getNumber() ?? 0) < this.checkpoint.height) continue;
-        await this.store(message);
-      }
-    } finally {
-      this.stream = undefined;
-      stream.close();
     }
   }
 
@@ -307,48 +375,58 @@ async function crossCheckValidity(block: common.Block, number: number, crossChec
   if (differences.length > 0) throw new ChainBreakError(number, `its validation codes differ between peers: ${differences.join('; ')}`);
 }
 
-async function storeBlock(tx: Queryable, block: DecodedBlock): Promise<void> {
-  await tx.query('insert into blocks (number, header_hash, previous_hash, data_hash, tx_count) values ($1, $2, $3, $4, $5)',
-    [block.number, block.headerHash, block.previousHash, block.dataHash, block.transactions.length]);
-  for (const t of block.transactions) {
-    await tx.query(
-      `insert into transactions (block, tx_index, tx_id, type, validation_code, creator_msp, timestamp, chaincode, function)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [block.number, t.index, t.txId, t.type, t.validationCode, t.creatorMspId, t.timestamp, t.chaincode, t.function],
-    );
-    // Only valid transactions changed the world state; invalid ones are kept above, as such.
-    if (t.validationCode !== 'VALID') continue;
-    for (const write of t.writes) await storeWrite(tx, block.number, t, write);
-  }
-}
-
-async function storeWrite(tx: Queryable, blockNumber: number, t: BlockTransaction, write: KeyWrite): Promise<void> {
-  // Index entries (object types like "donation~ngo") are the chaincode's, not records.
-  if (!isRecordType(write.objectType)) return;
-  const id = write.attributes.join('/');
-  const value = write.value === null ? null : recordValue(write.value);
-  if (write.value !== null && value === undefined) return;
-  await tx.query(
-    `insert into record_history (record_type, record_id, block, tx_index, tx_id, timestamp, is_delete, value)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [write.objectType, id, blockNumber, t.index, t.txId, t.timestamp, value === null, value === null ? null : JSON.stringify(value)],
-  );
-  if (value === null) {
-    await tx.query('delete from records where record_type = $1 and record_id = $2', [write.objectType, id]);
-    return;
-  }
-  await tx.query(
-    `insert into records (record_type, record_id, value, block, tx_index, tx_id, updated_at) values ($1, $2, $3, $4, $5, $6, $7)
-     on conflict (record_type, record_id) do update set value = excluded.value, block = excluded.block, tx_index = excluded.tx_index,
-       tx_id = excluded.tx_id, updated_at = excluded.updated_at`,
-    [write.objectType, id, JSON.stringify(value), blockNumber, t.index, t.txId, t.timestamp],
-  );
-}
-
 /**
- * A record is a JSON object; anything else under a record type is not indexed. Its `docType` is
- * the contract's storage detail (the record type says the same): left out, as the SDK does.
+ * Stores blocks, their transactions and the records they changed, as a few multi-row statements:
+ * one statement per row cost more than everything else in a catch-up (PGlite runs each one in
+ * turn). The current value of a record written several times in the blocks is the last write.
  */
+async function storeBlocks(tx: Queryable, blocks: readonly DecodedBlock[]): Promise<void> {
+  const transactions = blocks.flatMap((block) => block.transactions.map((t) => ({ block: block.number, t })));
+  const history: unknown[][] = [];
+  const current = new Map<string, unknown[] | { delete: [string, string] }>();
+  for (const { block, t } of transactions) {
+    // Only valid transactions changed the world state; invalid ones are kept, as such.
+    if (t.validationCode !== 'VALID') continue;
+    for (const write of t.writes) {
+      // Index entries (object types like "donation~ngo") are the chaincode's, not records.
+      if (!isRecordType(write.objectType)) continue;
+      const id = write.attributes.join('/');
+      const value = write.value === null ? null : recordValue(write.value);
+      if (write.value !== null && value === undefined) continue;
+      const json = value === null ? null : JSON.stringify(value);
+      history.push([write.objectType, id, block, t.index, t.txId, t.timestamp, value === null, json]);
+      const key = `${write.objectType}\u0000${id}`;
+      current.delete(key); // keep the map in write order, so the last write wins below
+      current.set(key, json === null ? { delete: [write.objectType, id] } : [write.objectType, id, json, block, t.index, t.txId, t.timestamp]);
+    }
+  }
+  await insertRows(tx, 'blocks (number, header_hash, previous_hash, data_hash, tx_count)',
+    blocks.map((b) => [b.number, b.headerHash, b.previousHash, b.dataHash, b.transactions.length]));
+  await insertRows(tx, 'transactions (block, tx_index, tx_id, type, validation_code, creator_msp, timestamp, chaincode, function)',
+    transactions.map(({ block, t }) => [block, t.index, t.txId, t.type, t.validationCode, t.creatorMspId, t.timestamp, t.chaincode, t.function]));
+  await insertRows(tx, 'record_history (record_type, record_id, block, tx_index, tx_id, timestamp, is_delete, value)', history);
+  const finals = [...current.values()];
+  for (const row of finals) {
+    if ('delete' in row) await tx.query('delete from records where record_type = $1 and record_id = $2', row.delete);
+  }
+  await insertRows(tx, 'records (record_type, record_id, value, block, tx_index, tx_id, updated_at)', finals.filter((row): row is unknown[] => Array.isArray(row)),
+    `on conflict (record_type, record_id) do update set value = excluded.value, block = excluded.block, tx_index = excluded.tx_index,
+       tx_id = excluded.tx_id, updated_at = excluded.updated_at`);
+}
+
+/** Rows per statement: well under PostgreSQL's 65,535 parameters for the widest table (9 columns). */
+const ROWS_PER_STATEMENT = 1000;
+
+/** `insert into <target> values (...), (...)` in statements of at most ROWS_PER_STATEMENT rows. */
+async function insertRows(tx: Queryable, target: string, rows: readonly (readonly unknown[])[], suffix = ''): Promise<void> {
+  for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(from, from + ROWS_PER_STATEMENT);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
+    await tx.query(`insert into ${target} values ${tuples.join(', ')} ${suffix}`, params);
+  }
+}
+
 function recordValue(bytes: Buffer): object | undefined {
   try {
     const parsed: unknown = JSON.parse(bytes.toString('utf8'));
