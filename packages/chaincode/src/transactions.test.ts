@@ -1,5 +1,7 @@
 // Clients call transactions by the names in @donation-ledger/model; the contracts' methods are
 // the transactions. The two lists must be the same, or a client would call one that is not there.
+// The fake first: it quiets fabric-contract-api's logging before the contracts load.
+import './test-support/fake-context';
 import { BaselineTransaction, DonationTransaction, GovernanceTransaction } from '@donation-ledger/model';
 import { BaselineContract } from './baseline';
 import { DonationContract } from './contract';
