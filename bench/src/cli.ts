@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
 import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, profilePath, REPOSITORY_RUN_DIR, SiteProfile } from '@donation-ledger/client';
 import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
+import { BaselineTransaction } from '@donation-ledger/model';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -215,7 +216,7 @@ async function main(): Promise<void> {
       case 'baseline': {
         const baseline = baselineContract(profileOf('donorplatform'));
         cleanup = baseline.close;
-        operation = (w, i) => baseline.contract.submitTransaction('Put', `${run}-${w}-${i}`, 'x');
+        operation = (w, i) => baseline.contract.submitTransaction(BaselineTransaction.Put, `${run}-${w}-${i}`, 'x');
         break;
       }
       case 'donate':

@@ -3,9 +3,8 @@
 // make it fail. This fills a campaign's pool with N settled donations, then measures spends
 // while a trickle of new donations keeps settling into the same pool.
 import { LedgerClient } from '@donation-ledger/client';
+import { MAX_SETTLEMENT_BATCH } from '@donation-ledger/model';
 
-/** The most pledges one settlement transaction names (the chaincode's limit). */
-const SETTLEMENT_LIMIT = 500;
 /** Pledges in flight while filling a pool. */
 const FILL_CONCURRENCY = 32;
 
@@ -33,7 +32,7 @@ export async function fillPool(clients: PoolClients, ngoId: string, campaignId: 
       const id = `${campaignId}-d${i}`;
       await (clients.donors[w % clients.donors.length] as LedgerClient).donate({ id, ngoId, campaignId, amount: 100, currency: 'EUR' });
       pledged.push(id);
-      if (pledged.length >= SETTLEMENT_LIMIT) {
+      if (pledged.length >= MAX_SETTLEMENT_BATCH) {
         settle(pledged);
         pledged = [];
       }

@@ -78,9 +78,29 @@ function entryFile(cc: ChaincodeSpec): string {
 }
 
 /**
+ * Workspace packages the chaincode's built code requires at run time. The chaincode server
+ * resolves them through the workspace's node_modules links, not from the chaincode's own folder,
+ * so their built files are hashed into the version as well: otherwise a change to the model
+ * alone (an error code, a limit) would leave the deployed chaincode on the old code.
+ */
+const CHAINCODE_WORKSPACE_PACKAGES = ['@donation-ledger/model'];
+
+/** The package.json and built .js files of each of CHAINCODE_WORKSPACE_PACKAGES, as the chaincode resolves them. */
+function workspacePackageFiles(cc: ChaincodeSpec): string[] {
+  return CHAINCODE_WORKSPACE_PACKAGES.flatMap((name) => {
+    const manifest = require.resolve(`${name}/package.json`, { paths: [cc.moduleDir] });
+    const { main = 'index.js' } = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string };
+    const entry = resolve(dirname(manifest), main);
+    if (!existsSync(entry)) throw new Error(`${name} is not built (${relative(REPO_ROOT, entry)} is missing); run "npm run build" first`);
+    return [manifest, ...filesUnder(dirname(entry))];
+  });
+}
+
+/**
  * The definition's version: a short hash of everything that makes up the deployed chaincode
- * (its package.json and the built code beside its entry file, the endorsement policy, the
- * collections config), so that changing any of them makes `deploy` an upgrade.
+ * (its package.json and the built code beside its entry file, the same of the workspace packages
+ * it requires, the endorsement policy, the collections config), so that changing any of them
+ * makes `deploy` an upgrade.
  */
 export function chaincodeVersion(cc: ChaincodeSpec): string {
   const entry = entryFile(cc);
@@ -88,7 +108,7 @@ export function chaincodeVersion(cc: ChaincodeSpec): string {
     throw new Error(`the chaincode is not built (${relative(REPO_ROOT, entry)} is missing); run "npm run build" first`);
   }
   const hash = createHash('sha256');
-  for (const file of [join(cc.moduleDir, 'package.json'), ...filesUnder(dirname(entry))]) {
+  for (const file of [join(cc.moduleDir, 'package.json'), ...filesUnder(dirname(entry)), ...workspacePackageFiles(cc)]) {
     hash.update(relative(cc.moduleDir, file)).update(readFileSync(file));
   }
   hash.update(cc.endorsementPolicy);

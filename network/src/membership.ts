@@ -2,6 +2,7 @@
 // governance. Each step prints progress; each is safe to run again after a failure (an org
 // already in the channel config is not added twice, a peer already joined is not joined again).
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { InvitedOrg } from '@donation-ledger/model';
 import { OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
 import { applicationOrgs, ChannelConfig, channelHeight, createUpdateEnvelope, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
@@ -25,15 +26,11 @@ export interface NetworkLocation {
   readonly portOffset: number;
 }
 
-/** What a proposal to invite an org carries: who it is and the roots of trust its certificates chain to. */
-export interface OrgIdentity {
-  readonly name: string;
-  readonly mspId: string;
-  /** PEM of the org's CA root certificate (signs its members' certificates). */
-  readonly caRootCert: string;
-  /** PEM of the root its TLS certificates chain to (the same CA here). */
-  readonly tlsRootCert: string;
-}
+/**
+ * What a proposal to invite an org carries: who it is and the roots of trust its certificates
+ * chain to (the model's InvitedOrg; here both roots are the org's one CA).
+ */
+export type OrgIdentity = InvitedOrg;
 
 export class MembershipError extends Error {
   constructor(message: string) {

@@ -2,6 +2,7 @@
 // CAs -> identities -> orderers -> channel -> peers -> chaincode.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CertificateAttribute } from '@donation-ledger/model';
 import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa, READER } from './ca';
 import { deployChaincode } from './chaincode';
 import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
@@ -86,7 +87,7 @@ export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
     { name: ORG_ADMIN, type: 'admin', tls: false },
     { name: CHAINCODE_TLS_IDENTITY, type: 'client', tls: true, msp: false },
     // The API's registrar: donors and staff are clients with a role (and an NGO); nothing more.
-    { name: API_REGISTRAR, type: 'client', tls: false, registrarOf: ['role', 'ngoId'] },
+    { name: API_REGISTRAR, type: 'client', tls: false, registrarOf: [CertificateAttribute.Role, CertificateAttribute.NgoId] },
     { name: READER, type: 'client', tls: false },
     ...org.users.map((u): IdentityRequest => ({ name: u.name, type: 'client', attrs: u.attrs, tls: false })),
   ];

@@ -2,6 +2,7 @@
 // and derives the things the rest of the scripts need (node IDs, endpoints, all ports), so that
 // a bad topology stops the scripts before anything is started.
 import { readFileSync } from 'node:fs';
+import { COMPARATORS, Comparator, MSP_ID_PATTERN, VotingLimit, VotingPolicy } from '@donation-ledger/model';
 
 export interface CaConfig {
   readonly port: number;
@@ -121,17 +122,8 @@ export interface ChaincodeConfig {
   readonly collections: string;
 }
 
-export type GovernanceComparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
-
-/** The voting rules the ledger's governance starts with (see docs/governance.md). */
-export interface GovernancePolicy {
-  /** Percentage of members whose YES votes decide a proposal. */
-  readonly thresholdPercentage: number;
-  /** Whether the YES share must be greater than, or at least, the threshold. */
-  readonly comparator: GovernanceComparator;
-  /** How long a proposal stays open for votes. */
-  readonly proposalDurationHours: number;
-}
+/** The voting rules the ledger's governance starts with (see docs/governance.md): the model's VotingPolicy. */
+export type GovernancePolicy = VotingPolicy;
 
 export const DEFAULT_GOVERNANCE: GovernancePolicy = { thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 };
 
@@ -174,7 +166,6 @@ export function durationMs(text: string): number {
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/;
-const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
 const CHANNEL = /^[a-z][a-z0-9.-]{0,48}$/;
 const DURATION = /^\d+(ms|s|m)$/;
 const BYTES = /^\d+ (KB|MB)$/;
@@ -217,7 +208,7 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const consensus = check.consensus(o.consensus ?? 'etcdraft', 'orderer.consensus');
   const base: OrdererOrgBase = {
     name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
-    mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID, 'an MSP ID'),
+    mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID_PATTERN, 'an MSP ID'),
     host: check.host(o.host, 'orderer.host', host),
     ca: check.ca(o.ca, 'orderer.ca'),
     batchTimeout: check.matching(o.batchTimeout, 'orderer.batchTimeout', DURATION, 'a duration like 250ms'),
@@ -371,7 +362,7 @@ class Checker {
     const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port', 'benchPort']);
     return {
       name: this.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
-      mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID, 'an MSP ID'),
+      mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID_PATTERN, 'an MSP ID'),
       host: this.host(org.host, `${at}.host`, defaultHost),
       ca: this.ca(org.ca, `${at}.ca`),
       chaincodeServer: {
@@ -434,13 +425,13 @@ class Checker {
 
   governance(value: unknown, at: string): GovernancePolicy {
     const g = this.object(value, at, ['thresholdPercentage', 'comparator', 'proposalDurationHours']);
-    const comparators: readonly GovernanceComparator[] = ['GREATER_THAN', 'GREATER_THAN_OR_EQUAL_TO'];
+    const comparators: readonly Comparator[] = COMPARATORS;
     const comparator = comparators.find((c) => c === g.comparator);
     if (comparator === undefined) this.problems.push(`${at}.comparator: must be one of ${comparators.join(', ')}, got ${JSON.stringify(g.comparator)}`);
     return {
-      thresholdPercentage: this.integer(g.thresholdPercentage, `${at}.thresholdPercentage`, 1, 100),
+      thresholdPercentage: this.integer(g.thresholdPercentage, `${at}.thresholdPercentage`, VotingLimit.minThresholdPercentage, VotingLimit.maxThresholdPercentage),
       comparator: comparator ?? 'GREATER_THAN',
-      proposalDurationHours: this.integer(g.proposalDurationHours, `${at}.proposalDurationHours`, 1, 168),
+      proposalDurationHours: this.integer(g.proposalDurationHours, `${at}.proposalDurationHours`, VotingLimit.minProposalDurationHours, VotingLimit.maxProposalDurationHours),
     };
   }
 

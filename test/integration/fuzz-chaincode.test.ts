@@ -3,9 +3,13 @@
 // request writes nothing.
 import fc from 'fast-check';
 import { DonationStatus, LedgerClient, LedgerError } from '@donation-ledger/client';
+import { ErrorCode, ID_PATTERN } from '@donation-ledger/model';
 import { connectAs, connectPayments, ensureNgo, uniqueId } from './harness';
 
-const CONTRACT_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FORBIDDEN', 'CONFLICT', 'INSUFFICIENT_FUNDS'];
+/** The contract's codes these random requests may meet. */
+const CONTRACT_CODES: readonly string[] = [
+  ErrorCode.InvalidArgument, ErrorCode.NotFound, ErrorCode.AlreadyExists, ErrorCode.Forbidden, ErrorCode.Conflict, ErrorCode.InsufficientFunds,
+];
 
 const junk = fc.oneof(
   fc.string({ maxLength: 80 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
@@ -53,7 +57,7 @@ describe('fuzzing the chaincode through the SDK', () => {
           if (!(err instanceof LedgerError)) throw err;
           seen.set(err.code, (seen.get(err.code) ?? 0) + 1);
           if (!CONTRACT_CODES.includes(err.code)) throw new Error(`unexpected ${err.code} for ${JSON.stringify(body)}: ${err.message}`);
-          if (typeof body.id === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(body.id) && err.code !== 'ALREADY_EXISTS' && !accepted.has(body.id)) {
+          if (typeof body.id === 'string' && ID_PATTERN.test(body.id) && err.code !== 'ALREADY_EXISTS' && !accepted.has(body.id)) {
             const after = await donor.readDonation(body.id).then(() => 'written', (e: LedgerError) => e.code);
             if (after !== 'NOT_FOUND') throw new Error(`refused request ${JSON.stringify(body)} left ${after}`);
           }
@@ -98,7 +102,7 @@ describe('fuzzing the chaincode through the SDK', () => {
           if (!(err instanceof LedgerError)) throw err;
           seen.set(err.code, (seen.get(err.code) ?? 0) + 1);
           if (!CONTRACT_CODES.includes(err.code)) throw new Error(`unexpected ${err.code} for ${JSON.stringify(body)}: ${err.message}`);
-          if (typeof body.batchId === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(body.batchId) && !accepted.has(body.batchId)) {
+          if (typeof body.batchId === 'string' && ID_PATTERN.test(body.batchId) && !accepted.has(body.batchId)) {
             const after = await payments.readSettlement(body.batchId).then(() => 'written', (e: LedgerError) => e.code);
             if (after !== 'NOT_FOUND') throw new Error(`refused batch ${JSON.stringify(body)} left ${after}`);
           }

@@ -6,10 +6,15 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:cry
 import { promisify } from 'node:util';
 import { Identity, IdentityStore } from '@donation-ledger/client';
 import { Queryable, SqlStore } from '@donation-ledger/indexer';
+import { Role as LedgerRole } from '@donation-ledger/model';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
-export type Role = 'donor' | 'payments' | 'ngo-staff' | 'ngo-admin' | 'org-admin';
+/**
+ * An account's role: a ledger role (the model's; validators are not API users), or an admin of
+ * this org, whose certificate carries no role but the admin type.
+ */
+export type Role = Exclude<LedgerRole, typeof LedgerRole.Validator> | 'org-admin';
 
 export interface Account {
   readonly username: string;

@@ -3,6 +3,7 @@
 // listening, and a graceful shutdown (stop accepting, drain, close gateways, then gRPC).
 import { CertificateAuthority, connect, Identity, LedgerClient, otherOrgGateway, profileCa, registrarSecret } from '@donation-ledger/client';
 import { openStore, ReadModelOptions, ReadModelService, SqlStore, startReadModel } from '@donation-ledger/indexer';
+import { NGO_MSP, Role as LedgerRole } from '@donation-ledger/model';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import pino, { Logger } from 'pino';
@@ -53,7 +54,7 @@ async function startServing(
   const accounts = await AccountStore.open(database);
   const users = new UserDirectory(accounts, accounts.wallet(), authority, registrar, ledger, connect, `api-${profile.org}-${config.instanceId}-`);
 
-  const adminRole = profile.mspId === 'NgoMSP' ? 'ngo-admin' : 'org-admin';
+  const adminRole = profile.mspId === NGO_MSP ? LedgerRole.NgoAdmin : 'org-admin';
   const admin = await ensureAdmin(users, config.adminPassword, adminRole);
   // The instance's own connection (live feed, indexer): its own client, never evicted as idle.
   const service: LedgerClient = await users.ledgerAt(admin, profile.gateways);

@@ -1,10 +1,15 @@
 // Request schemas, shared by validation and the OpenAPI document. Objects are strict: unknown
-// fields are refused. The chaincode checks the rules of money again; these catch bad input early.
+// fields are refused. The chaincode checks the rules of money again; these catch bad input early,
+// by the same rules (@donation-ledger/model), so that they never refuse what the ledger accepts.
+import {
+  AMOUNT_PATTERN, DONOR_KEY_PATTERN, ID_PATTERN, MAX_BOOKMARK_LENGTH, MAX_MILESTONES, MAX_PAGE_SIZE, MAX_SCORE, MAX_SETTLEMENT_BATCH, MIN_SCORE, MSP_ID_PATTERN,
+  NGO_STATUSES, RecordType, SHA256_PATTERN, SLUG_PATTERN, TextLimit,
+} from '@donation-ledger/model';
 import { z } from 'zod';
 
-export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits or _.:- starting with a letter or digit');
+export const id = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits or _.:- starting with a letter or digit');
 export const amount = z
-  .union([z.string().regex(/^\d{1,19}$/, 'must be a whole number of minor units'), z.number().int('must be a whole number of minor units').min(0).max(Number.MAX_SAFE_INTEGER)])
+  .union([z.string().regex(AMOUNT_PATTERN, 'must be a whole number of minor units'), z.number().int('must be a whole number of minor units').min(0).max(Number.MAX_SAFE_INTEGER)])
   // Zod runs refinements even after the regex failed, so the conversion must not throw.
   .refine((v) => /^\d+$/.test(String(v)) && BigInt(v) > 0n, 'must be greater than zero')
   .describe('Integer minor units (e.g. cents), as a string or a safe integer');
@@ -12,8 +17,8 @@ export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code
 export const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time with zone');
 
 export const page = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(100).optional(),
-  bookmark: z.string().max(1024).optional(),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),
 });
 export const noQuery = z.strictObject({});
 
@@ -21,22 +26,24 @@ export const ngoParams = z.strictObject({ ngoId: id });
 export const campaignParams = z.strictObject({ campaignId: id });
 export const donationParams = z.strictObject({ donationId: id });
 export const spendParams = z.strictObject({ spendId: id });
-export const recordParams = z.strictObject({ recordType: z.enum(['ngo', 'campaign', 'donation', 'spend']), id });
+export const recordParams = z.strictObject({ recordType: z.enum([RecordType.Ngo, RecordType.Campaign, RecordType.Donation, RecordType.Spend]), id });
 
 export const username = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, 'must be 3-32 lower-case letters, digits or ._-');
 export const password = z.string().min(10, 'must be at least 10 characters').max(200);
 
-export const signUp = z.strictObject({ username, password, name: z.string().min(1).max(200), email: z.email().max(254) });
+export const signUp = z.strictObject({ username, password, name: z.string().min(1).max(TextLimit.name), email: z.email().max(TextLimit.email) });
 export const login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 export const createStaff = z.strictObject({ username, password, ngoId: id });
 export const createPayments = z.strictObject({ username, password });
 
-export const registerNgo = z.strictObject({ id, name: z.string().min(1).max(200), description: z.string().max(2000).optional(), contact: z.string().max(200).optional() });
-export const ngoStatus = z.strictObject({ status: z.enum(['active', 'suspended']) });
+export const registerNgo = z.strictObject({
+  id, name: z.string().min(1).max(TextLimit.name), description: z.string().max(TextLimit.ngoDescription).optional(), contact: z.string().max(TextLimit.contact).optional(),
+});
+export const ngoStatus = z.strictObject({ status: z.enum(NGO_STATUSES) });
 export const createCampaign = z.strictObject({
-  id, ngoId: id, name: z.string().min(1).max(200), goal: amount, currency, opensAt: isoTime, closesAt: isoTime,
-  validatorMspId: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID').optional().describe('The org that confirms the milestones (not the NGOs\' own)'),
-  milestones: z.array(z.strictObject({ amount, description: z.string().min(1).max(500) })).min(1).max(20).optional()
+  id, ngoId: id, name: z.string().min(1).max(TextLimit.name), goal: amount, currency, opensAt: isoTime, closesAt: isoTime,
+  validatorMspId: z.string().regex(MSP_ID_PATTERN, 'must be an MSP ID').optional().describe('The org that confirms the milestones (not the NGOs\' own)'),
+  milestones: z.array(z.strictObject({ amount, description: z.string().min(1).max(TextLimit.milestoneDescription) })).min(1).max(MAX_MILESTONES).optional()
     .describe('Outcome-based: each amount is held until the validator confirms the milestone; the amounts add up to the goal'),
 });
 export const donate = z.strictObject({
@@ -52,14 +59,13 @@ export const recordSpend = z.strictObject({
   campaignId: id.optional(),
   amount,
   currency,
-  description: z.string().min(1).max(1000),
-  category: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case slug such as water'),
-  receiptHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in hex').optional(),
+  description: z.string().min(1).max(TextLimit.spendDescription),
+  category: z.string().regex(SLUG_PATTERN, 'must be a lower-case slug such as water'),
+  receiptHash: z.string().regex(SHA256_PATTERN, 'must be a SHA-256 digest in hex').optional(),
 });
 /** A payment reference of the payment service (no personal data): what reconciles the ledger with the bank. */
-const paymentRef = z.string().min(1).max(128).describe("The payment service's reference for the money movement");
-/** At most the chaincode's MAX_SETTLEMENT_BATCH entries. */
-export const MAX_SETTLEMENT_BATCH = 500;
+const paymentRef = z.string().min(1).max(TextLimit.paymentRef).describe("The payment service's reference for the money movement");
+/** At most MAX_SETTLEMENT_BATCH entries, as the chaincode takes. */
 export const settle = z.strictObject({
   batchId: id.describe('Chosen by the payment service: the same batch sent again is answered, not applied twice'),
   settlements: z.array(z.strictObject({ donationId: id, paymentRef })).min(1).max(MAX_SETTLEMENT_BATCH),
@@ -68,10 +74,10 @@ export const settlementParams = z.strictObject({ batchId: id });
 export const refund = z.strictObject({
   amount: amount.optional().describe('Minor units to give back; without it, all that is left'),
   paymentRef,
-  reason: z.string().min(1).max(500).optional(),
+  reason: z.string().min(1).max(TextLimit.refundReason).optional(),
 });
 export const refundHeld = z.strictObject({ paymentRef });
-export const rate = z.strictObject({ score: z.number().int().min(1).max(5) });
+export const rate = z.strictObject({ score: z.number().int().min(MIN_SCORE).max(MAX_SCORE) });
 export const digest = z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(0), blockHash: z.string().regex(/^[0-9a-f]{0,64}$/) });
 export const verify = z.strictObject({ digest: digest.optional() });
 
@@ -87,11 +93,11 @@ const listPage = {
 };
 const search = z.string().min(1).max(100).optional().describe('Case-insensitive substring to search for');
 export const readQuery = z.strictObject({ ...readAfter });
-export const ngoListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.enum(['active', 'suspended']).optional(), q: search });
+export const ngoListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.enum(NGO_STATUSES).optional(), q: search });
 export const campaignListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), q: search });
 export const donationListQuery = z.strictObject({
   ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(),
-  donorKey: z.string().regex(/^[0-9a-f]{40}$/, 'must be a donor key (40 hex digits)').optional(),
+  donorKey: z.string().regex(DONOR_KEY_PATTERN, 'must be a donor key (40 hex digits)').optional(),
 });
 export const spendListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(), category: z.string().min(1).max(64).optional(), q: search });
 export const proposalListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.string().regex(/^[A-Z_]{1,20}$/).optional() });

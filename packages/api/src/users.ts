@@ -2,6 +2,7 @@
 // and enrolled with this org's CA when the account is created, with the attributes the chaincode
 // checks (role, ngoId). Every request of a user is submitted with that user's identity.
 import { CertificateAuthority, ConnectOptions, GatewayEndpoint, Identity, IdentityStore, LedgerClient, LedgerError } from '@donation-ledger/client';
+import { CertificateAttribute, Role as LedgerRole } from '@donation-ledger/model';
 import { Account, AccountStore, hashPassword, needsRehash, Role, verifyPassword } from './accounts';
 import { ApiError } from './problems';
 
@@ -18,10 +19,10 @@ export type Connector = (options: ConnectOptions) => Promise<LedgerClient>;
 
 /** The Fabric attributes of each role in this org's certificates; roles without any have no chaincode powers. */
 const ATTRIBUTES: Record<Role, (ngoId?: string) => Record<string, string>> = {
-  donor: () => ({ role: 'donor' }),
-  payments: () => ({ role: 'payments' }),
-  'ngo-staff': (ngoId) => ({ role: 'ngo-staff', ngoId: ngoId ?? '' }),
-  'ngo-admin': () => ({ role: 'ngo-admin' }),
+  [LedgerRole.Donor]: () => ({ [CertificateAttribute.Role]: LedgerRole.Donor }),
+  [LedgerRole.Payments]: () => ({ [CertificateAttribute.Role]: LedgerRole.Payments }),
+  [LedgerRole.NgoStaff]: (ngoId) => ({ [CertificateAttribute.Role]: LedgerRole.NgoStaff, [CertificateAttribute.NgoId]: ngoId ?? '' }),
+  [LedgerRole.NgoAdmin]: () => ({ [CertificateAttribute.Role]: LedgerRole.NgoAdmin }),
   'org-admin': () => ({}),
 };
 

@@ -1,24 +1,11 @@
 // Who may do what is decided from the caller's certificate: its MSP (which org issued it) and
-// the attributes its org's CA put in it (role, ngoId). Never from a payload field.
+// the attributes its org's CA put in it (role, ngoId). Never from a payload field. The orgs, roles
+// and attributes are declared in @donation-ledger/model: the API registers its users with them.
 import { createHash } from 'node:crypto';
+import { CertificateAttribute, DONOR_KEY_LENGTH, DONOR_PLATFORM_MSP, NGO_MSP, Role } from '@donation-ledger/model';
 import { Context } from 'fabric-contract-api';
 import { forbidden } from './errors';
 import { DonorRef } from './records';
-
-/** The org that runs the donor platform; its users with role=donor give money. */
-export const DONOR_PLATFORM_MSP = 'DonorPlatformMSP';
-/** The org of the NGOs; its admins register NGOs, its staff record spends. */
-export const NGO_MSP = 'NgoMSP';
-
-export const Role = {
-  Donor: 'donor',
-  NgoAdmin: 'ngo-admin',
-  NgoStaff: 'ngo-staff',
-  /** The donor platform's payment service: attests that pledged money arrived, and refunds it. */
-  Payments: 'payments',
-  /** Confirms milestones of outcome-based campaigns that name its org as validator. */
-  Validator: 'validator',
-} as const;
 
 export interface Caller {
   readonly mspId: string;
@@ -35,8 +22,8 @@ export function callerOf(ctx: Context): Caller {
   return {
     mspId: identity.getMSPID(),
     id: identity.getID(),
-    role: identity.getAttributeValue('role') ?? undefined,
-    ngoId: identity.getAttributeValue('ngoId') ?? undefined,
+    role: identity.getAttributeValue(CertificateAttribute.Role) ?? undefined,
+    ngoId: identity.getAttributeValue(CertificateAttribute.NgoId) ?? undefined,
     // Fabric CA puts the identity's registered type in every enrollment certificate.
     isOrgAdmin: identity.getAttributeValue('hf.Type') === 'admin',
   };
@@ -123,7 +110,7 @@ export function requirePledgerOrPayments(ctx: Context, donor: DonorRef, action: 
 
 /** A short, stable name for a donor that carries no personal data. */
 export function donorKeyOf(mspId: string, id: string): string {
-  return createHash('sha256').update(`${mspId}\n${id}`).digest('hex').slice(0, 40);
+  return createHash('sha256').update(`${mspId}\n${id}`).digest('hex').slice(0, DONOR_KEY_LENGTH);
 }
 
 function describe(caller: Caller): string {

@@ -1,18 +1,19 @@
 // The rules of money, against the in-memory ledger: who may move it, what is refused, and where
 // each spend's money comes from. No network: a broken rule fails here in seconds.
+import { DONOR_PLATFORM_MSP, MAX_SETTLEMENT_BATCH, NGO_MSP, PLEDGE_LIFETIME_MS, Role } from '@donation-ledger/model';
 import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
-import { DonationContract, MAX_SETTLEMENT_BATCH, PLEDGE_LIFETIME_MS } from './contract';
+import { DonationContract } from './contract';
 import { AllocationRecord, Donation, Page, Refund, Revision, SettlementBatch, Spend } from './records';
 
 const contract = new DonationContract();
-const ngoAdmin: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-admin', name: 'ngoadmin1' };
-const staffA: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-staff', ngoId: 'ngo-a', name: 'staff-a' };
-const staffB: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-staff', ngoId: 'ngo-b', name: 'staff-b' };
-const donor1: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor1' };
-const donor2: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor2' };
-const impostor: FakeIdentity = { mspId: 'NgoMSP', role: 'donor', name: 'impostor' };
-const payments: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'payments', name: 'payments1' };
-const fakePayments: FakeIdentity = { mspId: 'NgoMSP', role: 'payments', name: 'payments-ngo' };
+const ngoAdmin: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoAdmin, name: 'ngoadmin1' };
+const staffA: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoStaff, ngoId: 'ngo-a', name: 'staff-a' };
+const staffB: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoStaff, ngoId: 'ngo-b', name: 'staff-b' };
+const donor1: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Donor, name: 'donor1' };
+const donor2: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Donor, name: 'donor2' };
+const impostor: FakeIdentity = { mspId: NGO_MSP, role: Role.Donor, name: 'impostor' };
+const payments: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Payments, name: 'payments1' };
+const fakePayments: FakeIdentity = { mspId: NGO_MSP, role: Role.Payments, name: 'payments-ngo' };
 
 let ledger: FakeLedger;
 /** A pledge: not money until settled. */

@@ -1,13 +1,14 @@
 // The donation ledger contract: the rules of money. Every transaction is decorated; helpers live
 // outside the class so they can never be invoked as transactions. Writes take one JSON request
 // object (unknown fields are refused) so that requests can grow without breaking callers.
+import { HeldMoneyRefund, MAX_MILESTONES, MAX_SETTLEMENT_BATCH, PLEDGE_LIFETIME_MS, TextLimit } from '@donation-ledger/model';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireDonor, requireNgoAdmin, requireNgoManager, requirePayments, requirePledgerOrPayments, requireStaffOf, requireValidatorOf } from './access';
 import { allocateFifo } from './allocation';
 import { conflict, ErrorCode, invalid, LedgerError, notFound } from './errors';
 import { json, marshal, unmarshal } from './json';
 import { GENERAL_POOL, HISTORY_TYPES, key, KeyType } from './keys';
-import { addCampaignSpend, createMilestones, MAX_MILESTONES, milestoneKey, milestonesOf, proRata, releasedAndSpent, requireOutcomes } from './milestones';
+import { addCampaignSpend, createMilestones, milestoneKey, milestonesOf, proRata, releasedAndSpent, requireOutcomes } from './milestones';
 import {
   AllocationRecord, Campaign, DONOR_DETAILS_COLLECTION, Donation, DonorDetails, Events, Milestone, Ngo, Page, Rating, Refund, Revision, SettlementBatch, Spend,
 } from './records';
@@ -17,11 +18,6 @@ import {
   optionalId, parseObject, requireAmount, requireObject, requireBookmark, requireCurrency, requireEmail, requireId, requirePageSize, requireScore,
   requireSha256, requireSlug, requireText, requireTime, requireWholeNumber,
 } from './validation';
-
-/** A pledge not settled within this time can only be cancelled. */
-export const PLEDGE_LIFETIME_MS = 7 * 24 * 3_600_000;
-/** The most donations one settlement batch may name: its transaction reads and writes each. */
-export const MAX_SETTLEMENT_BATCH = 500;
 
 @Info({ title: 'DonationLedger', description: 'NGOs, campaigns, donations, spends, their allocation, and ratings' })
 export class DonationContract extends Contract {
@@ -44,9 +40,9 @@ export class DonationContract extends Contract {
     const ngo: Ngo = {
       docType: 'ngo',
       id,
-      name: requireText('name', input.name, 200),
-      description: requireText('description', input.description, 2000, { optional: true }),
-      contact: requireText('contact', input.contact, 200, { optional: true }),
+      name: requireText('name', input.name, TextLimit.name),
+      description: requireText('description', input.description, TextLimit.ngoDescription, { optional: true }),
+      contact: requireText('contact', input.contact, TextLimit.contact, { optional: true }),
       status: 'active',
       registeredAt: now,
       registeredBy: caller.mspId,
@@ -102,7 +98,7 @@ export class DonationContract extends Contract {
       docType: 'campaign',
       id,
       ngoId,
-      name: requireText('name', input.name, 200),
+      name: requireText('name', input.name, TextLimit.name),
       goal,
       currency: requireCurrency('currency', input.currency),
       opensAt: requireTime('opensAt', input.opensAt),
@@ -168,7 +164,7 @@ export class DonationContract extends Contract {
     requirePayments(ctx, 'refund the held money of campaigns');
     const input = parseObject('request', request, ['campaignId', 'paymentRef']);
     const campaignId = requireId('campaignId', input.campaignId);
-    const paymentRef = requireText('paymentRef', input.paymentRef, 128);
+    const paymentRef = requireText('paymentRef', input.paymentRef, TextLimit.paymentRef);
     const campaign = await getRecord<Campaign>(ctx, KeyType.Campaign, campaignId, 'campaign');
     if (!campaign.validatorMspId) throw invalid(`campaign ${campaignId} has no milestones: nothing of it is held`);
     const now = txTime(ctx);
@@ -194,7 +190,7 @@ export class DonationContract extends Contract {
       refunds.push(refund);
     }
     await putRecord(ctx, key(ctx.stub, KeyType.Campaign, campaignId), { ...campaign, heldRefundedAt: now });
-    const outcome = { campaignId, held: held.toString(), currency: campaign.currency, refunds };
+    const outcome: HeldMoneyRefund = { campaignId, held: held.toString(), currency: campaign.currency, refunds };
     ctx.stub.setEvent(Events.HeldMoneyRefunded, marshal(outcome));
     return json(outcome);
   }
@@ -337,8 +333,8 @@ export class DonationContract extends Contract {
     requirePayments(ctx, 'refund donations');
     const input = parseObject('request', request, ['donationId', 'amount', 'paymentRef', 'reason']);
     const id = requireId('donationId', input.donationId);
-    const paymentRef = requireText('paymentRef', input.paymentRef, 128);
-    const reason = requireText('reason', input.reason, 500, { optional: true });
+    const paymentRef = requireText('paymentRef', input.paymentRef, TextLimit.paymentRef);
+    const reason = requireText('reason', input.reason, TextLimit.refundReason, { optional: true });
     const wanted = input.amount === undefined ? undefined : BigInt(requireAmount('amount', input.amount));
     const donation = await getRecord<Donation>(ctx, KeyType.Donation, id, 'donation');
     if (donation.status !== 'settled') throw conflict(`donation ${id} is ${donation.status}; only settled money can be refunded`);
@@ -398,7 +394,7 @@ export class DonationContract extends Contract {
     const campaignId = optionalId('campaignId', input.campaignId);
     const amount = requireAmount('amount', input.amount);
     const currency = requireCurrency('currency', input.currency);
-    const description = requireText('description', input.description, 1000);
+    const description = requireText('description', input.description, TextLimit.spendDescription);
     const category = requireSlug('category', input.category);
     const receiptHash = requireSha256('receiptHash', input.receiptHash);
     await requireActiveNgo(ctx, ngoId, 'record spends');
@@ -523,7 +519,7 @@ export class DonationContract extends Contract {
     const input = parseObject('details', Buffer.from(transient).toString('utf8'), ['name', 'email']);
     const details: DonorDetails = {
       donorKey: donor.key,
-      name: requireText('name', input.name, 200),
+      name: requireText('name', input.name, TextLimit.name),
       email: requireEmail('email', input.email),
       updatedAt: txTime(ctx),
     };
@@ -637,7 +633,7 @@ function requireSettlements(value: unknown): { donationId: string; paymentRef: s
     const donationId = requireId(`settlements[${i}].donationId`, entry.donationId);
     if (seen.has(donationId)) throw invalid(`settlements names donation ${donationId} twice`);
     seen.add(donationId);
-    return { donationId, paymentRef: requireText(`settlements[${i}].paymentRef`, entry.paymentRef, 128) };
+    return { donationId, paymentRef: requireText(`settlements[${i}].paymentRef`, entry.paymentRef, TextLimit.paymentRef) };
   });
 }
 

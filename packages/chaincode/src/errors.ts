@@ -1,19 +1,9 @@
-// Errors with stable codes. The code leads the message ("NOT_FOUND: ...") because the message
-// is the only thing Fabric carries from the chaincode to the client; the SDK and the API map
-// the code by table, never by matching prose.
-export const ErrorCode = {
-  NotFound: 'NOT_FOUND',
-  AlreadyExists: 'ALREADY_EXISTS',
-  Forbidden: 'FORBIDDEN',
-  InvalidArgument: 'INVALID_ARGUMENT',
-  InsufficientFunds: 'INSUFFICIENT_FUNDS',
-  Conflict: 'CONFLICT',
-  /** The time allowed for the action has passed (voting on a proposal after its expiry). */
-  Expired: 'EXPIRED',
-  /** The transaction's time is too far from the endorsing peer's clock (backdated, or a wrong clock). */
-  ClockSkew: 'CLOCK_SKEW',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+// Errors with stable codes (declared in @donation-ledger/model). The code leads the message
+// ("NOT_FOUND: ...") because the message is the only thing Fabric carries from the chaincode to
+// the client; the SDK and the API map the code by table, never by matching prose.
+import { ErrorCode } from '@donation-ledger/model';
+
+export { ErrorCode };
 
 export class LedgerError extends Error {
   constructor(

@@ -2,6 +2,7 @@
 import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Role } from '@donation-ledger/model';
 import { decide, GovernanceContract } from './governance';
 import { Governance, Proposal, VotingPolicy } from './governance-records';
 import { Page, Revision } from './records';
@@ -12,7 +13,7 @@ const LEAF_CERT = readFileSync(join(__dirname, 'test-support', 'leaf-cert.pem'),
 const org1Admin: FakeIdentity = { mspId: 'Org1MSP', admin: true };
 const org2Admin: FakeIdentity = { mspId: 'Org2MSP', admin: true };
 const org3Admin: FakeIdentity = { mspId: 'Org3MSP', admin: true };
-const org1User: FakeIdentity = { mspId: 'Org1MSP', role: 'ngo-staff' };
+const org1User: FakeIdentity = { mspId: 'Org1MSP', role: Role.NgoStaff };
 const newOrgAdmin: FakeIdentity = { mspId: 'NewOrgMSP', admin: true };
 
 const majority: VotingPolicy = { thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 };

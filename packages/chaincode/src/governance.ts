@@ -2,11 +2,12 @@
 // to invite or remove an org and vote on it. The ledger only keeps the decision; the channel
 // configuration update is carried out off-chain by the members' admins, who then record its
 // outcome here. Helpers live outside the class so they can never be invoked as transactions.
+import { GOVERNANCE_CONTRACT, TextLimit } from '@donation-ledger/model';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { Caller, requireOrgAdminOf } from './access';
 import { conflict, ErrorCode, invalid, LedgerError } from './errors';
 import {
-  COMPARATORS, EXECUTION_OUTCOMES, Governance, GovernanceMember, InvitedOrg, Proposal, ProposalStatus, VOTE_CHOICES, VotingPolicy,
+  COMPARATORS, EXECUTION_OUTCOMES, Governance, GovernanceMember, InvitedOrg, Proposal, ProposalStatus, VOTE_CHOICES, VotingLimit, VotingPolicy,
 } from './governance-records';
 import { json, unmarshal } from './json';
 import { key, KeyType } from './keys';
@@ -26,7 +27,7 @@ export type Decision = 'APPROVED' | 'REJECTED' | 'IN_PROGRESS';
 @Info({ title: 'Governance', description: 'Member orgs vote to invite orgs to the channel or remove them' })
 export class GovernanceContract extends Contract {
   constructor() {
-    super('Governance');
+    super(GOVERNANCE_CONTRACT);
   }
 
   /**
@@ -64,7 +65,7 @@ export class GovernanceContract extends Contract {
   async ProposeInvite(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'org']);
     const id = requireId('id', input.id);
-    const description = requireText('description', input.description, 2000);
+    const description = requireText('description', input.description, TextLimit.proposalDescription);
     const org = requireInvitedOrg(input.org);
     const governance = await readGovernance(ctx);
     const caller = requireOrgAdminOf(ctx, memberIds(governance), 'propose to invite orgs');
@@ -79,7 +80,7 @@ export class GovernanceContract extends Contract {
   async ProposeRemoval(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'mspId']);
     const id = requireId('id', input.id);
-    const description = requireText('description', input.description, 2000);
+    const description = requireText('description', input.description, TextLimit.proposalDescription);
     const target = requireMspId('mspId', input.mspId);
     const governance = await readGovernance(ctx);
     const caller = requireOrgAdminOf(ctx, memberIds(governance), 'propose to remove orgs');
@@ -124,7 +125,7 @@ export class GovernanceContract extends Contract {
     const id = requireId('proposalId', proposalId);
     const input = parseObject('request', request, ['outcome', 'detail']);
     const outcome = requireOneOf('outcome', input.outcome, EXECUTION_OUTCOMES);
-    const detail = requireText('detail', input.detail, 2000);
+    const detail = requireText('detail', input.detail, TextLimit.executionDetail);
     const proposal = await getRecord<Proposal>(ctx, KeyType.Proposal, id, 'proposal');
     const governance = await readGovernance(ctx);
     const now = txTime(ctx);
@@ -284,11 +285,11 @@ function requireMembers(value: unknown): GovernanceMember[] {
 function requirePolicy(value: unknown): VotingPolicy {
   const input = requireObject('policy', value, ['thresholdPercentage', 'comparator', 'proposalDurationHours']);
   const policy: VotingPolicy = {
-    thresholdPercentage: requireWholeNumber('policy.thresholdPercentage', input.thresholdPercentage, 1, 100),
+    thresholdPercentage: requireWholeNumber('policy.thresholdPercentage', input.thresholdPercentage, VotingLimit.minThresholdPercentage, VotingLimit.maxThresholdPercentage),
     comparator: requireOneOf('policy.comparator', input.comparator, COMPARATORS),
-    proposalDurationHours: requireWholeNumber('policy.proposalDurationHours', input.proposalDurationHours, 1, 168),
+    proposalDurationHours: requireWholeNumber('policy.proposalDurationHours', input.proposalDurationHours, VotingLimit.minProposalDurationHours, VotingLimit.maxProposalDurationHours),
   };
-  if (policy.comparator === 'GREATER_THAN' && policy.thresholdPercentage === 100) {
+  if (policy.comparator === 'GREATER_THAN' && policy.thresholdPercentage === VotingLimit.maxThresholdPercentage) {
     throw invalid('policy GREATER_THAN 100% can never pass; use GREATER_THAN_OR_EQUAL_TO 100 for unanimity');
   }
   return policy;

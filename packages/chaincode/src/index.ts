@@ -3,6 +3,7 @@ import { DonationContract } from './contract';
 import { GovernanceContract } from './governance';
 
 export { DonationContract } from './contract';
+// The shared facts are @donation-ledger/model's; these re-exports keep this package's surface as it was.
 export { ErrorCode } from './errors';
 export { DONOR_DETAILS_COLLECTION, Events } from './records';
 export type { AllocationRecord, Campaign, Donation, DonorDetails, DonorRef, Ngo, Page, Rating, Revision, Spend } from './records';

@@ -4,18 +4,19 @@
 // test/integration/money.test.ts.)
 import fc from 'fast-check';
 import { common, msp } from '@hyperledger/fabric-protos';
+import { DONOR_PLATFORM_MSP, NGO_MSP, Role } from '@donation-ledger/model';
 import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
 import { DonationContract } from './contract';
 import { memberPolicyOf, proRata } from './milestones';
 import { Campaign, Donation, Milestone } from './records';
 
 const contract = new DonationContract();
-const ngoAdmin: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-admin', name: 'ngoadmin1' };
-const staff: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-staff', ngoId: 'ngo-a', name: 'staff-a' };
-const donor1: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor1' };
-const donor2: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'donor', name: 'donor2' };
-const payments: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'payments', name: 'payments1' };
-const auditor: FakeIdentity = { mspId: 'AuditorMSP', role: 'validator', name: 'validator1' };
+const ngoAdmin: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoAdmin, name: 'ngoadmin1' };
+const staff: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoStaff, ngoId: 'ngo-a', name: 'staff-a' };
+const donor1: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Donor, name: 'donor1' };
+const donor2: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Donor, name: 'donor2' };
+const payments: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Payments, name: 'payments1' };
+const auditor: FakeIdentity = { mspId: 'AuditorMSP', role: Role.Validator, name: 'validator1' };
 const auditorAdmin: FakeIdentity = { mspId: 'AuditorMSP', admin: true };
 const auditorClerk: FakeIdentity = { mspId: 'AuditorMSP', role: 'clerk', name: 'clerk' };
 const EVIDENCE = 'e'.repeat(64);

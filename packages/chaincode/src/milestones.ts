@@ -3,16 +3,14 @@
 // validator's certificate, and Fabric enforces it too: each milestone key carries a key-level
 // (state-based) endorsement policy naming the validator org, so a confirmation that the
 // validator's peers did not endorse is invalid whatever the NGO's own peers run.
+import { MAX_MILESTONES, NGO_MSP, TextLimit } from '@donation-ledger/model';
 import { Context } from 'fabric-contract-api';
-import { NGO_MSP } from './access';
 import { invalid } from './errors';
 import { marshal, unmarshal } from './json';
 import { allEntries } from './store';
 import { key, KeyType } from './keys';
 import { Campaign, Milestone } from './records';
 import { requireAmount, requireMspId, requireObject, requireText } from './validation';
-
-export const MAX_MILESTONES = 20;
 
 export interface MilestonePlan {
   readonly amount: string;
@@ -32,7 +30,7 @@ export function requireOutcomes(validator: unknown, milestones: unknown, goal: s
   }
   const plans = milestones.map((item: unknown, i) => {
     const entry = requireObject(`milestones[${i}]`, item, ['amount', 'description']);
-    return { amount: requireAmount(`milestones[${i}].amount`, entry.amount), description: requireText(`milestones[${i}].description`, entry.description, 500) };
+    return { amount: requireAmount(`milestones[${i}].amount`, entry.amount), description: requireText(`milestones[${i}].description`, entry.description, TextLimit.milestoneDescription) };
   });
   const total = plans.reduce((sum, p) => sum + BigInt(p.amount), 0n);
   if (total !== BigInt(goal)) throw invalid(`the milestones' amounts add up to ${total}, not to the goal of ${goal}`);

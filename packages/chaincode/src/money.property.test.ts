@@ -2,17 +2,18 @@
 // of pledges, settlements, cancellations, spends, refunds and the passing of time against the
 // in-memory ledger, and after each step the ledger's own records must add up.
 import fc from 'fast-check';
+import { DONOR_PLATFORM_MSP, ErrorCode, NGO_MSP, Role } from '@donation-ledger/model';
 import { codeOf, FakeIdentity, FakeLedger } from './test-support/fake-context';
 import { DonationContract } from './contract';
 import { AllocationRecord, Donation, Page, Spend } from './records';
 
 const contract = new DonationContract();
-const ngoAdmin: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-admin', name: 'ngoadmin1' };
-const staff: FakeIdentity = { mspId: 'NgoMSP', role: 'ngo-staff', ngoId: 'ngo-a', name: 'staff-a' };
-const donors: FakeIdentity[] = [1, 2, 3].map((n) => ({ mspId: 'DonorPlatformMSP', role: 'donor', name: `donor${n}` }));
-const payments: FakeIdentity = { mspId: 'DonorPlatformMSP', role: 'payments', name: 'payments1' };
+const ngoAdmin: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoAdmin, name: 'ngoadmin1' };
+const staff: FakeIdentity = { mspId: NGO_MSP, role: Role.NgoStaff, ngoId: 'ngo-a', name: 'staff-a' };
+const donors: FakeIdentity[] = [1, 2, 3].map((n) => ({ mspId: DONOR_PLATFORM_MSP, role: Role.Donor, name: `donor${n}` }));
+const payments: FakeIdentity = { mspId: DONOR_PLATFORM_MSP, role: Role.Payments, name: 'payments1' };
 /** Codes a random step may meet; anything else (a crash, a TypeError) fails the property. */
-const EXPECTED_REFUSALS = new Set(['INSUFFICIENT_FUNDS', 'CONFLICT', 'EXPIRED', 'NOT_FOUND', 'FORBIDDEN', undefined]);
+const EXPECTED_REFUSALS = new Set<string | undefined>([ErrorCode.InsufficientFunds, ErrorCode.Conflict, ErrorCode.Expired, ErrorCode.NotFound, ErrorCode.Forbidden, undefined]);
 
 type Step =
   | { kind: 'pledge'; donor: number; amount: number }

@@ -1,6 +1,7 @@
+import { MAX_AMOUNT } from '@donation-ledger/model';
 import { LedgerError } from './errors';
 import { marshal } from './json';
-import { MAX_AMOUNT, parseObject, requireAmount, requireCurrency, requireId } from './validation';
+import { parseObject, requireAmount, requireCurrency, requireId } from './validation';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {

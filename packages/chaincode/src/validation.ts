@@ -1,12 +1,12 @@
 // Checks of transaction arguments. Every check throws INVALID_ARGUMENT with a message that names
-// the field, so a caller can fix the request without reading the contract.
+// the field, so a caller can fix the request without reading the contract. The rules themselves
+// (patterns, limits) are declared in @donation-ledger/model, which the API checks against too.
 import { X509Certificate } from 'node:crypto';
+import {
+  AMOUNT_PATTERN, DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_AMOUNT, MAX_BOOKMARK_LENGTH, MAX_PAGE_SIZE, MAX_SCORE, MIN_SCORE, MSP_ID_PATTERN, SHA256_PATTERN,
+  SLUG_PATTERN, TextLimit,
+} from '@donation-ledger/model';
 import { invalid } from './errors';
-
-/** The largest amount one donation or spend may carry, in minor units (10^15: 10 trillion in a 2-decimal currency). */
-export const MAX_AMOUNT = 1_000_000_000_000_000n;
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /** ISO 4217 codes of currencies in circulation (funds codes and precious metals left out). */
 const CURRENCIES = new Set(
@@ -20,7 +20,7 @@ const CURRENCIES = new Set(
 );
 
 export function requireId(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !ID.test(value)) {
+  if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
     throw invalid(`${field} must be 1-64 letters, digits or _.:- (starting with a letter or digit), got ${JSON.stringify(value)}`);
   }
   return value;
@@ -47,7 +47,7 @@ export function requireAmount(field: string, value: unknown): string {
   } else {
     throw invalid(`${field} must be a whole number of minor units (string or integer), got ${typeof value}`);
   }
-  if (!/^\d{1,19}$/.test(text)) throw invalid(`${field} must be a whole number of minor units, got ${JSON.stringify(value)}`);
+  if (!AMOUNT_PATTERN.test(text)) throw invalid(`${field} must be a whole number of minor units, got ${JSON.stringify(value)}`);
   const amount = BigInt(text);
   if (amount <= 0n) throw invalid(`${field} must be greater than zero`);
   if (amount > MAX_AMOUNT) throw invalid(`${field} must be at most ${MAX_AMOUNT} minor units`);
@@ -80,10 +80,6 @@ export function requireObject(field: string, value: unknown, allowed: readonly s
   return value as Record<string, unknown>;
 }
 
-/** Listings return at most this many records a page. */
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-
 /** A page size argument: empty means the default; otherwise 1 to MAX_PAGE_SIZE. */
 export function requirePageSize(value: string): number {
   if (value === '' || value === undefined) return DEFAULT_PAGE_SIZE;
@@ -94,7 +90,7 @@ export function requirePageSize(value: string): number {
 }
 
 export function requireBookmark(value: string): string {
-  if (typeof value !== 'string' || value.length > 1024) throw invalid('bookmark must be a string returned by a previous page');
+  if (typeof value !== 'string' || value.length > MAX_BOOKMARK_LENGTH) throw invalid('bookmark must be a string returned by a previous page');
   return value;
 }
 
@@ -107,27 +103,29 @@ export function requireTime(field: string, value: unknown): string {
 }
 
 export function requireScore(value: string): number {
-  if (!/^[1-5]$/.test(value)) throw invalid(`score must be a whole number from 1 to 5, got ${JSON.stringify(value)}`);
+  if (!/^\d$/.test(value) || Number(value) < MIN_SCORE || Number(value) > MAX_SCORE) {
+    throw invalid(`score must be a whole number from ${MIN_SCORE} to ${MAX_SCORE}, got ${JSON.stringify(value)}`);
+  }
   return Number(value);
 }
 
 export function requireSha256(field: string, value: unknown): string {
   if (value === undefined || value === '') return '';
-  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) {
+  if (typeof value !== 'string' || !SHA256_PATTERN.test(value)) {
     throw invalid(`${field} must be a SHA-256 digest as 64 lower-case hex digits, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 export function requireSlug(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(value)) {
+  if (typeof value !== 'string' || !SLUG_PATTERN.test(value)) {
     throw invalid(`${field} must be 1-32 lower-case letters, digits or dashes, starting with a letter, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 export function requireEmail(field: string, value: unknown): string {
-  const text = requireText(field, value, 254);
+  const text = requireText(field, value, TextLimit.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) throw invalid(`${field} must be an email address`);
   return text;
 }
@@ -154,7 +152,7 @@ export function requireOneOf<T extends string>(field: string, value: unknown, al
 
 /** An MSP ID as Fabric channel configuration accepts it (it also names the org's config group). */
 export function requireMspId(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9.-]{0,63}$/.test(value)) {
+  if (typeof value !== 'string' || !MSP_ID_PATTERN.test(value)) {
     throw invalid(`${field} must be an MSP ID: 1-64 letters, digits, dots or dashes, starting with a letter, got ${JSON.stringify(value)}`);
   }
   return value;

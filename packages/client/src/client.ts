@@ -4,6 +4,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { Checkpointer, CloseableAsyncIterable, CommitStatusError, Status } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
+import { DonationTransaction, governanceTransaction, GovernanceTransaction } from '@donation-ledger/model';
 import { DEFAULT_DEADLINES, Deadlines, FailoverOptions, GatewayConnection, GatewayEndpoint } from './connection';
 import { commitFailure, LedgerError, toLedgerError } from './errors';
 import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './identity';
@@ -151,122 +152,122 @@ class GatewayLedgerClient implements LedgerClient {
   ) {}
 
   registerNgo(request: RegisterNgoRequest, options?: SubmitOptions): Promise<Committed<Ngo>> {
-    return this.submit('RegisterNgo', [JSON.stringify(request)], options);
+    return this.submit(DonationTransaction.RegisterNgo, [JSON.stringify(request)], options);
   }
 
   setNgoStatus(ngoId: string, status: NgoStatus): Promise<Committed<Ngo>> {
-    return this.submit('SetNgoStatus', [ngoId, status]);
+    return this.submit(DonationTransaction.SetNgoStatus, [ngoId, status]);
   }
 
   readNgo(ngoId: string): Promise<Ngo> {
-    return this.evaluate('ReadNgo', [ngoId]);
+    return this.evaluate(DonationTransaction.ReadNgo, [ngoId]);
   }
 
   listNgos(page?: PageRequest): Promise<Page<Ngo>> {
-    return this.evaluate('ListNgos', pageArgs(page));
+    return this.evaluate(DonationTransaction.ListNgos, pageArgs(page));
   }
 
   async createCampaign(request: CreateCampaignRequest): Promise<Committed<Campaign>> {
     const milestones = request.milestones?.map((m, i) => ({ ...m, amount: amountText(`milestones[${i}].amount`, m.amount) }));
-    return await this.submit('CreateCampaign', [JSON.stringify({ ...request, goal: amountText('goal', request.goal), ...(milestones ? { milestones } : {}) })]);
+    return await this.submit(DonationTransaction.CreateCampaign, [JSON.stringify({ ...request, goal: amountText('goal', request.goal), ...(milestones ? { milestones } : {}) })]);
   }
 
   readCampaign(campaignId: string): Promise<Campaign> {
-    return this.evaluate('ReadCampaign', [campaignId]);
+    return this.evaluate(DonationTransaction.ReadCampaign, [campaignId]);
   }
 
   listCampaignsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Campaign>> {
-    return this.evaluate('ListCampaignsByNgo', [ngoId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListCampaignsByNgo, [ngoId, ...pageArgs(page)]);
   }
 
   listMilestones(campaignId: string): Promise<Milestone[]> {
-    return this.evaluate('ListMilestones', [campaignId]);
+    return this.evaluate(DonationTransaction.ListMilestones, [campaignId]);
   }
 
   confirmMilestone(request: ConfirmMilestoneRequest, options?: SubmitOptions): Promise<Committed<Milestone>> {
-    return this.submit('ConfirmMilestone', [JSON.stringify(request)], options);
+    return this.submit(DonationTransaction.ConfirmMilestone, [JSON.stringify(request)], options);
   }
 
   refundHeldMoney(campaignId: string, paymentRef: string): Promise<Committed<HeldMoneyRefund>> {
-    return this.submit('RefundHeldMoney', [JSON.stringify({ campaignId, paymentRef })]);
+    return this.submit(DonationTransaction.RefundHeldMoney, [JSON.stringify({ campaignId, paymentRef })]);
   }
 
   async donate(request: DonateRequest, options?: SubmitOptions): Promise<Committed<Donation>> {
-    return await this.submit('Donate', [JSON.stringify({ ...request, amount: amountText('amount', request.amount) })], options);
+    return await this.submit(DonationTransaction.Donate, [JSON.stringify({ ...request, amount: amountText('amount', request.amount) })], options);
   }
 
   readDonation(donationId: string): Promise<Donation> {
-    return this.evaluate('ReadDonation', [donationId]);
+    return this.evaluate(DonationTransaction.ReadDonation, [donationId]);
   }
 
   listDonationsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Donation>> {
-    return this.evaluate('ListDonationsByNgo', [ngoId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListDonationsByNgo, [ngoId, ...pageArgs(page)]);
   }
 
   listDonationsByCampaign(campaignId: string, page?: PageRequest): Promise<Page<Donation>> {
-    return this.evaluate('ListDonationsByCampaign', [campaignId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListDonationsByCampaign, [campaignId, ...pageArgs(page)]);
   }
 
   listMyDonations(page?: PageRequest): Promise<Page<Donation>> {
-    return this.evaluate('ListMyDonations', pageArgs(page));
+    return this.evaluate(DonationTransaction.ListMyDonations, pageArgs(page));
   }
 
   settleDonations(request: SettleDonationsRequest): Promise<Committed<SettlementBatch>> {
-    return this.submit('SettleDonations', [JSON.stringify(request)]);
+    return this.submit(DonationTransaction.SettleDonations, [JSON.stringify(request)]);
   }
 
   readSettlement(batchId: string): Promise<SettlementBatch> {
-    return this.evaluate('ReadSettlement', [batchId]);
+    return this.evaluate(DonationTransaction.ReadSettlement, [batchId]);
   }
 
   cancelPledge(donationId: string): Promise<Committed<Donation>> {
-    return this.submit('CancelPledge', [donationId]);
+    return this.submit(DonationTransaction.CancelPledge, [donationId]);
   }
 
   async refundDonation(request: RefundRequest): Promise<Committed<Refund>> {
     const amount = request.amount === undefined ? {} : { amount: amountText('amount', request.amount) };
-    return await this.submit('RefundDonation', [JSON.stringify({ ...request, ...amount })]);
+    return await this.submit(DonationTransaction.RefundDonation, [JSON.stringify({ ...request, ...amount })]);
   }
 
   listRefundsByDonation(donationId: string, page?: PageRequest): Promise<Page<Refund>> {
-    return this.evaluate('ListRefundsByDonation', [donationId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListRefundsByDonation, [donationId, ...pageArgs(page)]);
   }
 
   async recordSpend(request: RecordSpendRequest): Promise<Committed<Spend>> {
-    return await this.submit('RecordSpend', [JSON.stringify({ ...request, amount: amountText('amount', request.amount) })]);
+    return await this.submit(DonationTransaction.RecordSpend, [JSON.stringify({ ...request, amount: amountText('amount', request.amount) })]);
   }
 
   readSpend(spendId: string): Promise<Spend> {
-    return this.evaluate('ReadSpend', [spendId]);
+    return this.evaluate(DonationTransaction.ReadSpend, [spendId]);
   }
 
   listSpendsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Spend>> {
-    return this.evaluate('ListSpendsByNgo', [ngoId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListSpendsByNgo, [ngoId, ...pageArgs(page)]);
   }
 
   listAllocationsByDonation(donationId: string, page?: PageRequest): Promise<Page<Allocation>> {
-    return this.evaluate('ListAllocationsByDonation', [donationId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListAllocationsByDonation, [donationId, ...pageArgs(page)]);
   }
 
   readBalance(ngoId: string): Promise<Balance> {
-    return this.evaluate('ReadBalance', [ngoId]);
+    return this.evaluate(DonationTransaction.ReadBalance, [ngoId]);
   }
 
   rateNgo(ngoId: string, score: number): Promise<Committed<Rating>> {
-    return this.submit('RateNgo', [ngoId, String(score)]);
+    return this.submit(DonationTransaction.RateNgo, [ngoId, String(score)]);
   }
 
   listRatingsByNgo(ngoId: string, page?: PageRequest): Promise<Page<Rating>> {
-    return this.evaluate('ListRatingsByNgo', [ngoId, ...pageArgs(page)]);
+    return this.evaluate(DonationTransaction.ListRatingsByNgo, [ngoId, ...pageArgs(page)]);
   }
 
   setMyDetails(details: { name: string; email: string }): Promise<Committed<{ donorKey: string; updatedAt: string }>> {
     // Personal data travels as transient data, and only to peers of the caller's own org.
-    return this.submit('SetMyDetails', [], { endorsingOrganizations: [this.mspId] }, { details: JSON.stringify(details) });
+    return this.submit(DonationTransaction.SetMyDetails, [], { endorsingOrganizations: [this.mspId] }, { details: JSON.stringify(details) });
   }
 
   readMyDetails(options: SubmitOptions = { endorsingOrganizations: [this.mspId] }): Promise<DonorDetails> {
-    return this.evaluate('ReadMyDetails', [], options, { homeOnly: true }); // the answer is private data
+    return this.evaluate(DonationTransaction.ReadMyDetails, [], options, { homeOnly: true }); // the answer is private data
   }
 
   get gatewayEndpoint(): string {
@@ -274,43 +275,43 @@ class GatewayLedgerClient implements LedgerClient {
   }
 
   configureGovernance(config: GovernanceConfig): Promise<Committed<Governance>> {
-    return this.submit(governance('Configure'), [JSON.stringify(config)]);
+    return this.submit(governanceTransaction(GovernanceTransaction.Configure), [JSON.stringify(config)]);
   }
 
   readGovernance(): Promise<Governance> {
-    return this.evaluate(governance('ReadGovernance'), []);
+    return this.evaluate(governanceTransaction(GovernanceTransaction.ReadGovernance), []);
   }
 
   proposeInvite(request: ProposeInviteRequest): Promise<Committed<Proposal>> {
-    return this.submit(governance('ProposeInvite'), [JSON.stringify(request)]);
+    return this.submit(governanceTransaction(GovernanceTransaction.ProposeInvite), [JSON.stringify(request)]);
   }
 
   proposeRemoval(request: ProposeRemovalRequest): Promise<Committed<Proposal>> {
-    return this.submit(governance('ProposeRemoval'), [JSON.stringify(request)]);
+    return this.submit(governanceTransaction(GovernanceTransaction.ProposeRemoval), [JSON.stringify(request)]);
   }
 
   vote(proposalId: string, vote: VoteChoice): Promise<Committed<Proposal>> {
-    return this.submit(governance('Vote'), [proposalId, vote]);
+    return this.submit(governanceTransaction(GovernanceTransaction.Vote), [proposalId, vote]);
   }
 
   recordExecution(proposalId: string, request: RecordExecutionRequest): Promise<Committed<Proposal>> {
-    return this.submit(governance('RecordExecution'), [proposalId, JSON.stringify(request)]);
+    return this.submit(governanceTransaction(GovernanceTransaction.RecordExecution), [proposalId, JSON.stringify(request)]);
   }
 
   readProposal(proposalId: string): Promise<Proposal> {
-    return this.evaluate(governance('ReadProposal'), [proposalId]);
+    return this.evaluate(governanceTransaction(GovernanceTransaction.ReadProposal), [proposalId]);
   }
 
   listProposals(page?: PageRequest): Promise<Page<Proposal>> {
-    return this.evaluate(governance('ListProposals'), pageArgs(page));
+    return this.evaluate(governanceTransaction(GovernanceTransaction.ListProposals), pageArgs(page));
   }
 
   proposalHistory(proposalId: string): Promise<Revision<Proposal>[]> {
-    return this.evaluate(governance('GetProposalHistory'), [proposalId]);
+    return this.evaluate(governanceTransaction(GovernanceTransaction.GetProposalHistory), [proposalId]);
   }
 
   getHistory(recordType: RecordType, id: string): Promise<Revision[]> {
-    return this.evaluate('GetHistory', [recordType, id]);
+    return this.evaluate(DonationTransaction.GetHistory, [recordType, id]);
   }
 
   async getProof(recordType: RecordType, id: string): Promise<RecordProof[]> {
@@ -483,14 +484,6 @@ class GatewayLedgerClient implements LedgerClient {
     throw new LedgerError('STATUS_UNKNOWN', `transaction ${submitted.getTransactionId()} was submitted but its commit status could not be had ` +
       `within ${this.deadlines.statusRecoveryMs} ms; ask again before resubmitting`, { transactionId: submitted.getTransactionId(), cause: last });
   }
-}
-
-/**
- * The name of a Governance contract transaction. The chaincode's default contract is the donation
- * ledger; any other is reached by "Contract:Transaction", which the chaincode routes by prefix.
- */
-function governance(transaction: string): string {
-  return `Governance:${transaction}`;
 }
 
 function endorsers(options: SubmitOptions): { endorsingOrganizations?: string[] } {

@@ -2,22 +2,12 @@
 // chaincode rule violations by the code the contract puts at the start of its message, Fabric
 // failures by the gateway error class, gRPC status and transaction validation code.
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ErrorCode, isChaincodeErrorCode } from '@donation-ledger/model';
 import { CommitError, CommitStatusError, EndorseError, ErrorDetail, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 
-/** Codes the chaincode raises: a rule of the ledger said no. Retrying the same request cannot help. */
-export const CHAINCODE_ERROR_CODES = [
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'FORBIDDEN',
-  'INVALID_ARGUMENT',
-  'INSUFFICIENT_FUNDS',
-  'CONFLICT',
-  /** The time for the action has passed (a vote on a proposal after its expiry). */
-  'EXPIRED',
-  /** The transaction's time is too far from the endorsing peer's clock (a backdated proposal, or a wrong clock). */
-  'CLOCK_SKEW',
-] as const;
-export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
+/** Codes the chaincode raises (the model's ErrorCode): a rule of the ledger said no. Retrying the same request cannot help. */
+export type ChaincodeErrorCode = ErrorCode;
+export { CHAINCODE_ERROR_CODES } from '@donation-ledger/model';
 
 /** Codes for failures of the network or of the transaction flow. */
 export type FabricErrorCode =
@@ -68,7 +58,7 @@ export class LedgerError extends Error {
 
   /** True for failures of the ledger's rules (as opposed to the network). */
   get isChaincodeError(): boolean {
-    return (CHAINCODE_ERROR_CODES as readonly string[]).includes(this.code);
+    return isChaincodeErrorCode(this.code);
   }
 }
 
@@ -85,8 +75,8 @@ export function parseChaincodeMessage(text: string): { code: ChaincodeErrorCode;
   const colon = afterStatus.indexOf(':');
   if (colon < 0) return undefined;
   const code = afterStatus.slice(0, colon);
-  if (!(CHAINCODE_ERROR_CODES as readonly string[]).includes(code)) return undefined;
-  return { code: code as ChaincodeErrorCode, message: afterStatus.slice(colon + 1).trim() };
+  if (!isChaincodeErrorCode(code)) return undefined;
+  return { code, message: afterStatus.slice(colon + 1).trim() };
 }
 
 /** Maps anything thrown by the gateway SDK to a LedgerError. */

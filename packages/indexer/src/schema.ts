@@ -4,14 +4,12 @@
 // the same whichever store holds them.
 import { Queryable } from './sql';
 
+// Record types the ledger keeps (composite-key object types) and the read model serves: the model's.
+export { isRecordType, RECORD_TYPES } from '@donation-ledger/model';
+export type { RecordType } from '@donation-ledger/model';
+
 // 2: donations are pledged, then settled; settlement batches, refunds and milestones are records.
 export const SCHEMA_VERSION = '2';
-
-/** Record types the ledger keeps (composite-key object types) and the read model serves. */
-export const RECORD_TYPES = ['ngo', 'campaign', 'donation', 'milestone', 'settlement', 'refund', 'spend', 'allocation', 'rating', 'proposal', 'governance'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
-
-export const isRecordType = (value: string): value is RecordType => (RECORD_TYPES as readonly string[]).includes(value);
 
 const TABLES = [
   // The checkpoint (last block and its header hash), the channel and the schema version.
