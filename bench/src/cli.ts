@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
 import { htmlReport, textReport } from './report';
+import { GrowthPoint, measureAtLevel } from './growth';
+import { preload } from './preload';
 import { fillPool, trickle } from './spend-pools';
 
 const WORKLOADS = ['baseline', 'donate', 'settle', 'settle-batch', 'spend', 'read', 'list', 'list-index', 'rest', 'rest-list', 'rest-list-index'] as const;
@@ -35,6 +37,11 @@ interface Options {
   runDir: string;
   /** Pool sizes to measure spend latency at (none unless asked: filling 10^4 takes minutes). */
   spendPools: number[];
+  /**
+   * Loaded, settled donations the ledger must hold before the workloads run (the loader); with
+   * several levels, the workloads run at each, and the report gets growth curves.
+   */
+  preload: number[];
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -42,8 +49,14 @@ const USAGE = `usage: npm run bench -- [options]
   --concurrency N   operations in flight at once (default 32)
   --clients N       gRPC connections the SDK workloads spread over (default 4)
   --rate R          target operations per second (default 0: as fast as they go)
-  --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all)
+  --workloads LIST  comma-separated, from ${WORKLOADS.join(',')} (default: all;
+                    none: only --preload or --spend-pools)
   --out DIR         where to write the JSON and HTML report (default bench-results)
+  --preload N[,N]   first make the ledger hold N loaded donations (pledged and settled through the
+                    normal transactions, 500 to a settlement; resumable: run it again after a
+                    kill and it goes on where the ledger stands); with --workloads none, only
+                    load. Several levels (e.g. 1000,10000,100000): the workloads run at each,
+                    with catch-up, disk and memory figures, and the report draws growth curves
   --spend-pools N,N spend latency and conflicts with a campaign pool of N settled donations each
                     (e.g. 100,10000; none by default: filling a pool of 10,000 takes minutes)
   --run-dir DIR     the network to use: its orgs' connection profiles (orgs/<org>/profile.json)
@@ -51,7 +64,7 @@ const USAGE = `usage: npm run bench -- [options]
                     whatever its topology)`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR, spendPools: [] };
+  const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR, spendPools: [], preload: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -69,13 +82,18 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--clients') o.clients = positive(value(), '--clients');
     else if (arg === '--rate') o.rate = positive(value(), '--rate', 0);
     else if (arg === '--workloads') {
-      const list = value().split(',');
+      const text = value();
+      const list = text === 'none' ? [] : text.split(',');
       const unknown = list.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
       if (unknown.length) throw new Error(`unknown workload(s) ${unknown.join(', ')}; choose from ${WORKLOADS.join(', ')}`);
       o.workloads = list as Workload[];
     } else if (arg === '--out') o.out = value();
     else if (arg === '--run-dir') o.runDir = value();
     else if (arg === '--spend-pools') o.spendPools = value().split(',').map((v) => positive(v, '--spend-pools'));
+    else if (arg === '--preload') {
+      o.preload = value().split(',').map((v) => positive(v, '--preload'));
+      if (o.preload.some((n, i) => i > 0 && n <= (o.preload[i - 1] ?? 0))) throw new Error('--preload levels must grow, e.g. 1000,10000,100000');
+    }
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -194,6 +212,8 @@ async function main(): Promise<void> {
   const run = `${Date.now().toString(36)}`;
   const options = { durationMs: o.durationS * 1000, concurrency: o.concurrency, targetRate: o.rate };
   const results: WorkloadResult[] = [];
+  let payments: LedgerClient | undefined;
+  const growth: GrowthPoint[] = [];
   const pick = <T>(list: readonly T[], w: number): T => list[w % list.length] as T;
 
   // One REST API process serves the rest* workloads; its read model indexes from genesis first.
@@ -206,97 +226,111 @@ async function main(): Promise<void> {
     return restApi;
   };
   let readModel: ReadModelService | undefined;
-  let payments: LedgerClient | undefined;
 
-  for (const workload of o.workloads) {
-    let operation: Operation;
-    let cleanup = (): void => undefined;
-    let extra: ProcessCpu[] = [];
-    switch (workload) {
-      case 'baseline': {
-        const baseline = baselineContract(profileOf('donorplatform'));
-        cleanup = baseline.close;
-        operation = (w, i) => baseline.contract.submitTransaction(BaselineTransaction.Put, `${run}-${w}-${i}`, 'x');
-        break;
+  // Without --preload, one pass at the ledger as it is; with it, one pass per level.
+  for (const level of o.preload.length > 0 ? o.preload : [undefined]) {
+    const at = level === undefined || o.preload.length < 2 ? '' : `@${level}`;
+    if (level !== undefined) {
+      payments ??= await as('donorplatform', 'payments1');
+      log(`preload: making the ledger hold ${level} loaded donations`);
+      const loaded = await preload({ donors, payments, ngoAdmin: admin }, level, o.concurrency, log);
+      log(`preload: ${loaded.loaded} donations loaded in ${loaded.seconds.toFixed(0)} s (${loaded.found} were there before)`);
+      growth.push({ level, ...loaded });
+    }
+    for (const workload of o.workloads) {
+      let operation: Operation;
+      let cleanup = (): void => undefined;
+      let extra: ProcessCpu[] = [];
+      switch (workload) {
+        case 'baseline': {
+          const baseline = baselineContract(profileOf('donorplatform'));
+          cleanup = baseline.close;
+          operation = (w, i) => baseline.contract.submitTransaction(BaselineTransaction.Put, `${run}-${w}-${i}`, 'x');
+          break;
+        }
+        case 'donate':
+          operation = async (w, i) => {
+            const id = `b-${run}-${w}-${i}`;
+            await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
+            donated.push(id);
+          };
+          break;
+        // Each donation must be pledged, then settled: both workloads count pledge and settlement,
+        // one by one or SETTLEMENT_BATCH pledges to a settlement transaction.
+        case 'settle':
+          payments ??= await as('donorplatform', 'payments1');
+          operation = async (w, i) => {
+            const id = `st-${run}-${w}-${i}`;
+            await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
+            await payments!.settleDonations({ batchId: id, settlements: [{ donationId: id, paymentRef: id }] });
+          };
+          break;
+        case 'settle-batch':
+          payments ??= await as('donorplatform', 'payments1');
+          operation = async (w, i) => {
+            const ids = Array.from({ length: SETTLEMENT_BATCH }, (_, k) => `sb-${run}-${w}-${i}-${k}`);
+            // Ten pledges at a time per worker: all 50 at once from 32 workers would pass the
+            // gateway's limit of 500 requests in flight.
+            for (let k = 0; k < ids.length; k += 10) {
+              await Promise.all(ids.slice(k, k + 10).map((id, j) => pick(donors, w + j).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' })));
+            }
+            await payments!.settleDonations({ batchId: `sb-${run}-${w}-${i}`, settlements: ids.map((donationId) => ({ donationId, paymentRef: donationId })) });
+          };
+          break;
+        case 'spend':
+          // Only settled money pays for spends: the payment service settles the fund first.
+          await pick(donors, 0).donate({ id: `fund-${run}`, ngoId: 'ngo-1', amount: '100000000000', currency: 'USD' });
+          await (payments ??= await as('donorplatform', 'payments1')).settleDonations({ batchId: `fund-${run}`, settlements: [{ donationId: `fund-${run}`, paymentRef: 'bench' }] });
+          operation = (w, i) => pick(staff, w).recordSpend({ id: `s-${run}-${w}-${i}`, ngoId: 'ngo-1', amount: 1, currency: 'USD', description: 'bench', category: 'bench' });
+          break;
+        case 'read':
+          if (donated.length === 0) await pick(donors, 0).donate({ id: `r-${run}`, ngoId: benchNgo, amount: 1, currency: 'EUR' }).then((d) => donated.push(d.result.id));
+          operation = (w, i) => pick(donors, w).readDonation(donated[(w * 7919 + i) % donated.length] ?? '');
+          break;
+        case 'list':
+          operation = (w) => pick(donors, w).listDonationsByNgo(benchNgo, { pageSize: 20 });
+          break;
+        case 'list-index': {
+          // The same page as 'list', from the read model (embedded store) in this process.
+          readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: profileOf('ngo').chaincode });
+          await readModel.indexer.waitForBlock((await admin.getDigest()).height - 1, 600_000);
+          const model = readModel.readModel;
+          operation = () => model.list('donation', { ngoId: benchNgo }, { limit: 20 });
+          break;
+        }
+        case 'rest': {
+          const api = await rest();
+          extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+          operation = async () => expectStatus(201, await httpJson(api.agent, api.port, 'POST', '/api/donations', { id: `bench-${randomUUID()}`, ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token));
+          break;
+        }
+        case 'rest-list': {
+          const api = await rest();
+          extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+          operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/ngos/${benchNgo}/donations?pageSize=20`, undefined, api.token));
+          break;
+        }
+        case 'rest-list-index': {
+          const api = await rest();
+          extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
+          const height = (await admin.getDigest()).height;
+          expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token).catch(() => ({ status: 0, body: undefined })), 'the API read model did not catch up');
+          operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/donations?ngoId=${benchNgo}&limit=20`, undefined, api.token));
+          break;
+        }
       }
-      case 'donate':
-        operation = async (w, i) => {
-          const id = `b-${run}-${w}-${i}`;
-          await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
-          donated.push(id);
-        };
-        break;
-      // Each donation must be pledged, then settled: both workloads count pledge and settlement,
-      // one by one or SETTLEMENT_BATCH pledges to a settlement transaction.
-      case 'settle':
-        payments ??= await as('donorplatform', 'payments1');
-        operation = async (w, i) => {
-          const id = `st-${run}-${w}-${i}`;
-          await pick(donors, w).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' });
-          await payments!.settleDonations({ batchId: id, settlements: [{ donationId: id, paymentRef: id }] });
-        };
-        break;
-      case 'settle-batch':
-        payments ??= await as('donorplatform', 'payments1');
-        operation = async (w, i) => {
-          const ids = Array.from({ length: SETTLEMENT_BATCH }, (_, k) => `sb-${run}-${w}-${i}-${k}`);
-          // Ten pledges at a time per worker: all 50 at once from 32 workers would pass the
-          // gateway's limit of 500 requests in flight.
-          for (let k = 0; k < ids.length; k += 10) {
-            await Promise.all(ids.slice(k, k + 10).map((id, j) => pick(donors, w + j).donate({ id, ngoId: benchNgo, amount: 100, currency: 'EUR' })));
-          }
-          await payments!.settleDonations({ batchId: `sb-${run}-${w}-${i}`, settlements: ids.map((donationId) => ({ donationId, paymentRef: donationId })) });
-        };
-        break;
-      case 'spend':
-        // Only settled money pays for spends: the payment service settles the fund first.
-        await pick(donors, 0).donate({ id: `fund-${run}`, ngoId: 'ngo-1', amount: '100000000000', currency: 'USD' });
-        await (payments ??= await as('donorplatform', 'payments1')).settleDonations({ batchId: `fund-${run}`, settlements: [{ donationId: `fund-${run}`, paymentRef: 'bench' }] });
-        operation = (w, i) => pick(staff, w).recordSpend({ id: `s-${run}-${w}-${i}`, ngoId: 'ngo-1', amount: 1, currency: 'USD', description: 'bench', category: 'bench' });
-        break;
-      case 'read':
-        if (donated.length === 0) await pick(donors, 0).donate({ id: `r-${run}`, ngoId: benchNgo, amount: 1, currency: 'EUR' }).then((d) => donated.push(d.result.id));
-        operation = (w, i) => pick(donors, w).readDonation(donated[(w * 7919 + i) % donated.length] ?? '');
-        break;
-      case 'list':
-        operation = (w) => pick(donors, w).listDonationsByNgo(benchNgo, { pageSize: 20 });
-        break;
-      case 'list-index': {
-        // The same page as 'list', from the read model (embedded store) in this process.
-        readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: profileOf('ngo').chaincode });
-        await readModel.indexer.waitForBlock((await admin.getDigest()).height - 1, 600_000);
-        const model = readModel.readModel;
-        operation = () => model.list('donation', { ngoId: benchNgo }, { limit: 20 });
-        break;
-      }
-      case 'rest': {
-        const api = await rest();
-        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-        operation = async () => expectStatus(201, await httpJson(api.agent, api.port, 'POST', '/api/donations', { id: `bench-${randomUUID()}`, ngoId: benchNgo, amount: 100, currency: 'EUR' }, api.token));
-        break;
-      }
-      case 'rest-list': {
-        const api = await rest();
-        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-        operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/ngos/${benchNgo}/donations?pageSize=20`, undefined, api.token));
-        break;
-      }
-      case 'rest-list-index': {
-        const api = await rest();
-        extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-        const height = (await admin.getDigest()).height;
-        expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token).catch(() => ({ status: 0, body: undefined })), 'the API read model did not catch up');
-        operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/donations?ngoId=${benchNgo}&limit=20`, undefined, api.token));
-        break;
+      log(`running ${workload}${at}`);
+      try {
+        const result = await runWorkload(`${workload}${at}`, operation, options, [...processes, ...extra]);
+        results.push(result);
+        log(`${workload}${at}: ${result.committed} ok, ${result.tps} tps, p95 ${result.latencyMs.p95} ms`);
+      } finally {
+        cleanup();
       }
     }
-    log(`running ${workload}`);
-    try {
-      const result = await runWorkload(workload, operation, options, [...processes, ...extra]);
-      results.push(result);
-      log(`${workload}: ${result.committed} ok, ${result.tps} tps, p95 ${result.latencyMs.p95} ms`);
-    } finally {
-      cleanup();
+    const point = growth[growth.length - 1];
+    if (level !== undefined && point && o.preload.length > 1) {
+      Object.assign(point, await measureAtLevel(admin, profileOf('ngo').chaincode, o.runDir, [{ name: 'bench (read model in-process)', pid: process.pid }, ...(restApi?.child.pid ? [{ name: 'rest api', pid: restApi.child.pid }] : [])], log));
     }
   }
   for (const size of o.spendPools) {
@@ -328,7 +362,7 @@ async function main(): Promise<void> {
   await readModel?.close();
   for (const c of [admin, ...donors, ...staff, ...(payments ? [payments] : [])]) c.close();
 
-  const report = { when: new Date().toISOString(), options: { ...o, runDir: undefined }, results, ratios: ratios(results) };
+  const report = { when: new Date().toISOString(), options: { ...o, runDir: undefined }, ...(growth.length > 0 ? { growth } : {}), results, ratios: ratios(results) };
   mkdirSync(o.out, { recursive: true });
   const stamp = report.when.replace(/[:.]/g, '-');
   writeFileSync(join(o.out, `bench-${stamp}.json`), JSON.stringify(report, null, 2));

@@ -1,7 +1,7 @@
 // Where the generated network lives. Everything `up` creates is under one run directory, so
 // `clean` is one removal and two networks (the product's and the test suite's) never mix.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { profilePath } from '@donation-ledger/client';
 
 /** The repository root (this file is network/src/paths.ts or network/dist/paths.js). */
@@ -73,6 +73,27 @@ export function readLaunch(paths: RunPaths): Launch | undefined {
 }
 
 export function writeLaunch(paths: RunPaths, launch: Launch): void {
-  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  createRunFolder(paths.root);
   writeFileSync(paths.launch, `${JSON.stringify(launch, null, 2)}\n`);
 }
+
+/**
+ * Creates the run folder (0700). The folders on the way to it must let each site's Unix user pass
+ * (see site-users.ts): those created here are made 0755 (the umask of 077 would close them), and
+ * this repository's own folders on the way (test-artifacts/ made by an earlier run) get o+x.
+ */
+export function createRunFolder(root: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(root); !existsSync(dir); dir = dirname(dir)) missing.push(dir);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const dir of missing) chmodSync(dir, 0o755);
+  for (let dir = dirname(root); isInside(REPO_ROOT, dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o777;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o011);
+  }
+}
+
+const isInside = (parent: string, child: string): boolean => {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};

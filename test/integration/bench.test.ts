@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@donation-ledger/network';
-import { TEST_RUN_DIR } from './harness';
+import { connectAs, TEST_RUN_DIR } from './harness';
 
 test('npm run bench deploys its own chaincode, runs each workload and writes a JSON and an HTML report', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -29,6 +29,35 @@ test('npm run bench deploys its own chaincode, runs each workload and writes a J
     expect(report.ratios['rest list: read model/chaincode']).toEqual(expect.any(Number));
     expect(readFileSync(join(out, 'latest.html'), 'utf8')).toContain('<svg');
     expect(result.stdout).toContain('donate/baseline');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the loader builds a ledger of 1,000 settled donations through the normal transactions and, run again, finds them and writes nothing', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-'));
+  const load = (): { found: number; loaded: number } => {
+    const result = spawnSync(process.execPath, [
+      join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', TEST_RUN_DIR, '--workloads', 'none', '--preload', '1000', '--out', out,
+    ], { encoding: 'utf8' });
+    expect(result.stderr).not.toContain('ERROR');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { growth: { level: number; found: number; loaded: number }[] };
+    expect(report.growth.map((g) => g.level)).toEqual([1000]);
+    return report.growth[0]!;
+  };
+  try {
+    expect(load()).toMatchObject({ found: 0, loaded: 1000 });
+    expect(load()).toMatchObject({ found: 1000, loaded: 0 });
+    const payments = await connectAs('donorplatform', 'payments1');
+    try {
+      const batches = await Promise.all([payments.readSettlement('load-b0'), payments.readSettlement('load-b1')]);
+      expect(batches.map((b) => b.settlements.length)).toEqual([500, 500]);
+      expect(await payments.readDonation('load-999')).toMatchObject({ status: 'settled', ngoId: 'load-ngo-9', remaining: '100' });
+      await expect(payments.readSettlement('load-b2')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      payments.close();
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
