@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CertificateAuthority, checkpointers, connect, directoryWallet, LedgerClient, LedgerError, LedgerEvent, loadProfile, profileCa, registrarSecret, verifyChain,
+  CertificateAuthority, checkpointers, connect, directoryWallet, LedgerClient, LedgerError, LedgerEvent, loadProfile, profileCa, registrarSecret, sharedConnectionCount, verifyChain,
 } from '@donation-ledger/client';
 import { clientProfile } from '@donation-ledger/network';
 import { signBlock } from '../../packages/client/src/test-support/blocks';
@@ -65,6 +65,23 @@ describe('connecting', () => {
     } finally {
       client.close();
     }
+  });
+
+  test('clients of one process share one gRPC connection per gateway peer, closed with the last client', async () => {
+    const before = sharedConnectionCount();
+    const clients: LedgerClient[] = [];
+    try {
+      for (let i = 0; i < 20; i++) clients.push(await connect(i % 2 ? donor1() : donor2()));
+      await Promise.all(clients.map((c) => c.getDigest()));
+      // All on the donor platform's own gateway peer: twenty more gateways over at most one more
+      // gRPC client (none when another test's client already holds that peer's).
+      const during = sharedConnectionCount();
+      expect(during.gateways).toBe(before.gateways + 20);
+      expect(during.clients - before.clients).toBeLessThanOrEqual(1);
+    } finally {
+      for (const c of clients) c.close();
+    }
+    expect(sharedConnectionCount()).toEqual(before);
   });
 });
 

@@ -1,5 +1,6 @@
-// The connection to a Fabric Gateway peer: one gRPC client at a time, endpoints in order of
+// The connection to a Fabric Gateway peer: one gateway at a time, endpoints in order of
 // preference, and failover to the next endpoint when the current gateway peer stops answering.
+// The gRPC clients underneath are shared by every connection of the process to the same endpoint.
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, Gateway, hash, Network } from '@hyperledger/fabric-gateway';
 import { readFileSync } from 'node:fs';
@@ -190,10 +191,14 @@ async function openOne(endpoint: GatewayEndpoint, identity: Identity, channel: s
   const tlsRoot = readTlsRoot(endpoint.tlsRootCertPath);
   const problem = await probe(endpoint, deadlines.connectMs, tlsRoot);
   if (problem) throw new LedgerError('UNAVAILABLE', problem);
-  const override = endpoint.hostnameOverride;
-  const grpcClient = new grpc.Client(endpoint.endpoint, grpc.credentials.createSsl(tlsRoot), {
-    ...(override ? { 'grpc.ssl_target_name_override': override, 'grpc.default_authority': override } : {}),
-  });
+  const grpcClient = acquireGrpcClient(endpoint, tlsRoot);
+  try {
+    // A shared client may still be waiting out a reconnect backoff from before the peer came back.
+    await whenReady(grpcClient, deadlines.connectMs);
+  } catch (err) {
+    releaseGrpcClient(grpcClient);
+    throw new LedgerError('UNAVAILABLE', `${endpoint.endpoint} answers, but its gRPC channel did not become ready within ${deadlines.connectMs} ms: ${(err as Error).message}`);
+  }
   const gateway = connectGateway({
     client: grpcClient,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
@@ -270,6 +275,58 @@ function closeQuietly(opened: Opened): void {
   try {
     opened.gateway.close();
   } finally {
-    opened.grpcClient.close();
+    releaseGrpcClient(opened.grpcClient);
   }
+}
+
+/**
+ * gRPC clients (one HTTP/2 connection each) shared by every gateway of this process to the same
+ * endpoint: an API serving a thousand logged-in users holds one connection per peer, not one per
+ * user. A client is closed when the last gateway using it closes.
+ */
+const sharedClients = new Map<string, { readonly client: grpc.Client; users: number }>();
+
+/**
+ * A shared channel that lost its peer retries in the background with backoff; capped at a few
+ * seconds (gRPC's default grows to two minutes) so that gateways moving back to a peer that
+ * answers again find the channel connected, as a fresh client would be.
+ */
+const MAX_RECONNECT_BACKOFF_MS = 2_000;
+
+function acquireGrpcClient(endpoint: GatewayEndpoint, tlsRoot: Buffer): grpc.Client {
+  const override = endpoint.hostnameOverride;
+  const key = `${endpoint.endpoint}|${override ?? ''}|${tlsRoot.toString('base64')}`;
+  let entry = sharedClients.get(key);
+  if (!entry) {
+    entry = {
+      client: new grpc.Client(endpoint.endpoint, grpc.credentials.createSsl(tlsRoot), {
+        ...(override ? { 'grpc.ssl_target_name_override': override, 'grpc.default_authority': override } : {}),
+        'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+        'grpc.initial_reconnect_backoff_ms': 500,
+      }),
+      users: 0,
+    };
+    sharedClients.set(key, entry);
+  }
+  entry.users++;
+  return entry.client;
+}
+
+function whenReady(client: grpc.Client, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
+}
+
+function releaseGrpcClient(client: grpc.Client): void {
+  for (const [key, entry] of sharedClients) {
+    if (entry.client !== client) continue;
+    if (--entry.users > 0) return;
+    sharedClients.delete(key);
+    client.close();
+    return;
+  }
+}
+
+/** How many gRPC clients this process holds, and how many gateways use them (for tests and measurements). */
+export function sharedConnectionCount(): { readonly clients: number; readonly gateways: number } {
+  return { clients: sharedClients.size, gateways: [...sharedClients.values()].reduce((sum, e) => sum + e.users, 0) };
 }

@@ -1,7 +1,7 @@
 // The public surface of the donation ledger SDK.
 export { connect } from './client';
 export type { ConnectOptions, LedgerClient } from './client';
-export { DEFAULT_DEADLINES } from './connection';
+export { DEFAULT_DEADLINES, sharedConnectionCount } from './connection';
 export type { Deadlines, FailoverOptions, GatewayEndpoint } from './connection';
 export { CertificateAuthority } from './ca';
 export type { CertificateAuthorityOptions, RegistrationRequest } from './ca';
