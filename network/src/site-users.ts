@@ -5,6 +5,7 @@
 // every site runs as that one user, in separate folders, and `up` says so. So does root when a
 // site's user could not reach the programs it runs (a repository under a 0700 home folder).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { log } from './exec';
@@ -17,8 +18,14 @@ export interface SiteUser {
   readonly gid: number;
 }
 
-/** The Unix user of an org's site (at most 32 characters: org names have at most 31). */
-export const siteUserName = (orgName: string): string => `ledger-${orgName}`.slice(0, 32);
+/**
+ * The Unix user of an org's site: `ledger-<org>`. Linux user names have at most 32 characters and
+ * org names up to 31, so a long name keeps its start and gets a short hash of the whole name.
+ */
+export function siteUserName(orgName: string): string {
+  const name = `ledger-${orgName}`;
+  return name.length <= 32 ? name : `${name.slice(0, 25)}-${createHash('sha256').update(orgName).digest('hex').slice(0, 6)}`;
+}
 
 /** Only root may create users and start processes as them. */
 const isRoot = (): boolean => process.getuid?.() === 0;
