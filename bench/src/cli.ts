@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const donors = await Promise.all(Array.from({ length: o.clients }, (_, i) => as('donorplatform', i % 2 ? 'donor2' : 'donor1')));
   const staff = await Promise.all(Array.from({ length: Math.min(o.clients, 4) }, () => as('ngo', 'staff1')));
   const donated: string[] = [];
-  const run = `${Date.now().toString(36)}`;
+  const runId = `${Date.now().toString(36)}`;
   const options = { durationMs: o.durationS * 1000, concurrency: o.concurrency, targetRate: o.rate };
   const results: WorkloadResult[] = [];
   let payments: LedgerClient | undefined;
@@ -230,6 +230,8 @@ async function main(): Promise<void> {
   // Without --preload, one pass at the ledger as it is; with it, one pass per level.
   for (const level of o.preload.length > 0 ? o.preload : [undefined]) {
     const at = level === undefined || o.preload.length < 2 ? '' : `@${level}`;
+    // IDs of what the workloads write: new at each level.
+    const run = level === undefined ? runId : `${runId}-${level}`;
     if (level !== undefined) {
       payments ??= await as('donorplatform', 'payments1');
       log(`preload: making the ledger hold ${level} loaded donations`);
@@ -336,7 +338,7 @@ async function main(): Promise<void> {
   for (const size of o.spendPools) {
     payments ??= await as('donorplatform', 'payments1');
     const pool = { donors, payments, staff: pick(staff, 0) };
-    const campaignId = `pool-${size}-${run}`;
+    const campaignId = `pool-${size}-${runId}`;
     log(`filling a pool of ${size} settled donations`);
     await fillPool(pool, 'ngo-1', campaignId, size, log);
     // Spends of one pool take the same queue head, so they run one at a time, without retries
