@@ -1,9 +1,10 @@
 // Bad input to the network scripts stops them with a clear message before anything starts.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TOPOLOGY, endpoint, loadTopology } from '@donation-ledger/network';
+import { DEFAULT_TOPOLOGY, endpoint, loadTopology, REPO_ROOT } from '@donation-ledger/network';
 import { cli, NETWORK_ARGS } from './harness';
 
 describe('bad input to the network scripts', () => {
@@ -39,6 +40,15 @@ describe('bad input to the network scripts', () => {
     const unknown = cli(['config-update', 'frobnicate', ...NETWORK_ARGS]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown config-update subcommand "frobnicate"');
+  });
+
+  test('deploy names the chaincodes it knows, and the bench refuses --preload levels that do not grow, before touching the network', () => {
+    const deploy = cli(['deploy', 'frobnicate', ...NETWORK_ARGS]);
+    expect(deploy.status).toBe(2);
+    expect(deploy.stderr).toContain('deploy takes "bench" or nothing, not "frobnicate"');
+    const bench = spawnSync(process.execPath, [join(REPO_ROOT, 'bench', 'dist', 'cli.js'), '--run-dir', join(scratch, 'no-network'), '--preload', '1000,10'], { encoding: 'utf8' });
+    expect(bench.status).not.toBe(0);
+    expect(bench.stderr).toContain('--preload levels must grow, e.g. 1000,10000,100000');
   });
 
   test('a malformed topology is refused, listing every problem, and nothing starts', () => {
