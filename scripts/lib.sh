@@ -20,6 +20,8 @@ ensure_node_modules() {
 build_packages() {
   say "building the TypeScript packages (tsc -b)"
   npx tsc -b
+  say "building the portal (vite build)"
+  npm run --silent build --workspace @donation-ledger/portal -- --logLevel warn
 }
 
 ensure_fabric() {

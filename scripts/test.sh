@@ -10,6 +10,7 @@ prepare
 ensure_test_packages
 say "type-checking the tests and linting"
 npx tsc -p tsconfig.test.json
+npx tsc -p packages/portal/tsconfig.json
 npx eslint .
 say "running the unit and integration tests"
 # PGlite (the embedded read-model database) loads Node built-ins with import(), which Jest's

@@ -2,7 +2,8 @@
 // in-process. main.ts owns config, logging, the ledger connections, listening and shutdown.
 import { LedgerClient } from '@donation-ledger/client';
 import express, { Express, Request } from 'express';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -16,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
 import { ngoRoutes } from './routes/ngos';
+import { publicRoutes } from './routes/public';
 import { readRoutes } from './routes/read';
 import { settlementRoutes } from './routes/settlements';
 import { spendRoutes } from './routes/spends';
@@ -48,7 +50,10 @@ export interface AppDependencies {
   readonly idempotency: IdempotencyStore;
 }
 
+/** The API's own pages (the API documentation). */
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
+/** The portal's built front end (packages/portal, built by `npm run build`). */
+export const PORTAL_DIR = join(dirname(require.resolve('@donation-ledger/portal/package.json')), 'dist');
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
@@ -109,6 +114,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(auditRoutes(registry, deps.readModel, deps.expensivePerMinute));
   app.use(readRoutes(registry, deps.readModel));
   app.use(analyticsRoutes(registry, deps.readModel));
+  app.use(publicRoutes(registry, deps.readModel));
 
   const health = express.Router();
   registry.add(health, {
@@ -160,7 +166,16 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/docs', (_req, res) => {
     res.sendFile(join(PUBLIC_DIR, 'docs.html'));
   });
-  app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }));
+  // Vite names built assets by their content hash: they can be cached for good; index.html not.
+  app.use('/assets', express.static(join(PORTAL_DIR, 'assets'), { immutable: true, maxAge: '365d' }));
+  app.use(express.static(PORTAL_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use(express.static(PUBLIC_DIR, { index: false, maxAge: '1m' }));
+  if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
+    deps.logger.warn(`the portal is not built (${PORTAL_DIR} has no index.html): run npm run build; the API answers without it`);
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain').send('The portal is not built on this server: run npm run build. The API is at /docs.\n');
+    });
+  }
   app.use((req, res, next) => {
     // A path the API has, asked with a method it does not have (TRACE, DELETE...): 405 naming those it has.
     const allowed = allowedMethods(registry.specs, req.path);

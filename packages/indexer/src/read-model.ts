@@ -3,6 +3,8 @@
 // SQL transaction as the rows). Bad input gets the SDK's INVALID_ARGUMENT / NOT_FOUND errors,
 // so the API maps them like ledger errors.
 import { LedgerDigest, LedgerError } from '@donation-ledger/client';
+import type { ActivityItem, DonationPath, PublicNgo, PublicNgoPage, PublicSpend } from '@donation-ledger/model';
+import { donationPath, publicCampaigns, publicNgos, recentActivity, recentSpends, spendCategories } from './public-view';
 import { isRecordType, RECORD_TYPES } from './schema';
 import { Queryable, SqlStore } from './sql';
 
@@ -159,6 +161,44 @@ export class ReadModel {
     return this.report(
       `select ngo_id as "ngoId", category, currency, count(*) as spends, sum(amount)::text as spent
        from spends where $1::text is null or ngo_id = $1 group by 1, 2, 3 order by 1, 2, 3`, [ngoId ?? null]);
+  }
+
+  // ---- The public portal (no donor identity in any answer) -----------------------------
+
+  /** Every NGO with its money per currency, and spend per category across all NGOs. */
+  async publicOverview(): Promise<{ ngos: PublicNgo[]; categories: PublicNgoPage['categories']; asOfBlock: number }> {
+    const { value, asOfBlock } = await this.read(async (db) => ({ ngos: await publicNgos(db), categories: await spendCategories(db) }));
+    return { ...value, asOfBlock };
+  }
+
+  /** One NGO's page: its money, campaigns with milestones, spend per category and newest spends. */
+  async publicNgoPage(ngoId: string, recent: number): Promise<PublicNgoPage> {
+    const { value, asOfBlock } = await this.read(async (db) => {
+      const [ngo] = await publicNgos(db, ngoId);
+      if (!ngo) return undefined;
+      return { ngo, campaigns: await publicCampaigns(db, ngoId), categories: await spendCategories(db, ngoId), recentSpends: await recentSpends(db, recent, ngoId) };
+    });
+    if (!value) throw notFound('ngo', ngoId);
+    return { ...value, asOfBlock };
+  }
+
+  /** The newest spends of all NGOs, with their receipt hashes. */
+  async publicSpends(limit: number): Promise<Report<PublicSpend>> {
+    const { value, asOfBlock } = await this.read((db) => recentSpends(db, limit));
+    return { rows: value, asOfBlock };
+  }
+
+  /** Where a donation went, found by its receipt code (the donation's ID). */
+  async donationPath(donationId: string): Promise<DonationPath> {
+    const { value, asOfBlock } = await this.read((db) => donationPath(db, donationId));
+    if (!value) throw notFound('donation', donationId);
+    return { ...value, asOfBlock };
+  }
+
+  /** The newest changes to NGOs, campaigns, donations, milestones and spends. */
+  async activity(limit: number): Promise<Report<ActivityItem>> {
+    const { value, asOfBlock } = await this.read((db) => recentActivity(db, limit));
+    return { rows: value, asOfBlock };
   }
 
   // ---- Audit ---------------------------------------------------------------------------

@@ -45,6 +45,9 @@ const TABLES = [
   `create index if not exists records_by_ngo on records (record_type, (value->>'ngoId'), record_id)`,
   `create index if not exists records_by_campaign on records (record_type, (value->>'campaignId'), record_id)`,
   `create index if not exists records_by_donor on records (record_type, (value#>>'{donor,key}'), record_id)`,
+  // The portal: a donation's allocations and refunds, and the newest records and changes first.
+  `create index if not exists records_by_donation on records (record_type, (value->>'donationId'))`,
+  `create index if not exists records_by_block on records (record_type, block desc, tx_index desc)`,
   // History rows: every revision of every record, like QLDB's history().
   `create table if not exists record_history (
      record_type text collate "C" not null,
@@ -56,6 +59,7 @@ const TABLES = [
      is_delete boolean not null,
      value jsonb,
      primary key (record_type, record_id, block, tx_index))`,
+  `create index if not exists record_history_by_block on record_history (block desc, tx_index desc)`,
 ];
 
 /** One view per record type with its fields as typed columns, for analysts' SQL. */

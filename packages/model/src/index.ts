@@ -4,6 +4,7 @@
 export * from './errors';
 export * from './events';
 export * from './governance';
+export * from './public';
 export * from './record-types';
 export * from './records';
 export * from './roles';

@@ -1,0 +1,13 @@
+// The portal is built into dist/, which every org's API serves. The model is compiled from its
+// TypeScript sources (it has no Node dependencies), so only what the pages use is bundled.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  resolve: {
+    alias: { '@donation-ledger/model': fileURLToPath(new URL('../model/src/index.ts', import.meta.url)) },
+  },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', reportCompressedSize: true },
+});
