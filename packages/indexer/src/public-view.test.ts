@@ -68,7 +68,7 @@ describe('the public view of the read model', () => {
     expect(campaign).toMatchObject({ id: 'c-1', raised: '1000', settled: '800', spent: '0', held: '200', validatorMspId: 'AuditorMSP' });
     expect(campaign!.milestones.map((m) => [m.index, m.status, m.evidenceHash.length])).toEqual([[1, 'confirmed', 64], [2, 'pending', 0]]);
     expect(page.categories).toEqual([{ ngoId: 'ngo-1', category: 'water', currency: 'EUR', spends: 1, spent: '40' }]);
-    expect(page.recentSpends.map((s) => [s.id, s.receiptHash])).toEqual([['s-1', 'f'.repeat(64)]]);
+    expect(page.recentSpends.map((s) => [s.id, s.ngoName, s.receiptHash])).toEqual([['s-1', 'Wells for All', 'f'.repeat(64)]]);
   });
 
   test('a donation found by its receipt code shows the spends it paid for and no donor', async () => {
@@ -86,7 +86,10 @@ describe('the public view of the read model', () => {
   test('the activity lists the newest changes first and leaves out allocations', async () => {
     const { rows } = await readModel.activity(3);
     expect(rows.map((r) => [r.recordType, r.recordId])).toEqual([['spend', 's-1'], ['donation', 'd-4'], ['donation', 'd-3']]);
-    expect(rows[0]).toMatchObject({ ngoId: 'ngo-1', amount: '40', currency: 'EUR', label: 'Pump' });
+    expect(rows[0]).toMatchObject({ ngoId: 'ngo-1', ngoName: 'Wells for All', amount: '40', currency: 'EUR', label: 'Pump' });
+    // A milestone names only its campaign; its NGO comes from there.
+    const all = (await readModel.activity(50)).rows;
+    expect(all.find((r) => r.recordType === 'milestone')).toMatchObject({ ngoId: 'ngo-1', ngoName: 'Wells for All', label: 'Well dug' });
   });
 
   test('unknown NGOs and donations are not found', async () => {

@@ -81,14 +81,16 @@ export function spendCategories(db: Queryable, ngoId?: string): Promise<SpendCat
      from spends where $1::text is null or ngo_id = $1 group by 1, 2, 3 order by 1, 2, 3`, [ngoId ?? null]);
 }
 
-const SPEND_COLUMNS = `s.record_id as id, s.value->>'ngoId' as "ngoId", s.value->>'campaignId' as "campaignId", s.value->>'amount' as amount,
+/** A spend's public columns; the query joins its NGO as `n`. */
+const SPEND_COLUMNS = `s.record_id as id, s.value->>'ngoId' as "ngoId", coalesce(n.value->>'name', s.value->>'ngoId') as "ngoName", s.value->>'campaignId' as "campaignId", s.value->>'amount' as amount,
   s.value->>'currency' as currency, s.value->>'description' as description, s.value->>'category' as category,
   s.value->>'receiptHash' as "receiptHash", s.value->>'recordedAt' as "recordedAt", s.tx_id as "txId", s.block::int as block`;
 
 /** The newest spends first, of one NGO or all. */
 export function recentSpends(db: Queryable, limit: number, ngoId?: string): Promise<PublicSpend[]> {
   return db.query<PublicSpend>(
-    `select ${SPEND_COLUMNS} from records s where s.record_type = 'spend' and ($1::text is null or s.value->>'ngoId' = $1)
+    `select ${SPEND_COLUMNS} from records s left join records n on n.record_type = 'ngo' and n.record_id = s.value->>'ngoId'
+     where s.record_type = 'spend' and ($1::text is null or s.value->>'ngoId' = $1)
      order by s.block desc, s.tx_index desc, s.record_id limit $2`, [ngoId ?? null, limit]);
 }
 
@@ -103,11 +105,10 @@ export async function donationPath(db: Queryable, donationId: string): Promise<O
      where d.record_type = 'donation' and d.record_id = $1`, [donationId]);
   if (!row) return undefined;
   const allocations = await db.query<{ amount: string; spend: PublicSpend }>(
-    `select a.value->>'amount' as amount, jsonb_build_object(
-       'id', s.record_id, 'ngoId', s.value->>'ngoId', 'campaignId', s.value->>'campaignId', 'amount', s.value->>'amount', 'currency', s.value->>'currency',
-       'description', s.value->>'description', 'category', s.value->>'category', 'receiptHash', s.value->>'receiptHash',
-       'recordedAt', s.value->>'recordedAt', 'txId', s.tx_id, 'block', s.block) as spend
+    `select a.value->>'amount' as amount, to_jsonb(spend) as spend
      from records a join records s on s.record_type = 'spend' and s.record_id = a.value->>'spendId'
+     left join records n on n.record_type = 'ngo' and n.record_id = s.value->>'ngoId'
+     cross join lateral (select ${SPEND_COLUMNS}) spend
      where a.record_type = 'allocation' and a.value->>'donationId' = $1 order by s.block, s.tx_index`, [donationId]);
   const refunds = await db.query<{ amount: string; refundedAt: string }>(
     `select value->>'amount' as amount, value->>'refundedAt' as "refundedAt" from records
@@ -120,13 +121,18 @@ export async function donationPath(db: Queryable, donationId: string): Promise<O
 
 /** The last changes to NGOs, campaigns, donations, milestones and spends, newest first. */
 export async function recentActivity(db: Queryable, limit: number): Promise<ActivityItem[]> {
+  // Milestones name their campaign only: the NGO comes from the campaign.
   const rows = await db.query<Omit<ActivityItem, 'block'> & { block: number }>(
     `select h.block::int as block, h.tx_id as "txId", h.timestamp, h.record_type as "recordType", h.record_id as "recordId",
-            coalesce(h.value->>'ngoId', case when h.record_type = 'ngo' then h.record_id end, '') as "ngoId",
+            x.ngo_id as "ngoId", coalesce(n.value->>'name', x.ngo_id) as "ngoName",
             coalesce(h.value->>'amount', '') as amount, coalesce(h.value->>'currency', '') as currency, coalesce(h.value->>'status', '') as status,
             coalesce(h.value->>'name', h.value->>'description', '') as label
-     from record_history h
-     where h.record_type in ('ngo', 'campaign', 'donation', 'milestone', 'spend') and not h.is_delete
-     order by h.block desc, h.tx_index desc, h.record_type, h.record_id limit $1`, [limit]);
+     from (select * from record_history
+           where record_type in ('ngo', 'campaign', 'donation', 'milestone', 'spend') and not is_delete
+           order by block desc, tx_index desc, record_type, record_id limit $1) h
+     left join records c on h.record_type = 'milestone' and c.record_type = 'campaign' and c.record_id = h.value->>'campaignId'
+     cross join lateral (select coalesce(h.value->>'ngoId', c.value->>'ngoId', case when h.record_type = 'ngo' then h.record_id end, '') as ngo_id) x
+     left join records n on n.record_type = 'ngo' and n.record_id = x.ngo_id
+     order by h.block desc, h.tx_index desc, h.record_type, h.record_id`, [limit]);
   return rows.map((r) => ({ ...r, block: Number(r.block) }));
 }

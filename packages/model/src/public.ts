@@ -59,6 +59,7 @@ export interface PublicCampaign {
 export interface PublicSpend {
   readonly id: string;
   readonly ngoId: string;
+  readonly ngoName: string;
   readonly campaignId: string;
   readonly amount: string;
   readonly currency: string;
@@ -111,6 +112,8 @@ export interface ActivityItem {
   readonly recordType: 'ngo' | 'campaign' | 'donation' | 'milestone' | 'spend';
   readonly recordId: string;
   readonly ngoId: string;
+  /** The NGO's name as the ledger has it now (its ID when unknown). */
+  readonly ngoName: string;
   /** Minor units, with `currency`; empty for records without an amount. */
   readonly amount: string;
   readonly currency: string;

@@ -30,7 +30,7 @@ export interface PathLayout {
   readonly bands: readonly PathBand[];
 }
 
-export const LAYOUT = { width: 640, boxWidth: 150, targetHeight: 44, gap: 14, minBand: 3 } as const;
+export const LAYOUT = { width: 460, boxWidth: 150, targetHeight: 44, gap: 14, minBand: 3 } as const;
 
 /** Lays out donation -> allocations (spends) -> unspent / refunded money. */
 export function layoutPath(path: DonationPath): PathLayout {

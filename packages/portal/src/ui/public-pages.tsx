@@ -111,10 +111,10 @@ function describeActivity(item: ActivityItem): string {
   const money = item.amount && item.currency ? formatMoney(item.amount, item.currency) : '';
   const where = `block ${item.block}`;
   switch (item.recordType) {
-    case 'donation': return `${where}: a donation of ${money} to ${item.ngoId} is ${item.status}`;
-    case 'spend': return `${where}: ${item.ngoId} spent ${money} on "${item.label}"`;
-    case 'milestone': return `${where}: a milestone of ${item.ngoId || 'a campaign'} (${item.label}) is ${item.status}`;
-    case 'campaign': return `${where}: campaign "${item.label}" of ${item.ngoId}`;
+    case 'donation': return `${where}: a donation of ${money} to ${item.ngoName} is ${item.status}`;
+    case 'spend': return `${where}: ${item.ngoName} spent ${money} on "${item.label}"`;
+    case 'milestone': return `${where}: milestone "${item.label}" of ${item.ngoName || 'a campaign'} is ${item.status}`;
+    case 'campaign': return `${where}: campaign "${item.label}" of ${item.ngoName}`;
     case 'ngo': return `${where}: NGO ${item.label} is ${item.status}`;
   }
 }
@@ -130,7 +130,7 @@ export function SpendTable({ spends, showNgo }: { spends: readonly PublicSpend[]
         <tbody>
           {spends.map((s) => (
             <tr key={s.id}>
-              {showNgo && <td><a href={hrefOf({ page: 'ngo', ngoId: s.ngoId })}>{s.ngoId}</a></td>}
+              {showNgo && <td><a href={hrefOf({ page: 'ngo', ngoId: s.ngoId })}>{s.ngoName}</a></td>}
               <td>{s.description}</td><td>{s.category}</td><td class="num">{formatMoney(s.amount, s.currency)}</td>
               <td>{s.recordedAt.slice(0, 10)}</td><td><code class="hash" title={s.receiptHash}>{s.receiptHash ? `${s.receiptHash.slice(0, 12)}…` : 'none'}</code></td>
             </tr>
