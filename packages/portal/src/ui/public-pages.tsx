@@ -122,7 +122,8 @@ function describeActivity(item: ActivityItem): string {
 export function SpendTable({ spends, showNgo }: { spends: readonly PublicSpend[]; showNgo?: boolean }) {
   if (spends.length === 0) return <p>No spends recorded yet.</p>;
   return (
-    <div class="table-wrap">
+    // Scrolls sideways on a phone: focusable so keyboard users can scroll it too.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Spends, with their receipt hashes">
       <table>
         <thead>
           <tr>{showNgo && <th scope="col">NGO</th>}<th scope="col">What</th><th scope="col">Category</th><th scope="col">Amount</th><th scope="col">When</th><th scope="col">Receipt SHA-256</th></tr>
