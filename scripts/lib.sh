@@ -3,10 +3,10 @@
 say() { echo "[setup] $*" >&2; }
 
 require_node() {
-  command -v node >/dev/null 2>&1 || { echo "[setup] ERROR: Node.js >= 20.9 is required (https://nodejs.org)" >&2; exit 1; }
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]')
-  [[ "$major" -ge 20 ]] || { echo "[setup] ERROR: Node.js >= 20.9 is required, found $(node --version)" >&2; exit 1; }
+  command -v node >/dev/null 2>&1 || { echo "[setup] ERROR: Node.js >= 20.19 is required (https://nodejs.org)" >&2; exit 1; }
+  # 20.19: the portal's build tool (Vite 8) needs it.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+    || { echo "[setup] ERROR: Node.js >= 20.19 is required, found $(node --version)" >&2; exit 1; }
 }
 
 # Installs npm dependencies when node_modules is missing or older than the lock file.
