@@ -12,7 +12,7 @@
 // GCM authenticates the whole file only at its end, so readers make a first pass that writes
 // nothing (verifyArchive) before the pass that extracts.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, createReadStream, createWriteStream, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, createWriteStream, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -115,8 +115,12 @@ export async function writeArchive(file: string, passphrase: string, manifest: u
     writeSync(fd, header);
     await pipeline(records(manifest, roots, totals, progress), createGzip(), cipher, createWriteStream('', { fd, autoClose: false }));
     writeSync(fd, cipher.getAuthTag());
-  } finally {
     closeSync(fd);
+  } catch (err) {
+    // A half-written archive must not pass for a backup.
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw err;
   }
   return { manifest, ...totals };
 }
