@@ -119,7 +119,7 @@ const FILL: Record<DiagramNodeKind, { fill: string; stroke: string }> = {
   'chaincode-server': { fill: '#dff5df', stroke: '#3c8c3c' },
 };
 
-const SVG = { margin: 20, column: 270, gap: 24, header: 64, node: 42, nodeGap: 10, channel: 92 } as const;
+const SVG = { margin: 20, column: 270, gap: 24, header: 80, node: 42, nodeGap: 10, channel: 92 } as const;
 
 /** The same picture as SVG: a column per site, its nodes stacked, the channel across the bottom. */
 export function topologySvg(t: Topology): string {
@@ -139,9 +139,10 @@ export function topologySvg(t: Topology): string {
     const y = SVG.margin + 30;
     parts.push(
       `<rect x="${x}" y="${y}" width="${SVG.column}" height="${tallest}" rx="10" fill="#fafafa" stroke="#555" stroke-width="1.5"/>`,
-      `<text x="${x + 12}" y="${y + 20}" font-weight="bold" font-size="14">site ${xml(site.name)} (${xml(site.mspId)})</text>`,
-      `<text x="${x + 12}" y="${y + 38}" fill="#333">address ${xml(site.host)}</text>`,
-      `<text x="${x + 12}" y="${y + 55}" fill="#333">Unix user ${xml(site.user)}</text>`,
+      `<text x="${x + 12}" y="${y + 20}" font-weight="bold" font-size="14">site ${xml(site.name)}</text>`,
+      `<text x="${x + 12}" y="${y + 38}" fill="#333">MSP ${xml(site.mspId)}</text>`,
+      `<text x="${x + 12}" y="${y + 55}" fill="#333">address ${xml(site.host)}</text>`,
+      `<text x="${x + 12}" y="${y + 72}" fill="#333">Unix user ${xml(site.user)}</text>`,
     );
     site.nodes.forEach((node, j) => {
       const ny = y + SVG.header + SVG.nodeGap + j * (SVG.node + SVG.nodeGap);
@@ -176,8 +177,10 @@ export function topologySvg(t: Topology): string {
 
 function legend(x: number, y: number): string {
   const items: [DiagramNodeKind, string][] = [['ca', 'certificate authority'], ['orderer', 'orderer'], ['peer', 'peer (thick: endorses)'], ['chaincode-server', 'chaincode server (dashed: bench only)']];
-  return items.map(([kind, label], i) => {
-    const ix = x + i * 220;
-    return `<rect x="${ix}" y="${y - 11}" width="14" height="14" fill="${FILL[kind].fill}" stroke="${FILL[kind].stroke}"/><text x="${ix + 20}" y="${y}" font-size="12">${label}</text>`;
+  let ix = x;
+  return items.map(([kind, label]) => {
+    const at = ix;
+    ix += 40 + label.length * 7; // roughly the width of 12px Helvetica
+    return `<rect x="${at}" y="${y - 11}" width="14" height="14" fill="${FILL[kind].fill}" stroke="${FILL[kind].stroke}"/><text x="${at + 20}" y="${y}" font-size="12">${label}</text>`;
   }).join('\n');
 }
