@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { X509Certificate } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { CertificateAuthority, connect, Donation, LedgerClient, loadProfile, profileCa, registrarSecret } from '@donation-ledger/client';
+import { dumpTables, Indexer, openStore } from '@donation-ledger/indexer';
 import { clientProfile, NodeStatus } from '@donation-ledger/network';
 import { cli, connectAs, connectPayments, ensureNgo, give, NETWORK_ARGS, paths, siteProfile, TEST_RUN_DIR, topology, uniqueId } from './harness';
 
@@ -32,6 +33,23 @@ async function readThroughSite(ids: readonly string[]): Promise<Donation[]> {
   try {
     return await Promise.all(ids.map((id) => client.readDonation(id)));
   } finally {
+    client.close();
+  }
+}
+
+/**
+ * The site's read model, kept in its API data folder as the API keeps it: the height it resumes
+ * from (after catching up with the ledger, when asked to) and its tables.
+ */
+async function siteReadModel(options: { catchUp: boolean }): Promise<{ height: number; tables: unknown }> {
+  const client = await connectAs(SITE, 'reader');
+  const store = await openStore({ kind: 'embedded', dir: join(paths().apiData(SITE), 'read-model') });
+  try {
+    const indexer = await Indexer.open({ source: client.blockSource(), store, chaincode: 'donations' });
+    const height = options.catchUp ? await indexer.catchUp() : indexer.height;
+    return { height, tables: await dumpTables(store) };
+  } finally {
+    await store.close();
     client.close();
   }
 }
@@ -93,8 +111,10 @@ describe('backup and restore of a site', () => {
     expect(existsSync(archive)).toBe(false);
   });
 
-  test("a site lost after its backup comes back from the archive alone: every acknowledged record, before and after the backup, is readable through its own peer; its CA still enrolls; a damaged archive or a wrong passphrase is refused before anything is written", async () => {
+  test("a site lost after its backup comes back from the archive alone: every acknowledged record, before and after the backup, is readable through its own peer; its read model comes back; its CA still enrolls; a damaged archive or a wrong passphrase is refused before anything is written", async () => {
     const before = await giveSettled(3);
+    const readModel = await siteReadModel({ catchUp: true });
+    expect(readModel.height).toBeGreaterThan(0);
 
     const backupStarted = Date.now();
     const backup = cli(['backup', '--out', archive, ...backupArgs()], { inherit: false });
@@ -139,6 +159,9 @@ describe('backup and restore of a site', () => {
     const staff = uniqueId('staff');
     const enrolled = await ca.enroll(staff, await ca.register(registrar, { enrollmentId: staff, attrs: { role: 'ngo-staff', ngoId: 'ngo-1' } }));
     expect(new X509Certificate(enrolled.certificate).subject).toContain(`CN=${staff}`);
+
+    // The site's read model (API data) comes back as it was backed up, and resumes from there.
+    expect(await siteReadModel({ catchUp: false })).toEqual(readModel);
 
     // Restored keys keep their modes and belong to the site's user (when sites have users: root).
     const key = join(paths().msp(SITE, PEER), 'keystore', 'key.pem');
