@@ -311,6 +311,23 @@ function isApproved(bins: FabricBinaries, t: Topology, paths: RunPaths, org: Pee
   }
 }
 
+/**
+ * Starts the org's chaincode servers (the ledger's, and the bench's where it was deployed) with
+ * the package IDs its site folder records: what a restored site needs, with no deploy. Returns
+ * the servers started.
+ */
+export async function startRecordedChaincodeServers(t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<string[]> {
+  const started: string[] = [];
+  for (const cc of [ledgerChaincode(t), benchChaincode(t)]) {
+    const server = cc.server(org);
+    const idFile = server && join(paths.chaincode(org.name), `${server.id}.package-id`);
+    if (!server || !idFile || !existsSync(idFile)) continue;
+    await startChaincodeServer(t, paths, cc, org, server, readFileSync(idFile, 'utf8'));
+    started.push(server.id);
+  }
+  return started;
+}
+
 /** The org's own chaincode server (TLS, client auth), restarted when its package ID changes. */
 async function startChaincodeServer(
   t: Topology, paths: RunPaths, cc: ChaincodeSpec, org: PeerOrgConfig, server: { id: string; port: number }, packageId: string,

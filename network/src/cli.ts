@@ -2,7 +2,10 @@
 // The operator's command line for the local network. See the README's "Network" section.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ArchiveError } from './archive';
+import { backupSite, restoreSite, SiteBackupRefusal } from './backup';
 import { createUpdateEnvelope, fetchChannelConfig } from './channel-config';
+import { topologyMermaid, topologySvg } from './diagram';
 import { ConfigUpdateRefusal, inspectUpdate, readSignatureFile, signUpdate, submitUpdate } from './config-signatures';
 import { benchChaincode, deployChaincode } from './chaincode';
 import { ensureFabricBinaries, FabricBinaries, knownFabricBinaries } from './fabric-bin';
@@ -31,6 +34,18 @@ commands:
   deploy [bench]  (re)deploy the ledger's chaincode; changed code becomes a new package,
                   sequence + 1. 'deploy bench' deploys the bench's chaincode (the Baseline
                   contract, chaincode 'bench'); npm run bench does that itself
+  backup --site ORG --out FILE
+                  write one encrypted archive of the site: its folder (CA database and keys,
+                  identities, profile, API data) and its nodes' ledgers, while the network runs
+                  (each node is stopped for its copy, then started again). The passphrase comes
+                  from --passphrase-file FILE ('-' for stdin) or LEDGER_BACKUP_PASSPHRASE
+  restore --site ORG --in FILE
+                  rebuild the site from an archive where it has no folder, no node data and no
+                  node running (refused otherwise, nothing changed); start its nodes and wait
+                  until its peers have caught up with the channel
+  diagram [--out FILE.svg|FILE.mmd]
+                  the topology as a picture: sites (address, Unix user), nodes, the channel and
+                  who endorses; Mermaid text on stdout without --out
   env <org>       print 'export' lines for a peer CLI acting as <org>'s admin, for example:
                     eval "$(npm run -s network -- env ngo)"
 
@@ -81,7 +96,12 @@ options:
   --org-spec FILE   with governance execute: the spec of the org an invitation brings up
   --id ID           with governance propose-*: the proposal's ID
   --description T   with governance propose-*: what the proposal is for
-  --out FILE        with config-update: where to write
+  --site ORG        with backup and restore: the site (an org's name)
+  --in FILE         with restore: the archive
+  --passphrase-file FILE
+                    with backup and restore: the file holding the archive's passphrase ('-':
+                    read it from stdin); never given on the command line itself
+  --out FILE        with config-update, backup and diagram: where to write
   --signature FILE  with config-update submit and governance execute: another member's
                     signature file (repeatable)
   --update FILE     with governance execute: the update envelope the signature files sign
@@ -104,6 +124,9 @@ interface Options {
   out?: string;
   update?: string;
   signatures: string[];
+  site?: string;
+  in?: string;
+  passphraseFile?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -129,6 +152,10 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--signature') options.signatures.push(resolve(value()));
     else if (arg === '--update') options.update = resolve(value());
+    else if (arg === '--site') options.site = value();
+    else if (arg === '--in') options.in = resolve(value());
+    else if (arg === '--passphrase-file') options.passphraseFile = value();
+    else if (arg === '--passphrase') throw new UsageError('a passphrase is never taken on the command line (ps shows it): use --passphrase-file FILE, --passphrase-file - (stdin) or LEDGER_BACKUP_PASSPHRASE');
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
@@ -231,6 +258,28 @@ async function main(): Promise<void> {
     case 'config-update':
       await configUpdateCommand(options, at);
       return;
+    case 'backup': {
+      if (!options.site || !options.out) throw new UsageError('backup needs --site <org> and --out <file>');
+      const report = await backupSite(loadTopology(), paths, options.site, { out: options.out, passphrase: readPassphrase(options) });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    case 'restore': {
+      if (!options.site || !options.in) throw new UsageError('restore needs --site <org> and --in <file>');
+      const report = await restoreSite(loadTopology(), paths, options.site, { archive: options.in, passphrase: readPassphrase(options) });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    case 'diagram': {
+      const t = loadTopology();
+      const out = options.out;
+      if (!out) process.stdout.write(topologyMermaid(t));
+      else {
+        writeFileSync(out, out.endsWith('.svg') ? topologySvg(t) : topologyMermaid(t), { mode: 0o644 });
+        process.stderr.write(`[network] wrote ${out}\n`);
+      }
+      return;
+    }
     case 'supervise':
       await supervise(paths);
       return;
@@ -300,6 +349,18 @@ async function configUpdateCommand(options: Options, at: NetworkLocation): Promi
   }
 }
 
+/** The archive passphrase: from a file, stdin ('-'), or the environment; never from argv. */
+function readPassphrase(options: Options): string {
+  const fromEnv = process.env.LEDGER_BACKUP_PASSPHRASE;
+  if (options.passphraseFile === undefined) {
+    if (fromEnv) return fromEnv;
+    throw new UsageError('the archive passphrase is needed: --passphrase-file FILE, --passphrase-file - (stdin) or LEDGER_BACKUP_PASSPHRASE');
+  }
+  const text = readFileSync(options.passphraseFile === '-' ? 0 : resolve(options.passphraseFile), 'utf8');
+  // A file written by echo or an editor ends with a newline that is not part of the passphrase.
+  return text.replace(/\r?\n$/, '');
+}
+
 function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -358,5 +419,6 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  process.exitCode = err instanceof UsageError || err instanceof GovernanceRefusal || err instanceof ConfigUpdateRefusal ? 2 : 1;
+  const refused = [GovernanceRefusal, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError].some((kind) => err instanceof kind);
+  process.exitCode = err instanceof UsageError || refused ? 2 : 1;
 });
