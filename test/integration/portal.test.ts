@@ -27,6 +27,7 @@ describe('the transparency portal in a browser', () => {
   const ngoName = `Portal Wells ${ngoId.slice(-4)}`;
   const campaignId = uniqueId('camp');
   let donationId = '';
+  let pledgeBlock = 0;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
@@ -101,6 +102,7 @@ describe('the transparency portal in a browser', () => {
     const thanks = page.getByText(/Thank you! Your pledge \S+ is in block \d+/);
     await thanks.waitFor();
     donationId = /receipt code is (\S+)\.$/.exec(await thanks.innerText())?.[1] ?? '';
+    pledgeBlock = Number(/is in block (\d+)/.exec(await thanks.innerText())?.[1]);
     expect(donationId).toMatch(/^don-/);
     await page.locator('#my-donations li', { hasText: `25.00 EUR to ${ngoId} / ${campaignId}` }).getByText(/pledged, waiting for the payment/).waitFor();
     await page.close();
@@ -151,6 +153,21 @@ describe('the transparency portal in a browser', () => {
     await visitor.close();
   });
 
+  test("the explorer shows the genesis block's channel, a pledge's transaction, and the history of the record it wrote", async () => {
+    const page = await loggedInPage(apis.ngo, 'admin', ADMIN_PASSWORD, '/#/explorer');
+    await page.getByRole('heading', { level: 1, name: 'Explorer' }).waitFor();
+    await page.locator('#blocks').waitFor();
+    await reloadUntil(page, `${apis.ngo.url}/#/explorer/blocks/0`, page.getByRole('list', { name: 'What this config block changed' }));
+    await page.getByText(/^channel created: application orgs DonorPlatformMSP, NgoMSP; ordering orgs \S+; consensus etcdraft$/).waitFor();
+    await reloadUntil(page, `${apis.ngo.url}/#/explorer/blocks/${pledgeBlock}`, page.getByRole('link', { name: `donation ${donationId}` }));
+    await page.locator('.transactions li', { hasText: `donation ${donationId}` }).getByText('VALID').waitFor();
+    await page.getByRole('link', { name: `donation ${donationId}` }).click();
+    await page.getByRole('heading', { level: 1, name: `History of donation ${donationId}` }).waitFor();
+    await page.getByRole('link', { name: `Block ${pledgeBlock}` }).waitFor();
+    expect(await page.locator('.history > li').count()).toBeGreaterThanOrEqual(2); // pledged, then settled
+    await page.close();
+  });
+
   test('the first public page loads under 200 kB of JavaScript (gzip)', async () => {
     const page = await context.newPage();
     const scripts: string[] = [];
@@ -177,6 +194,8 @@ describe('the transparency portal in a browser', () => {
       { name: 'verify', path: '/#/verify', ready: 'Verify a receipt' },
       { name: 'login', path: '/#/login', ready: 'Log in' },
       { name: 'donor-area', path: '/#/account', ready: 'My area', token: donorToken },
+      { name: 'explorer', path: '/#/explorer', ready: 'Explorer', token: donorToken },
+      { name: 'block', path: `/#/explorer/blocks/${pledgeBlock}`, ready: `Block ${pledgeBlock}`, token: donorToken },
     ];
     const found: string[] = [];
     for (const [widthName, width] of Object.entries(WIDTHS)) {

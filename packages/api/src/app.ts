@@ -16,6 +16,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { auditRoutes } from './routes/audit';
 import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
+import { explorerRoutes } from './routes/explorer';
 import { ngoRoutes } from './routes/ngos';
 import { publicRoutes } from './routes/public';
 import { readRoutes } from './routes/read';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(readRoutes(registry, deps.readModel));
   app.use(analyticsRoutes(registry, deps.readModel));
   app.use(publicRoutes(registry, deps.readModel));
+  app.use(explorerRoutes(registry, deps.readModel));
 
   const health = express.Router();
   registry.add(health, {

@@ -3,6 +3,7 @@
 // data never appears here: a block carries only its hashes.
 import { parseBlockMessage } from '@donation-ledger/client';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { configChangesOf } from './config-changes';
 
 export interface KeyWrite {
   /** The composite key's object type (its first attribute), e.g. "donation". */
@@ -26,6 +27,8 @@ export interface BlockTransaction {
   readonly function: string | null;
   /** Writes to the chaincode's namespace (empty for other namespaces and non-endorser transactions). */
   readonly writes: readonly KeyWrite[];
+  /** What a CONFIG transaction changed ("Application/AuditorMSP added"); null for others. */
+  readonly configChanges: readonly string[] | null;
 }
 
 export interface DecodedBlock {
@@ -90,8 +93,9 @@ function decodeTransaction(envelopeBytes: Uint8Array, index: number, code: numbe
     creatorMspId: creator.getMspid(),
     timestamp: timestamp ? new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6)).toISOString() : null,
   };
-  if (type !== common.HeaderType.ENDORSER_TRANSACTION) return { ...base, chaincode: null, function: null, writes: [] };
-  return { ...base, ...decodeEndorserAction(payload.getData_asU8(), namespace) };
+  if (type === common.HeaderType.CONFIG) return { ...base, chaincode: null, function: null, writes: [], configChanges: configChangesOf(payload.getData_asU8()) };
+  if (type !== common.HeaderType.ENDORSER_TRANSACTION) return { ...base, chaincode: null, function: null, writes: [], configChanges: null };
+  return { ...base, ...decodeEndorserAction(payload.getData_asU8(), namespace), configChanges: null };
 }
 
 function decodeEndorserAction(data: Uint8Array, namespace: string): Pick<BlockTransaction, 'chaincode' | 'function' | 'writes'> {

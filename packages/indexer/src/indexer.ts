@@ -402,8 +402,9 @@ async function storeBlocks(tx: Queryable, blocks: readonly DecodedBlock[]): Prom
   }
   await insertRows(tx, 'blocks (number, header_hash, previous_hash, data_hash, tx_count)',
     blocks.map((b) => [b.number, b.headerHash, b.previousHash, b.dataHash, b.transactions.length]));
-  await insertRows(tx, 'transactions (block, tx_index, tx_id, type, validation_code, creator_msp, timestamp, chaincode, function)',
-    transactions.map(({ block, t }) => [block, t.index, t.txId, t.type, t.validationCode, t.creatorMspId, t.timestamp, t.chaincode, t.function]));
+  await insertRows(tx, 'transactions (block, tx_index, tx_id, type, validation_code, creator_msp, timestamp, chaincode, function, config_changes)',
+    transactions.map(({ block, t }) => [block, t.index, t.txId, t.type, t.validationCode, t.creatorMspId, t.timestamp, t.chaincode, t.function,
+      t.configChanges === null ? null : JSON.stringify(t.configChanges)]));
   await insertRows(tx, 'record_history (record_type, record_id, block, tx_index, tx_id, timestamp, is_delete, value)', history);
   const finals = [...current.values()];
   for (const row of finals) {

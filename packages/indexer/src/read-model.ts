@@ -3,7 +3,8 @@
 // SQL transaction as the rows). Bad input gets the SDK's INVALID_ARGUMENT / NOT_FOUND errors,
 // so the API maps them like ledger errors.
 import { LedgerDigest, LedgerError } from '@donation-ledger/client';
-import type { ActivityItem, DonationPath, PublicNgo, PublicNgoPage, PublicSpend } from '@donation-ledger/model';
+import type { ActivityItem, DonationPath, ExplorerBlock, ExplorerBlockDetail, PublicNgo, PublicNgoPage, PublicSpend } from '@donation-ledger/model';
+import { explorerBlock, explorerBlocks } from './explorer-view';
 import { donationPath, publicCampaigns, publicNgos, recentActivity, recentSpends, spendCategories } from './public-view';
 import { isRecordType, RECORD_TYPES } from './schema';
 import { Queryable, SqlStore } from './sql';
@@ -199,6 +200,21 @@ export class ReadModel {
   async activity(limit: number): Promise<Report<ActivityItem>> {
     const { value, asOfBlock } = await this.read((db) => recentActivity(db, limit));
     return { rows: value, asOfBlock };
+  }
+
+  // ---- The explorer (operators and auditors) -------------------------------------------
+
+  /** The newest blocks below `before`, newest first. */
+  async explorerBlocks(before: number | undefined, limit: number): Promise<Report<ExplorerBlock>> {
+    const { value, asOfBlock } = await this.read((db) => explorerBlocks(db, before, limit));
+    return { rows: value, asOfBlock };
+  }
+
+  /** One block's transactions: validation codes, creators, functions, config changes, records written. */
+  async explorerBlock(number: number): Promise<ExplorerBlockDetail> {
+    const { value, asOfBlock } = await this.read((db) => explorerBlock(db, number));
+    if (!value) throw new LedgerError('NOT_FOUND', `block ${number} is not in the read model (as of block ${asOfBlock})`);
+    return { ...value, asOfBlock };
   }
 
   // ---- Audit ---------------------------------------------------------------------------

@@ -32,6 +32,8 @@ const TABLES = [
      function text,
      primary key (block, tx_index))`,
   `create index if not exists transactions_by_id on transactions (tx_id)`,
+  // Added after the first release: read models indexed before have it empty for older config blocks.
+  `alter table transactions add column if not exists config_changes jsonb`,
   // Current rows: the latest value of each record written by a valid transaction.
   `create table if not exists records (
      record_type text collate "C" not null,

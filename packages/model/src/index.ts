@@ -3,6 +3,7 @@
 // here may need Fabric or Node).
 export * from './errors';
 export * from './events';
+export * from './explorer';
 export * from './governance';
 export * from './public';
 export * from './record-types';

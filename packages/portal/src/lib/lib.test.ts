@@ -36,7 +36,8 @@ describe('money in the portal', () => {
 
 describe('the portal routes', () => {
   test('each page has a hash that leads back to it', () => {
-    for (const route of [{ page: 'home' }, { page: 'ngo', ngoId: 'ngo 1/x' }, { page: 'donation', donationId: 'don-1' }, { page: 'verify' }, { page: 'login' }, { page: 'account' }] as const) {
+    for (const route of [{ page: 'home' }, { page: 'ngo', ngoId: 'ngo 1/x' }, { page: 'donation', donationId: 'don-1' }, { page: 'verify' }, { page: 'login' }, { page: 'account' },
+      { page: 'explorer' }, { page: 'block', number: 12 }, { page: 'history', recordType: 'allocation', recordId: 'sp-1/don-2' }] as const) {
       expect(routeOf(hrefOf(route))).toEqual(route);
     }
   });
@@ -46,12 +47,14 @@ describe('the portal routes', () => {
     expect(routeOf('#/ngos/')).toEqual({ page: 'home' });
     expect(routeOf('')).toEqual({ page: 'home' });
     expect(routeOf('#/ngos/%E0%A4%A')).toEqual({ page: 'ngo', ngoId: '%E0%A4%A' });
+    expect(routeOf('#/explorer/blocks/-1')).toEqual({ page: 'home' });
+    expect(routeOf('#/explorer/blocks/1e3')).toEqual({ page: 'home' });
   });
 });
 
 describe('the picture of a donation path', () => {
   const spend = (id: string, description: string) => ({
-    id, ngoId: 'ngo-1', campaignId: '', amount: '1000', currency: 'EUR', description, category: 'water', receiptHash: '', recordedAt: '2026-01-02T00:00:00Z', txId: 'tx', block: 9,
+    id, ngoId: 'ngo-1', ngoName: 'Wells', campaignId: '', amount: '1000', currency: 'EUR', description, category: 'water', receiptHash: '', recordedAt: '2026-01-02T00:00:00Z', txId: 'tx', block: 9,
   });
   const path = (over: Partial<DonationPath['donation']>, allocations: DonationPath['allocations'], refunds: DonationPath['refunds'] = []): DonationPath => ({
     donation: {

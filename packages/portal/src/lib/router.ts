@@ -7,17 +7,23 @@ export type Route =
   | { readonly page: 'donation'; readonly donationId: string }
   | { readonly page: 'verify' }
   | { readonly page: 'login' }
-  | { readonly page: 'account' };
+  | { readonly page: 'account' }
+  | { readonly page: 'explorer' }
+  | { readonly page: 'block'; readonly number: number }
+  | { readonly page: 'history'; readonly recordType: string; readonly recordId: string };
 
 /** The route of a location hash such as "#/ngos/ngo-1"; unknown hashes are the home page. */
 export function routeOf(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(safeDecode);
-  const [first, second] = parts;
+  const [first, second, third] = parts;
   if (first === 'ngos' && second) return { page: 'ngo', ngoId: second };
   if (first === 'donations' && second) return { page: 'donation', donationId: second };
   if (first === 'verify') return { page: 'verify' };
   if (first === 'login') return { page: 'login' };
   if (first === 'account') return { page: 'account' };
+  if (first === 'explorer' && second === undefined) return { page: 'explorer' };
+  if (first === 'explorer' && second === 'blocks' && third !== undefined && /^\d{1,15}$/.test(third)) return { page: 'block', number: Number(third) };
+  if (first === 'history' && second && third) return { page: 'history', recordType: second, recordId: parts.slice(2).join('/') };
   return { page: 'home' };
 }
 
@@ -27,6 +33,8 @@ export function hrefOf(route: Route): string {
     case 'home': return '#/';
     case 'ngo': return `#/ngos/${encodeURIComponent(route.ngoId)}`;
     case 'donation': return `#/donations/${encodeURIComponent(route.donationId)}`;
+    case 'block': return `#/explorer/blocks/${route.number}`;
+    case 'history': return `#/history/${encodeURIComponent(route.recordType)}/${route.recordId.split('/').map(encodeURIComponent).join('/')}`;
     default: return `#/${route.page}`;
   }
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hrefOf, Route, routeOf } from '../lib/router';
 import { AccountPage } from './account-pages';
+import { BlockPage, ExplorerPage, HistoryPage } from './explorer-pages';
 import { LoginPage } from './login-page';
 import { DonationPage, HomePage, NgoPage } from './public-pages';
 import { SessionProvider, useSession } from './session';
@@ -38,6 +39,7 @@ function Frame() {
             <li><a href={hrefOf({ page: 'verify' })} aria-current={route.page === 'verify' ? 'page' : undefined}>Verify a receipt</a></li>
             {me
               ? <><li><a href={hrefOf({ page: 'account' })} aria-current={route.page === 'account' ? 'page' : undefined}>My area</a></li>
+                <li><a href={hrefOf({ page: 'explorer' })} aria-current={route.page === 'explorer' ? 'page' : undefined}>Explorer</a></li>
                 <li><button type="button" class="link" onClick={() => { end(); location.hash = hrefOf({ page: 'home' }); }}>Log out</button></li></>
               : <li><a href={hrefOf({ page: 'login' })} aria-current={route.page === 'login' ? 'page' : undefined}>Log in{info?.donorSignUp ? ' or sign up' : ''}</a></li>}
           </ul>
@@ -61,5 +63,8 @@ function Page({ route }: { route: Route }) {
     case 'verify': return <VerifyPage />;
     case 'login': return <LoginPage />;
     case 'account': return <AccountPage />;
+    case 'explorer': return <ExplorerPage />;
+    case 'block': return <BlockPage number={route.number} />;
+    case 'history': return <HistoryPage recordType={route.recordType} recordId={route.recordId} />;
   }
 }
