@@ -19,6 +19,7 @@ import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
 import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
+import { isJoinMode, JoinMode } from './snapshots';
 
 const USAGE = `usage: ledger-network <command> [options]
 
@@ -52,9 +53,12 @@ commands:
 membership (low level, for operators; 'governance execute' runs these for an approved proposal):
   org prepare <spec.json>   start a prospective org's CA and enroll its identities; print the
                             JSON a proposal to invite it carries (MSP ID, CA and TLS root certs)
-  org add <spec.json>       add the org to the channel (config update signed by a majority of the
+  org add <spec.json> [--join auto|genesis|snapshot]
+                            add the org to the channel (config update signed by a majority of the
                             members' admins), start and join its peers, catch up, approve the
-                            chaincode for it and start its chaincode server
+                            chaincode for it and start its chaincode server. Its peers join from
+                            a member's ledger snapshot when the chain has 1000 blocks or more
+                            (auto; LEDGER_SNAPSHOT_JOIN_MIN_HEIGHT), else from genesis
   org remove <mspId>        take the org out of the channel config and stop its nodes
 
 channel config updates between sites (each member signs on its own site; only files travel):
@@ -127,6 +131,7 @@ interface Options {
   site?: string;
   in?: string;
   passphraseFile?: string;
+  join?: JoinMode;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -155,6 +160,11 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--site') options.site = value();
     else if (arg === '--in') options.in = resolve(value());
     else if (arg === '--passphrase-file') options.passphraseFile = value();
+    else if (arg === '--join') {
+      const mode = value();
+      if (!isJoinMode(mode)) throw new UsageError(`--join must be auto, genesis or snapshot (got "${mode}")`);
+      options.join = mode;
+    }
     else if (arg === '--passphrase') throw new UsageError('a passphrase is never taken on the command line (ps shows it): use --passphrase-file FILE, --passphrase-file - (stdin) or LEDGER_BACKUP_PASSPHRASE');
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
@@ -244,7 +254,7 @@ async function main(): Promise<void> {
         const { identity } = await prepareOrg(at, resolve(arg));
         process.stdout.write(`${JSON.stringify(identity, null, 2)}\n`);
       } else if (action === 'add' && arg) {
-        await addOrgToChannel(at, resolve(arg));
+        await addOrgToChannel(at, resolve(arg), undefined, options.join ?? 'auto');
       } else if (action === 'remove' && arg) {
         await removeOrgFromChannel(at, arg);
       } else {

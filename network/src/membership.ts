@@ -8,6 +8,7 @@ import { deployChaincode } from './chaincode';
 import { applicationOrgs, ChannelConfig, channelHeight, createUpdateEnvelope, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
 import { SignatureFile, submitUpdate } from './config-signatures';
 import { joinPeers } from './channel';
+import { JoinMode, joinPeersBySnapshot, SNAPSHOT_JOIN_MIN_HEIGHT, takeSnapshot } from './snapshots';
 import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { isFounder, loadEffectiveTopology, loadNewOrg, NewOrg, recordAdded, recordRemoved } from './members';
@@ -66,10 +67,11 @@ export function orgIdentity(paths: RunPaths, org: PeerOrgConfig): OrgIdentity {
 
 /**
  * Adds the org of `specFile` to the channel: a config update signed by a majority of the current
- * members' admins, then its peers started and joined, caught up with the channel, the chaincode
- * definition approved for it and its chaincode server started.
+ * members' admins, then its peers started and joined (from genesis, or from a member's ledger
+ * snapshot: `join`), caught up with the channel, the chaincode definition approved for it and
+ * its chaincode server started.
  */
-export async function addOrgToChannel(at: NetworkLocation, specFile: string, signed?: SignedUpdate): Promise<Topology> {
+export async function addOrgToChannel(at: NetworkLocation, specFile: string, signed?: SignedUpdate, join: JoinMode = 'auto'): Promise<Topology> {
   const started = Date.now();
   const bins = ensureFabricBinaries(at.paths.binDirFile);
   const current = effective(at);
@@ -90,7 +92,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   log(`starting the peers of ${org.name}`);
   for (const peer of org.peers) startNode(at.paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
   await Promise.all(org.peers.map((p) => waitHealthy(at.paths, peerId(org, p), endpoint(topology, p.operationsPort))));
-  await joinPeers(bins, { ...topology, orgs: [org] }, at.paths);
+  await joinNewPeers(bins, topology, at.paths, org, firstMember(current), join);
   await waitForCatchUp(bins, topology, at.paths, org);
   await waitForGossip(topology);
 
@@ -99,6 +101,18 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   writeSiteProfiles(topology, at.paths); // every member's failover list now has the new org's peers
   log(`${org.name} (${org.mspId}) joined channel ${topology.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return topology;
+}
+
+/**
+ * Joins a new org's peers: from genesis on a short chain, from a snapshot a member's peer takes
+ * on a long one (`auto`: SNAPSHOT_JOIN_MIN_HEIGHT blocks or more), or as `join` says.
+ */
+async function joinNewPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, member: PeerOrgConfig, join: JoinMode): Promise<void> {
+  const height = channelHeight(bins, t, paths, member);
+  const bySnapshot = join === 'snapshot' || (join === 'auto' && height >= SNAPSHOT_JOIN_MIN_HEIGHT);
+  log(`joining ${org.name}'s peers to ${t.channel} (height ${height}) ${bySnapshot ? `from a snapshot of ${member.name}'s peer` : 'from the genesis block'}`);
+  if (bySnapshot) await joinPeersBySnapshot(bins, t, paths, org, await takeSnapshot(bins, t, paths, member));
+  else await joinPeers(bins, { ...t, orgs: [org] }, paths);
 }
 
 /**
