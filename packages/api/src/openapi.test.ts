@@ -2,6 +2,11 @@
 // answer to requests built from the document is declared there and fits its schema; the document
 // is as strict as validation; and a client can be generated from it and compiled.
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
 import { MAX_AMOUNT } from '@donation-ledger/model';
 import request from 'supertest';
 import { Role } from './accounts';
@@ -66,6 +71,26 @@ describe('the OpenAPI document', () => {
     for (const status of [200, 201, 400, 401, 403]) expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
   }, 60_000);
 
+  test('TypeScript types generated from the document (openapi-typescript) compile with a small client, and keep the document\'s rules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-types-'));
+    try {
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(doc));
+      // Its command line, as a project would run it (the package is ESM-only inside, which Jest's CommonJS cannot load).
+      const cli = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin', 'cli.js');
+      execFileSync(process.execPath, [cli, join(dir, 'openapi.json'), '--output', join(dir, 'api.d.ts')], { stdio: 'pipe' });
+      writeFileSync(join(dir, 'client.ts'), CLIENT);
+      const program = ts.createProgram([join(dir, 'client.ts')], {
+        strict: true, noEmit: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [],
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(diagnostics).toEqual([]);
+      // The client really was compiled against the generated paths (an empty program has no diagnostics either).
+      expect(program.getSourceFiles().map((f) => f.fileName)).toEqual(expect.arrayContaining([join(dir, 'api.d.ts'), join(dir, 'client.ts')]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test('an amount string fits the document\'s pattern exactly when validation accepts it (1 to MAX_AMOUNT minor units)', () => {
     const pattern = new RegExp(AMOUNT_STRING_PATTERN.source);
     const candidates = fc.oneof(
@@ -81,3 +106,42 @@ describe('the OpenAPI document', () => {
     }), { numRuns: 2000 });
   });
 });
+
+/**
+ * A client written against the generated types: reads, a write, an error; the @ts-expect-error
+ * lines fail the compilation if the document stops refusing what validation refuses.
+ */
+const CLIENT = `
+import type { components, paths } from './api';
+
+type Json<P extends keyof paths, M extends keyof paths[P], S extends number> =
+  paths[P][M] extends { responses: { [K in S]: { content: { 'application/json': infer B } } } } ? B : never;
+type Body<P extends keyof paths, M extends keyof paths[P]> =
+  paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
+export type Ngo = components['schemas']['Ngo'];
+export type Problem = components['schemas']['Problem'];
+
+export function namesOf(page: Json<'/api/ngos', 'get', 200>): string[] {
+  return page.records.map((ngo: Ngo) => ngo.name);
+}
+
+export function leftOf(written: Json<'/api/donations', 'post', 201>): bigint {
+  return BigInt(written.record.remaining) + BigInt(written.blockNumber);
+}
+
+export function nextCursor(listing: Json<'/api/read/donations', 'get', 200>): string | null {
+  return listing.items.length > 0 ? listing.next : null;
+}
+
+export function describe(problem: Problem): string {
+  return problem.code + ' ' + problem.status + ': ' + problem.detail;
+}
+
+export const pledge: Body<'/api/donations', 'post'> = { ngoId: 'ngo-1', amount: '2500', currency: 'EUR' };
+// @ts-expect-error the currency is one of ISO 4217
+export const notACurrency: Body<'/api/donations', 'post'> = { ngoId: 'ngo-1', amount: '2500', currency: 'XXY' };
+// @ts-expect-error a field the API does not take
+export const extra: Body<'/api/donations', 'post'> = { ngoId: 'ngo-1', amount: '2500', currency: 'EUR', tip: 1 };
+export const history: paths['/api/history/{recordType}/{id}']['get']['parameters']['path'] = { recordType: 'proposal', id: 'p-1' };
+`;
