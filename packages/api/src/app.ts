@@ -23,14 +23,14 @@ import { Idempotency } from './idempotency';
 import * as R from './responses';
 import { Caller, openApiDocument, RouteRegistry, RouteSpec } from './routing';
 import { noQuery } from './schemas';
-import { Tokens } from './tokens';
+import { TicketBook, Tokens } from './tokens';
 import { Users } from './users';
 
 export interface AppDependencies {
   readonly users: Users;
   readonly tokens: Tokens;
-  /** Short-lived tickets that open the live feed (EventSource cannot send an Authorization header). */
-  readonly feedTickets: Tokens;
+  /** Short-lived, single-use tickets that open the live feed (EventSource cannot send an Authorization header). */
+  readonly feedTickets: TicketBook;
   /** The instance's own ledger identity: readiness and the event feed. */
   readonly service: Pick<LedgerClient, 'getDigest'>;
   readonly events: Pick<EventFeed, 'subscribe'>;
@@ -113,7 +113,7 @@ export function createApp(deps: AppDependencies): Express {
 
   const health = express.Router();
   registry.add(health, {
-    method: 'post', path: '/api/events/tickets', tag: 'events', summary: 'A ticket that opens the live feed within 30 seconds (for EventSource, which cannot send headers)',
+    method: 'post', path: '/api/events/tickets', tag: 'events', summary: 'A ticket that opens the live feed once, within 30 seconds (for EventSource, which cannot send headers)',
     access: 'user', query: noQuery, success: { status: 201, description: 'A ticket for ?ticket= and when it expires', schema: R.feedTicket },
   }, async ({ caller }) => {
     const account = caller?.account;
@@ -190,9 +190,9 @@ function allowedMethods(specs: readonly RouteSpec[], path: string): string[] {
 async function authenticate(req: Request, deps: AppDependencies): Promise<Caller | undefined> {
   const header = req.headers.authorization;
   // EventSource cannot send headers: the live feed alone accepts a ticket in the query, which
-  // is good for 30 seconds and nothing else (a session token there is refused, and vice versa).
+  // opens one stream within 30 seconds and nothing else (a session token there is refused, and vice versa).
   const ticket = req.path === '/api/events' && typeof req.query.ticket === 'string' ? req.query.ticket : undefined;
-  const claims = header?.startsWith('Bearer ') ? await deps.tokens.verify(header.slice('Bearer '.length)) : ticket ? await deps.feedTickets.verify(ticket) : undefined;
+  const claims = header?.startsWith('Bearer ') ? await deps.tokens.verify(header.slice('Bearer '.length)) : ticket ? await deps.feedTickets.redeem(ticket) : undefined;
   if (!claims) return undefined;
   const account = await deps.users.get(claims.username);
   if (!account || account.role !== claims.role) return undefined;

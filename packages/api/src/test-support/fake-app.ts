@@ -13,7 +13,7 @@ import { createApp } from '../app';
 import { Claim, Idempotency } from '../idempotency';
 import { ApiError } from '../problems';
 import { ReadModelAccess } from '../read-model';
-import { Tokens } from '../tokens';
+import { TicketBook, Tokens } from '../tokens';
 import { Users } from '../users';
 
 const AT = '2026-12-03T10:00:00.000Z';
@@ -163,7 +163,7 @@ export interface FakeApi {
   readonly ledger: FakeLedger;
   readonly users: Users;
   readonly tokens: Tokens;
-  readonly feedTickets: Tokens;
+  readonly feedTickets: TicketBook;
   /** A session token of a new account with this role (and NGO, for staff). */
   tokenOf(role: Role, ngoId?: string): Promise<string>;
 }
@@ -183,7 +183,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeApi {
   const users = new FakeUsers(ledger);
   const key = new Uint8Array(32).fill(7);
   const tokens = new Tokens(key, 3600, 'donation-ledger-api:test');
-  const feedTickets = new Tokens(key, 30, 'donation-ledger-api:test:events');
+  const feedTickets = new TicketBook(new Tokens(key, 30, 'donation-ledger-api:test:events'));
   const service = ledger.clientFor('service');
   const app = createApp({
     users, tokens, feedTickets, service, events: { subscribe: (res) => res.status(200).type('text/event-stream').end(': connected\n\n') },
