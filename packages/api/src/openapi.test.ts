@@ -47,8 +47,11 @@ describe('the OpenAPI document', () => {
     const statuses = new Map<number, number>();
     let cases = 0;
     for (const op of operationsOf(doc)) {
+      // A request the document refuses is sent as those who pass authentication (the route's roles), to see validation refuse it;
+      // the valid ones as everyone, to see authentication and roles too.
+      const allowed = /^Roles: (.*)$/.exec(op.operation.description ?? '')?.[1]?.split(', ') ?? ['donor'];
       for (const built of requestsOf(op)) {
-        for (const role of roles) {
+        for (const role of built.kind === 'valid' ? roles : roles.filter((r) => allowed.includes(r))) {
           let req = request(api.app)[built.method as 'get'](built.path).query(built.query).set(built.headers);
           if (tokens[role]) req = req.set('Authorization', `Bearer ${tokens[role]}`);
           const res = await (built.body === undefined ? req : req.send(built.body as object));
@@ -66,7 +69,7 @@ describe('the OpenAPI document', () => {
     }
     process.stderr.write(`[openapi] ${cases} cases against the fake ledger: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`);
     expect(problems).toEqual([]);
-    expect(cases).toBeGreaterThan(1000);
+    expect(cases).toBeGreaterThan(500);
     // The cases reached the handlers, not only authentication and validation.
     for (const status of [200, 201, 400, 401, 403]) expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
   }, 60_000);

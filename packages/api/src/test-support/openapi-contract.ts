@@ -13,6 +13,8 @@ export type JsonSchema = Record<string, unknown> & {
 
 export interface OpenApiOperation {
   readonly operationId: string;
+  /** "Roles: a, b" for routes of some roles only. */
+  readonly description?: string;
   readonly parameters?: readonly { name: string; in: string; required?: boolean; schema: JsonSchema }[];
   readonly requestBody?: { content: Record<string, { schema: JsonSchema }> };
   readonly responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }>;
