@@ -200,7 +200,9 @@ describe('the REST API', () => {
       ['a negative amount', { ngoId: 'x', amount: -5, currency: 'EUR' }, 400, 'INVALID_REQUEST'],
       ['a fractional amount', { ngoId: 'x', amount: '1.5', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
       ['an amount of the wrong type', { ngoId: 'x', amount: true, currency: 'EUR' }, 400, 'INVALID_REQUEST'],
-      ['an unknown currency', { ngoId: 'x', amount: 5, currency: 'XYZ' }, 400, 'INVALID_ARGUMENT'],
+      // The API checks the ledger's ISO 4217 list and amount limit itself (the document lists them), before the chaincode would.
+      ['an unknown currency', { ngoId: 'x', amount: 5, currency: 'XYZ' }, 400, 'INVALID_REQUEST'],
+      ['an amount above the ledger\'s maximum', { ngoId: 'x', amount: '1000000000000001', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
       ['a missing field', { ngoId: 'x', currency: 'EUR' }, 400, 'INVALID_REQUEST'],
       ['an extra field', { ngoId: 'x', amount: 5, currency: 'EUR', donor: 'someone-else' }, 400, 'INVALID_REQUEST'],
       ['neither an id nor an Idempotency-Key', { ngoId: 'x', amount: 5, currency: 'EUR', noKey: true }, 400, 'INVALID_REQUEST'],

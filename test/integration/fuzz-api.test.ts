@@ -5,8 +5,10 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
-import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
+import { ADMIN_PASSWORD, Apis, paymentsToken, startApis } from './api-harness';
 import { connectAs, ensureNgo, uniqueId } from './harness';
+import { OpenApiDocument, operationsOf, ResponseChecker } from '../../packages/api/src/test-support/openapi-contract';
+import { requestsOf } from '../../packages/api/src/test-support/openapi-requests';
 
 interface Operation {
   readonly path: string;
@@ -119,5 +121,49 @@ describe('fuzzing the REST API from its OpenAPI document', () => {
     // input, no or a foreign token, a role that may not, and records that do not exist.
     for (const status of [200, 400, 401, 403, 404]) expect(seen.get(status) ?? 0).toBeGreaterThan(0);
     expect(seen.get(200) ?? 0).toBeGreaterThan(CASES / 50);
+  });
+
+  test('the contract: requests built from the document, as each kind of caller, get only declared statuses and bodies that fit the declared schemas, and no 5xx', async () => {
+    const doc = (await request(apis.donor.server).get('/openapi.json').expect(200)).body as OpenApiDocument;
+    const checker = new ResponseChecker(doc);
+    const payments = await paymentsToken(apis);
+    // Real records, so that valid requests reach them: an NGO, and a donation of the donor's.
+    const donationId = uniqueId('ct');
+    await request(apis.donor.server).post('/api/donations').set('Authorization', `Bearer ${tokens.donor}`)
+      .send({ id: donationId, ngoId: 'ngo-1', amount: '100', currency: 'EUR' }).expect(201);
+    const named = { ngoId: 'ngo-1', donationId, recordType: 'ngo' };
+    const callers = [
+      { name: 'anonymous', api: apis.donor, token: '' }, { name: 'donor', api: apis.donor, token: tokens.donor },
+      { name: 'payments', api: apis.donor, token: payments }, { name: 'ngo admin', api: apis.ngo, token: tokens.admin }, { name: 'ngo staff', api: apis.ngo, token: tokens.staff },
+    ];
+    const problems: string[] = [];
+    const statuses = new Map<number, number>();
+    let cases = 0;
+    const operations = operationsOf(doc);
+    for (const op of operations) {
+      // The live feed answers and then stays open: only its refusals are asked for here (web.test.ts reads the stream).
+      const streams = Object.values(op.operation.responses).some((r) => r.content?.['text/event-stream']);
+      for (const built of requestsOf(op, named)) {
+        for (const caller of streams ? callers.slice(0, 1) : callers) {
+          let req = (request(caller.api.server) as unknown as Record<string, (p: string) => request.Test>)[built.method]!(built.path).query(built.query).set(built.headers);
+          if (caller.token) req = req.set('Authorization', `Bearer ${caller.token}`);
+          const res = await (built.body === undefined ? req : req.send(built.body as object));
+          cases++;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const body: unknown = res.type.endsWith('json') ? res.body : res.text;
+          const name = `${built.method.toUpperCase()} ${built.path} (${built.variant}) as ${caller.name}`;
+          problems.push(...checker.check(op, res.status, res.headers['content-type'], body).map((p) => `${name}: ${p}`));
+          if (res.status >= 500) problems.push(`${name}: ${res.status} ${JSON.stringify(body)}`);
+          if (built.kind === 'invalid' && res.status < 400) problems.push(`${name}: the document refuses it, the API answered ${res.status}`);
+        }
+      }
+    }
+    process.stderr.write(`[contract] ${cases} cases over ${operations.length} operations: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`);
+    expect(problems).toEqual([]);
+    expect(operations.length).toBeGreaterThan(50);
+    expect(cases).toBeGreaterThan(1000);
+    // Valid requests reached the ledger and the read model, not only authentication and validation.
+    for (const status of [200, 201, 400, 401, 403, 404]) expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(100);
   });
 });

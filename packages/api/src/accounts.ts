@@ -16,6 +16,9 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
  */
 export type Role = Exclude<LedgerRole, typeof LedgerRole.Validator> | 'org-admin';
 
+/** Every account role, for schemas and checks. */
+export const ROLES: readonly [Role, ...Role[]] = [LedgerRole.Donor, LedgerRole.NgoAdmin, LedgerRole.NgoStaff, LedgerRole.Payments, 'org-admin'];
+
 export interface Account {
   readonly username: string;
   readonly role: Role;

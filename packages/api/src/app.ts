@@ -22,20 +22,21 @@ import { publicRoutes } from './routes/public';
 import { readRoutes } from './routes/read';
 import { settlementRoutes } from './routes/settlements';
 import { spendRoutes } from './routes/spends';
-import { IdempotencyStore } from './idempotency';
+import { Idempotency } from './idempotency';
+import * as R from './responses';
 import { Caller, openApiDocument, RouteRegistry, RouteSpec } from './routing';
 import { noQuery } from './schemas';
-import { Tokens } from './tokens';
-import { UserDirectory } from './users';
+import { TicketBook, Tokens } from './tokens';
+import { Users } from './users';
 
 export interface AppDependencies {
-  readonly users: UserDirectory;
+  readonly users: Users;
   readonly tokens: Tokens;
-  /** Short-lived tickets that open the live feed (EventSource cannot send an Authorization header). */
-  readonly feedTickets: Tokens;
+  /** Short-lived, single-use tickets that open the live feed (EventSource cannot send an Authorization header). */
+  readonly feedTickets: TicketBook;
   /** The instance's own ledger identity: readiness and the event feed. */
-  readonly service: LedgerClient;
-  readonly events: EventFeed;
+  readonly service: Pick<LedgerClient, 'getDigest'>;
+  readonly events: Pick<EventFeed, 'subscribe'>;
   /** The SQL index of the ledger (lists, search, analytics, audit). */
   readonly readModel: ReadModelAccess;
   readonly logger: Logger;
@@ -48,7 +49,7 @@ export interface AppDependencies {
   /** Whose X-Forwarded-For to believe (Express "trust proxy"); false: nobody's. */
   readonly trustProxy: string | false;
   /** The first answers to writes sent with an Idempotency-Key. */
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: Idempotency;
 }
 
 /** The API's own pages (the API documentation). */
@@ -120,8 +121,8 @@ export function createApp(deps: AppDependencies): Express {
 
   const health = express.Router();
   registry.add(health, {
-    method: 'post', path: '/api/events/tickets', tag: 'events', summary: 'A ticket that opens the live feed within 30 seconds (for EventSource, which cannot send headers)',
-    access: 'user', query: noQuery, success: { status: 201, description: '{ ticket, expiresAt }' },
+    method: 'post', path: '/api/events/tickets', tag: 'events', summary: 'A ticket that opens the live feed once, within 30 seconds (for EventSource, which cannot send headers)',
+    access: 'user', query: noQuery, success: { status: 201, description: 'A ticket for ?ticket= and when it expires', schema: R.feedTicket },
   }, async ({ caller }) => {
     const account = caller?.account;
     if (!account) return undefined;
@@ -130,24 +131,24 @@ export function createApp(deps: AppDependencies): Express {
   });
   registry.add(health, {
     method: 'get', path: '/api/events', tag: 'events', summary: 'Live feed of committed ledger events (Server-Sent Events): Authorization header, or ?ticket= from POST /api/events/tickets',
-    access: 'user', success: { status: 200, description: 'text/event-stream of "ledger" events' },
+    access: 'user', success: { status: 200, description: 'text/event-stream of "ledger" events', media: { 'text/event-stream': R.text } },
   }, ({ res }) => {
     deps.events.subscribe(res);
     return Promise.resolve(undefined);
   });
   registry.add(health, {
     method: 'get', path: '/api/info', tag: 'health', summary: 'Which org this instance serves, and whether donors sign up here', access: 'public', query: noQuery,
-    success: { status: 200, description: '{ org, donorSignUp }' },
+    success: { status: 200, description: 'The org and whether donors sign up here', schema: R.info },
   }, () => Promise.resolve({ org: deps.orgName, donorSignUp: deps.donorSignUp }));
-  registry.add(health, { method: 'get', path: '/health/live', tag: 'health', summary: 'The process is up', access: 'public', query: noQuery, success: { status: 200, description: 'ok' } },
-    () => Promise.resolve({ status: 'ok' }));
+  registry.add(health, { method: 'get', path: '/health/live', tag: 'health', summary: 'The process is up', access: 'public', query: noQuery, success: { status: 200, description: 'ok', schema: R.live } },
+    () => Promise.resolve({ status: 'ok' as const }));
   registry.add(health, {
     method: 'get', path: '/health/ready', tag: 'health', summary: 'Ready when the gateway peer answers', access: 'public', query: noQuery,
-    success: { status: 200, description: 'ready, with the ledger height' }, errors: [503],
+    success: { status: 200, description: 'ready, with the ledger height', schema: R.ready }, errors: [503],
   }, async () => {
     try {
       const { height } = await deps.service.getDigest();
-      return { status: 'ready', org: deps.orgName, height, readModel: deps.readModel.status() };
+      return { status: 'ready' as const, org: deps.orgName, height, readModel: deps.readModel.status() };
     } catch {
       throw new ApiError(503, 'UNAVAILABLE', 'the gateway peer does not answer');
     }
@@ -206,9 +207,9 @@ function allowedMethods(specs: readonly RouteSpec[], path: string): string[] {
 async function authenticate(req: Request, deps: AppDependencies): Promise<Caller | undefined> {
   const header = req.headers.authorization;
   // EventSource cannot send headers: the live feed alone accepts a ticket in the query, which
-  // is good for 30 seconds and nothing else (a session token there is refused, and vice versa).
+  // opens one stream within 30 seconds and nothing else (a session token there is refused, and vice versa).
   const ticket = req.path === '/api/events' && typeof req.query.ticket === 'string' ? req.query.ticket : undefined;
-  const claims = header?.startsWith('Bearer ') ? await deps.tokens.verify(header.slice('Bearer '.length)) : ticket ? await deps.feedTickets.verify(ticket) : undefined;
+  const claims = header?.startsWith('Bearer ') ? await deps.tokens.verify(header.slice('Bearer '.length)) : ticket ? await deps.feedTickets.redeem(ticket) : undefined;
   if (!claims) return undefined;
   const account = await deps.users.get(claims.username);
   if (!account || account.role !== claims.role) return undefined;

@@ -36,6 +36,9 @@ export function idFromKey(prefix: string, owner: string, key: string): string {
   return `${prefix}-${createHash('sha256').update(`${owner}\n${key}`).digest('hex').slice(0, 40)}`;
 }
 
+/** What the routes use of the store (a fake in component tests). */
+export type Idempotency = Pick<IdempotencyStore, 'claim' | 'keep' | 'release'>;
+
 export class IdempotencyStore {
   constructor(
     private readonly db: SqlStore,

@@ -13,7 +13,7 @@ import { Config, ConfigError, loadConfig } from './config';
 import { EventFeed } from './events';
 import { IdempotencyStore } from './idempotency';
 import { ReadModelAccess } from './read-model';
-import { Tokens } from './tokens';
+import { TicketBook, Tokens } from './tokens';
 import { ADMIN_USERNAME, LedgerSettings, UserDirectory } from './users';
 
 /** How long a live-feed ticket opens the stream. */
@@ -77,7 +77,7 @@ async function startServing(
   forgetOldAnswers.unref();
   const app = createApp({
     users, tokens: new Tokens(tokenKey, config.tokenTtlSeconds, `donation-ledger-api:${profile.org}`),
-    feedTickets: new Tokens(tokenKey, FEED_TICKET_SECONDS, `donation-ledger-api:${profile.org}:events`), service, events, readModel: readModel.access, logger, orgName: profile.org,
+    feedTickets: new TicketBook(new Tokens(tokenKey, FEED_TICKET_SECONDS, `donation-ledger-api:${profile.org}:events`)), service, events, readModel: readModel.access, logger, orgName: profile.org,
     donorSignUp: profile.mspId === 'DonorPlatformMSP', bodyLimit: config.bodyLimit, loginAttemptsPerMinute: config.loginAttemptsPerMinute, expensivePerMinute: config.expensivePerMinute, trustProxy: config.trustProxy,
     idempotency,
   });

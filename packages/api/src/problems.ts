@@ -3,6 +3,7 @@
 import { LedgerError, LedgerErrorCode } from '@donation-ledger/client';
 import { ErrorRequestHandler } from 'express';
 import { Logger } from 'pino';
+import { z } from 'zod';
 
 export const STATUS_BY_CODE: Readonly<Record<LedgerErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
@@ -46,16 +47,13 @@ export class ApiError extends Error {
   }
 }
 
-export interface Problem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly code: string;
-  readonly detail: string;
-  readonly requestId?: string;
-  readonly transactionId?: string;
-  readonly errors?: readonly { path: string; message: string }[];
-}
+/** The body of every error answer; the OpenAPI document publishes it as the Problem schema. */
+export const problemSchema = z.object({
+  type: z.string(), title: z.string(), status: z.number().int().min(400).max(599), code: z.string().regex(/^[A-Z_]+$/), detail: z.string(),
+  requestId: z.string().optional(), transactionId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).readonly().optional(),
+}).meta({ id: 'Problem', description: 'Problem details (RFC 9457), with a stable code' });
+export type Problem = z.infer<typeof problemSchema>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',

@@ -1,7 +1,7 @@
 // The API's view of the read model: whether it is available, and read-your-writes (a reader
 // may ask to wait until the indexer has reached the block or transaction its write landed in).
 import { LedgerClient } from '@donation-ledger/client';
-import { IndexerTimeoutError, ReadModel, ReadModelService } from '@donation-ledger/indexer';
+import { IndexerStatus, IndexerTimeoutError, ReadModel, ReadModelService } from '@donation-ledger/indexer';
 import { ApiError } from './problems';
 
 export interface ReadAfter {
@@ -67,7 +67,7 @@ export class ReadModelAccess {
     }
   }
 
-  status(): Record<string, unknown> {
+  status(): IndexerStatus | { state: 'unavailable'; reason: string } {
     if (!this.service) return { state: 'unavailable', reason: this.unavailable ?? 'the read model is turned off' };
     return { ...this.service.indexer.status() };
   }

@@ -5,8 +5,8 @@ import { LedgerClient } from '@donation-ledger/client';
 import { Request, Response, Router } from 'express';
 import { z, ZodType } from 'zod';
 import { Account, Role } from './accounts';
-import { fingerprintOf, IDEMPOTENCY_HEADER, IdempotencyStore, requireKey } from './idempotency';
-import { ApiError } from './problems';
+import { fingerprintOf, Idempotency, IDEMPOTENCY_HEADER, requireKey } from './idempotency';
+import { ApiError, problemSchema } from './problems';
 
 export type Access = 'public' | 'user' | readonly Role[];
 
@@ -20,13 +20,26 @@ export interface RouteSpec {
   readonly params?: ZodType;
   readonly query?: ZodType;
   readonly body?: ZodType;
-  /** Status of a success and what it returns. */
-  readonly success: { readonly status: number; readonly description: string };
+  /** Status of a success and the schema of what it returns. */
+  readonly success: Success;
   /** Error statuses this route is known to answer with (beyond 400/401/500). */
   readonly errors?: readonly number[];
   /** A write that takes an Idempotency-Key header: a retry with the key gets the first answer. */
   readonly idempotent?: boolean;
 }
+
+/**
+ * A success answer. `schema` is the JSON body (the handler's return value must fit it); `media`
+ * adds other media types the route may answer with instead (a CSV file, an event stream), which
+ * the handler writes itself. A route with no JSON body declares only `media`.
+ */
+export type Success = { readonly status: number; readonly description: string } & (
+  | { readonly schema: ZodType; readonly media?: Readonly<Record<string, ZodType>> }
+  | { readonly schema?: undefined; readonly media: Readonly<Record<string, ZodType>> }
+);
+
+/** What a route's handler may return: its success schema's JSON, or undefined when it answered itself. */
+export type Answer<S extends RouteSpec> = (S['success']['schema'] extends ZodType ? z.input<S['success']['schema']> : never) | undefined;
 
 export interface Caller {
   readonly account: Account;
@@ -55,7 +68,7 @@ export class RouteRegistry {
 
   constructor(
     private readonly auth: Authenticator,
-    private readonly idempotency?: IdempotencyStore,
+    private readonly idempotency?: Idempotency,
   ) {}
 
   /**
@@ -65,7 +78,7 @@ export class RouteRegistry {
   add<S extends RouteSpec>(
     router: Router,
     spec: S,
-    handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>, Infer<S['params']>>) => Promise<unknown>,
+    handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>, Infer<S['params']>>) => Promise<Answer<S>>,
   ): void {
     this.specs.push(spec);
     router[spec.method](spec.path, async (req: Request, res: Response) => {
@@ -87,7 +100,7 @@ export class RouteRegistry {
 
   /** Runs a keyed write the first time; a retry gets the first answer (marked Idempotent-Replayed). */
   private async once(
-    store: IdempotencyStore, owner: string, key: string, fingerprint: string, status: number, run: () => Promise<unknown>, res: Response,
+    store: Idempotency, owner: string, key: string, fingerprint: string, status: number, run: () => Promise<unknown>, res: Response,
   ): Promise<unknown> {
     const claim = await store.claim(owner, key, fingerprint);
     if (claim.kind === 'replay') {
@@ -132,6 +145,8 @@ function toJson(value: unknown): unknown {
 
 /** Builds the OpenAPI 3.1 document from the declared routes. */
 export function openApiDocument(specs: readonly RouteSpec[], info: { title: string; version: string; description: string }): object {
+  const components = new Components();
+  const problem = components.reference(problemSchema);
   const paths: Record<string, Record<string, object>> = {};
   for (const spec of specs) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -141,10 +156,11 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
       ...(spec.idempotent ? [IDEMPOTENCY_PARAMETER] : []),
     ];
     const responses: Record<string, object> = {
-      [String(spec.success.status)]: { description: spec.success.description },
-      ...Object.fromEntries([400, ...(spec.access === 'public' ? [] : [401]), ...(spec.errors ?? []), ...(spec.idempotent ? [409, 422] : []), 500].map((s) => [String(s), { $ref: '#/components/responses/Problem' }])),
+      [String(spec.success.status)]: { description: spec.success.description, content: successContent(spec.success, components) },
+      ...Object.fromEntries(errorStatuses(spec).map((s) => [String(s), { $ref: '#/components/responses/Problem' }])),
     };
     (paths[path] ??= {})[spec.method] = {
+      operationId: operationId(spec),
       tags: [spec.tag],
       summary: spec.summary,
       ...(spec.access === 'public' ? { security: [] } : {}),
@@ -161,27 +177,61 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
     security: [{ bearer: [] }],
     paths,
     components: {
+      schemas: components.schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       responses: {
-        Problem: {
-          description: 'Problem details (RFC 9457)',
-          content: {
-            'application/problem+json': {
-              schema: {
-                type: 'object',
-                required: ['type', 'title', 'status', 'code', 'detail'],
-                properties: {
-                  type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' },
-                  detail: { type: 'string' }, requestId: { type: 'string' }, transactionId: { type: 'string' },
-                  errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-                },
-              },
-            },
-          },
-        },
+        Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problem } } },
       },
     },
   };
+}
+
+/**
+ * The statuses a route may answer with besides its success: every route can be refused as
+ * invalid (400) or fail (500); a route for users needs a session (401); an idempotent write
+ * can meet its own retry (409) or a different request under its key (422).
+ */
+export function errorStatuses(spec: RouteSpec): number[] {
+  const statuses = new Set([400, ...(spec.access === 'public' ? [] : [401]), ...(Array.isArray(spec.access) ? [403] : []), ...(spec.errors ?? []), ...(spec.idempotent ? [409, 422] : []), 500]);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** A stable name for generated clients, e.g. get /api/ngos/:ngoId/spends -> getApiNgosNgoIdSpends. */
+function operationId(spec: RouteSpec): string {
+  const words = spec.path.split(/[/:{}.-]+/).filter(Boolean);
+  return spec.method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function successContent(success: Success, components: Components): Record<string, { schema: object }> {
+  const media: Record<string, ZodType> = { ...(success.schema ? { 'application/json': success.schema } : {}), ...success.media };
+  return Object.fromEntries(Object.entries(media).map(([type, schema]) => [type, { schema: components.reference(schema) }]));
+}
+
+/**
+ * The schemas of the answers, with every named schema (zod's .meta({ id })) as one component:
+ * zod puts named schemas in $defs, which become #/components/schemas/<id> here.
+ */
+class Components {
+  readonly schemas: Record<string, object> = {};
+
+  /** The JSON Schema of `schema` (output), its named parts moved into the components. */
+  reference(schema: ZodType): object {
+    const { $schema: _ignored, $defs, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    void _ignored;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, object>)) this.add(id, toComponentRefs(def));
+    return toComponentRefs(rest);
+  }
+
+  private add(id: string, def: object): void {
+    const existing = this.schemas[id];
+    // Two different schemas under one name would make a generated client's type lie about one of them.
+    if (existing && JSON.stringify(existing) !== JSON.stringify(def)) throw new Error(`two different response schemas are named ${id}`);
+    this.schemas[id] = def;
+  }
+}
+
+function toComponentRefs<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\//g, '"#/components/schemas/')) as T;
 }
 
 const IDEMPOTENCY_PARAMETER = {

@@ -2,18 +2,26 @@
 // fields are refused. The chaincode checks the rules of money again; these catch bad input early,
 // by the same rules (@donation-ledger/model), so that they never refuse what the ledger accepts.
 import {
-  AMOUNT_PATTERN, DONOR_KEY_PATTERN, ID_PATTERN, MAX_BOOKMARK_LENGTH, MAX_MILESTONES, MAX_PAGE_SIZE, MAX_SCORE, MAX_SETTLEMENT_BATCH, MIN_SCORE, MSP_ID_PATTERN,
-  NGO_STATUSES, RecordType, SHA256_PATTERN, SLUG_PATTERN, TextLimit,
+  DONOR_KEY_PATTERN, ID_PATTERN, MAX_BOOKMARK_LENGTH, MAX_MILESTONES, MAX_PAGE_SIZE, MAX_SCORE, MAX_SETTLEMENT_BATCH, MIN_SCORE, MSP_ID_PATTERN,
+  CURRENCIES, HISTORY_RECORD_TYPES, MAX_AMOUNT, NGO_STATUSES, PROPOSAL_STATUSES, RECORD_TYPES, SHA256_PATTERN, SLUG_PATTERN, TextLimit,
 } from '@donation-ledger/model';
 import { z } from 'zod';
 
 export const id = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits or _.:- starting with a letter or digit');
+/**
+ * The string form of an amount the ledger takes: 1 to MAX_AMOUNT minor units, at most 19 digits
+ * (leading zeros allowed, as the chaincode allows them). A pattern rather than a refinement, so
+ * that the OpenAPI document refuses what validation refuses. Built for a MAX_AMOUNT that is a
+ * power of ten (10^15): 1 to 15 digits not all zero, or 1 followed by 15 zeros.
+ */
+export const AMOUNT_STRING_PATTERN = amountPattern(MAX_AMOUNT);
 export const amount = z
-  .union([z.string().regex(AMOUNT_PATTERN, 'must be a whole number of minor units'), z.number().int('must be a whole number of minor units').min(0).max(Number.MAX_SAFE_INTEGER)])
-  // Zod runs refinements even after the regex failed, so the conversion must not throw.
-  .refine((v) => /^\d+$/.test(String(v)) && BigInt(v) > 0n, 'must be greater than zero')
-  .describe('Integer minor units (e.g. cents), as a string or a safe integer');
-export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').describe('ISO 4217 currency code');
+  .union([
+    z.string().regex(AMOUNT_STRING_PATTERN, `must be a whole number of minor units from 1 to ${MAX_AMOUNT}`),
+    z.number().int('must be a whole number of minor units').min(1, 'must be greater than zero').max(Number(MAX_AMOUNT), `must be at most ${MAX_AMOUNT}`),
+  ])
+  .describe(`Integer minor units (e.g. cents), 1 to ${MAX_AMOUNT}, as a string or an integer`);
+export const currency = z.enum(CURRENCIES, 'must be an ISO 4217 currency code such as EUR').describe('ISO 4217 currency code');
 export const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time with zone');
 
 export const page = z.strictObject({
@@ -26,7 +34,8 @@ export const ngoParams = z.strictObject({ ngoId: id });
 export const campaignParams = z.strictObject({ campaignId: id });
 export const donationParams = z.strictObject({ donationId: id });
 export const spendParams = z.strictObject({ spendId: id });
-export const recordParams = z.strictObject({ recordType: z.enum([RecordType.Ngo, RecordType.Campaign, RecordType.Donation, RecordType.Spend]), id });
+/** The record types whose every revision the ledger gives (the chaincode's GetHistory). */
+export const recordParams = z.strictObject({ recordType: z.enum(HISTORY_RECORD_TYPES), id });
 
 export const username = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, 'must be 3-32 lower-case letters, digits or ._-');
 export const password = z.string().min(10, 'must be at least 10 characters').max(200);
@@ -99,14 +108,21 @@ export const donationListQuery = z.strictObject({
   ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(),
   donorKey: z.string().regex(DONOR_KEY_PATTERN, 'must be a donor key (40 hex digits)').optional(),
 });
-export const spendListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(), category: z.string().min(1).max(64).optional(), q: search });
-export const proposalListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.string().regex(/^[A-Z_]{1,20}$/).optional() });
+export const spendListQuery = z.strictObject({ ...listPage, ...readAfter, ngoId: id.optional(), campaignId: id.optional(), category: z.string().regex(SLUG_PATTERN).optional(), q: search });
+export const proposalListQuery = z.strictObject({ ...listPage, ...readAfter, status: z.enum(PROPOSAL_STATUSES).optional() });
 export const analyticsQuery = z.strictObject({ ...readAfter, ngoId: id.optional(), format: z.enum(['json', 'csv']).optional().describe('csv for a spreadsheet') });
-/** Any record type here; the read model names the known ones when it is not one. */
-export const indexedRecordParams = z.strictObject({ recordType: z.string().regex(/^[a-z]{1,32}$/, 'must be a record type such as donation'), id: z.string().min(1).max(200) });
+/** Every record type the read model indexes; ids of any record (allocations and ratings have composite ones). */
+export const indexedRecordParams = z.strictObject({ recordType: z.enum(RECORD_TYPES), id: z.string().min(1).max(200) });
 export const txParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction ID (64 hex digits)') });
 export const blockRange = z.strictObject({
   from: z.coerce.number().int('must be a whole block number').min(0),
   to: z.coerce.number().int('must be a whole block number').min(0),
 });
 export const indexedVerify = z.strictObject({ digest: z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(1), blockHash: z.string().regex(/^[0-9a-f]{64}$/) }) });
+
+/** A pattern for 1 to `max` in decimal (leading zeros allowed, 19 digits at most); `max` must be a power of ten. */
+function amountPattern(max: bigint): RegExp {
+  const digits = max.toString().length - 1;
+  if (max.toString() !== `1${'0'.repeat(digits)}`) throw new Error(`MAX_AMOUNT ${max} is not a power of ten: write its pattern by hand`);
+  return new RegExp(`^(?=\\d{1,19}$)0*([1-9]\\d{0,${digits - 1}}|1${'0'.repeat(digits)})$`);
+}

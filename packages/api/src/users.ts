@@ -42,6 +42,9 @@ export interface DirectoryOptions {
 /** Ten minutes: far longer than any request (a write waits at most twice the commit timeout). */
 export const DEFAULT_IDLE_MS = 10 * 60_000;
 
+/** What the routes use of the directory (a fake in component tests). */
+export type Users = Pick<UserDirectory, 'get' | 'create' | 'login' | 'ledgerFor'>;
+
 export class UserDirectory {
   private readonly clients = new Map<string, { client: Promise<LedgerClient>; lastUsed: number }>();
   private readonly idleMs: number;

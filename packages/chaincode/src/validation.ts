@@ -4,20 +4,10 @@
 import { X509Certificate } from 'node:crypto';
 import {
   AMOUNT_PATTERN, DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_AMOUNT, MAX_BOOKMARK_LENGTH, MAX_PAGE_SIZE, MAX_SCORE, MIN_SCORE, MSP_ID_PATTERN, SHA256_PATTERN,
-  SLUG_PATTERN, TextLimit,
+  isCurrency, SLUG_PATTERN, TextLimit,
 } from '@donation-ledger/model';
 import { invalid } from './errors';
 
-/** ISO 4217 codes of currencies in circulation (funds codes and precious metals left out). */
-const CURRENCIES = new Set(
-  ('AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD ' +
-    'CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP ' +
-    'GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD ' +
-    'KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK ' +
-    'NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD ' +
-    'SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD ' +
-    'XOF XPF YER ZAR ZMW ZWL').split(' '),
-);
 
 export function requireId(field: string, value: unknown): string {
   if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
@@ -55,7 +45,7 @@ export function requireAmount(field: string, value: unknown): string {
 }
 
 export function requireCurrency(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !CURRENCIES.has(value)) {
+  if (typeof value !== 'string' || !isCurrency(value)) {
     throw invalid(`${field} must be an ISO 4217 currency code such as EUR or USD, got ${JSON.stringify(value)}`);
   }
   return value;

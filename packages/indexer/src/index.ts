@@ -1,7 +1,7 @@
 // The read model of the donation ledger: indexer, SQL stores and queries.
 export { decodeBlock, splitCompositeKey } from './blocks';
 export type { BlockTransaction, DecodedBlock, KeyWrite } from './blocks';
-export { ChainBreakError, CheckpointError, Indexer, IndexerTimeoutError } from './indexer';
+export { ChainBreakError, CheckpointError, Indexer, INDEXER_STATES, IndexerTimeoutError } from './indexer';
 export type { IndexerOptions, IndexerState, IndexerStatus } from './indexer';
 export { MAX_BLOCK_RANGE, MAX_PAGE, ReadModel } from './read-model';
 export type { Listing, PageOptions, RecordFilters, Report, RevisionRow } from './read-model';

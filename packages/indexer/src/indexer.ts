@@ -56,7 +56,8 @@ export interface IndexerOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-export type IndexerState = 'idle' | 'following' | 'halted' | 'stopped';
+export const INDEXER_STATES = ['idle', 'following', 'halted', 'stopped'] as const;
+export type IndexerState = (typeof INDEXER_STATES)[number];
 
 export interface IndexerStatus {
   readonly state: IndexerState;

@@ -11,13 +11,15 @@ export type VoteChoice = (typeof VOTE_CHOICES)[number];
 export const EXECUTION_OUTCOMES = ['EXECUTED', 'ACTION_FAILED'] as const;
 export type ExecutionOutcome = (typeof EXECUTION_OUTCOMES)[number];
 
-export type ProposalAction = 'INVITE' | 'REMOVE';
+export const PROPOSAL_ACTIONS = ['INVITE', 'REMOVE'] as const;
+export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
 
 /**
  * EXPIRED is never stored: a vote after expiry fails and a failed transaction writes nothing, so
  * reads report an IN_PROGRESS proposal past its expiresAt as EXPIRED.
  */
-export type ProposalStatus = 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'EXECUTED' | 'ACTION_FAILED';
+export const PROPOSAL_STATUSES = ['IN_PROGRESS', 'APPROVED', 'REJECTED', 'EXPIRED', 'EXECUTED', 'ACTION_FAILED'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** The bounds of a voting policy, checked by the chaincode and by the network's topology. */
 export const VotingLimit = {

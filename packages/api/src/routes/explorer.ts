@@ -4,6 +4,7 @@ import { MAX_EXPLORER_BLOCKS } from '@donation-ledger/model';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ReadModelAccess } from '../read-model';
+import * as R from '../responses';
 import { RouteRegistry } from '../routing';
 import { noQuery } from '../schemas';
 
@@ -18,10 +19,10 @@ export function explorerRoutes(registry: RouteRegistry, access: ReadModelAccess)
   const router = Router();
   const read = { method: 'get' as const, tag: 'explorer', access: 'user' as const, errors: [503, 504] };
   registry.add(router, { ...read, path: '/api/explorer/blocks', summary: 'The newest blocks: hash, transactions, how many are invalid, config or not', query: blockListQuery,
-    success: { status: 200, description: '{ rows, asOfBlock }' } },
+    success: { status: 200, description: 'The blocks, newest first, as of a block', schema: R.explorerBlocks } },
   async ({ query }) => (await access.ready()).explorerBlocks(query.before, query.limit ?? 20));
   registry.add(router, { ...read, path: '/api/explorer/blocks/:number', summary: "A block's transactions: validation code, creator MSP, function, what a config block changed, records written",
-    params: blockParams, query: noQuery, success: { status: 200, description: 'The block and its transactions' }, errors: [404, 503, 504] },
+    params: blockParams, query: noQuery, success: { status: 200, description: 'The block and its transactions', schema: R.explorerBlock }, errors: [404, 503, 504] },
   async ({ params }) => (await access.ready()).explorerBlock(params.number));
   return router;
 }

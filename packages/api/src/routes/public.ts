@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { perClientLimit } from '../limits';
 import { ReadModelAccess } from '../read-model';
+import * as R from '../responses';
 import { RouteRegistry } from '../routing';
 import { donationParams, ngoParams, noQuery, readQuery } from '../schemas';
 
@@ -20,19 +21,19 @@ export function publicRoutes(registry: RouteRegistry, access: ReadModelAccess): 
   router.use('/api/public', perClientLimit(PUBLIC_REQUESTS_PER_MINUTE, 'too many requests to the public pages from this address'));
   const read = { method: 'get' as const, tag: 'public', access: 'public' as const, errors: [429, 503, 504] };
   registry.add(router, { ...read, path: '/api/public/overview', summary: 'Every NGO with what it raised, settled, holds, spent and has left per currency; spend by category', query: noQuery,
-    success: { status: 200, description: '{ ngos, categories, asOfBlock }' } },
+    success: { status: 200, description: 'The NGOs and spend by category, as of a block', schema: R.publicOverview } },
   async () => (await access.ready()).publicOverview());
   registry.add(router, { ...read, path: '/api/public/ngos/:ngoId', summary: "An NGO's page: its money, campaigns with progress and milestones, spend by category, newest spends",
-    params: ngoParams, query: noQuery, success: { status: 200, description: '{ ngo, campaigns, categories, recentSpends, asOfBlock }' }, errors: [404, 429, 503, 504] },
+    params: ngoParams, query: noQuery, success: { status: 200, description: "The NGO's page, as of a block", schema: R.publicNgoPage }, errors: [404, 429, 503, 504] },
   async ({ params }) => (await access.ready()).publicNgoPage(params.ngoId, RECENT_SPENDS));
   registry.add(router, { ...read, path: '/api/public/spends', summary: 'The newest spends of all NGOs, with their receipt hashes', query: recentQuery,
-    success: { status: 200, description: '{ rows, asOfBlock }' } },
+    success: { status: 200, description: 'The spends, newest first, as of a block', schema: R.publicSpends } },
   async ({ query }) => (await access.ready()).publicSpends(query.limit ?? 20));
   registry.add(router, { ...read, path: '/api/public/donations/:donationId', summary: 'Where a donation went, by its receipt code: donation, allocations to spends, refunds (no donor)',
-    params: donationParams, query: readQuery, success: { status: 200, description: '{ donation, ngoName, campaignName, pledgeBlock, allocations, refunds, asOfBlock }' }, errors: [404, 429, 503, 504] },
+    params: donationParams, query: readQuery, success: { status: 200, description: 'The donation (without its donor) and where it went, as of a block', schema: R.donationPath }, errors: [404, 429, 503, 504] },
   async ({ params, query }) => (await access.ready(query)).donationPath(params.donationId));
   registry.add(router, { ...read, path: '/api/public/activity', summary: 'The newest changes to NGOs, campaigns, donations, milestones and spends (no donor)', query: recentQuery,
-    success: { status: 200, description: '{ rows, asOfBlock }' } },
+    success: { status: 200, description: 'The changes, newest first, as of a block', schema: R.activity } },
   async ({ query }) => (await access.ready()).activity(query.limit ?? 20));
   return router;
 }
