@@ -15,6 +15,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { auditRoutes } from './routes/audit';
 import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
+import { receiptRoutes } from './routes/receipts';
 import { ngoRoutes } from './routes/ngos';
 import { readRoutes } from './routes/read';
 import { settlementRoutes } from './routes/settlements';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ngoRoutes(registry));
   app.use(campaignRoutes(registry));
   app.use(donationRoutes(registry));
+  app.use(receiptRoutes(registry, deps.expensivePerMinute));
   app.use(settlementRoutes(registry));
   app.use(spendRoutes(registry));
   app.use(auditRoutes(registry, deps.readModel, deps.expensivePerMinute));
@@ -195,5 +197,5 @@ async function authenticate(req: Request, deps: AppDependencies): Promise<Caller
   if (!claims) return undefined;
   const account = await deps.users.get(claims.username);
   if (!account || account.role !== claims.role) return undefined;
-  return { account, ledger: () => deps.users.ledgerFor(account) };
+  return { account, ledger: () => deps.users.ledgerFor(account), certificate: () => deps.users.certificateOf(account) };
 }

@@ -144,6 +144,13 @@ export class UserDirectory {
     return client;
   }
 
+  /** PEM of the account's enrollment certificate: who its transactions name as their creator. */
+  async certificateOf(account: Account): Promise<string> {
+    const identity = await this.wallet.get(account.walletLabel);
+    if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
+    return identity.certificate;
+  }
+
   /** A separate client of `account` that talks to these gateway peers only (the caller closes it). */
   ledgerAt(account: Account, gateways: ConnectOptions['gateways']): Promise<LedgerClient> {
     return this.connect(account, gateways);

@@ -61,6 +61,8 @@ export interface Transaction {
   readonly type: number;
   readonly channel: string;
   readonly creatorMspId: string;
+  /** The creator's certificate (PEM bytes), as its SerializedIdentity holds it. */
+  readonly creator: Uint8Array;
   /** The envelope's payload, for readers of the transaction's body. */
   readonly payload: Message;
 }
@@ -71,7 +73,7 @@ export function transactionsOf(block: Block): Transaction[] {
     const header = payload.message(1);
     const channelHeader = header.message(1);
     const creator = header.message(2).message(1);
-    return { index, txId: channelHeader.string(5), type: channelHeader.uint(1), channel: channelHeader.string(4), creatorMspId: creator.string(1), payload };
+    return { index, txId: channelHeader.string(5), type: channelHeader.uint(1), channel: channelHeader.string(4), creatorMspId: creator.string(1), creator: creator.bytes(2), payload };
   });
 }
 
