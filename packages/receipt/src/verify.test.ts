@@ -149,7 +149,7 @@ describe('a tampered receipt fails, naming why', () => {
 
   test('a config block of a skipped sequence number fails: a config update is missing', async () => {
     const tampered = copy();
-    const block = common.Block.deserializeBinary(fromBase64(tampered.configBlocks[1]!.block));
+    const block = common.Block.deserializeBinary(fromBase64(tampered.configBlocks[1].block));
     const envelope = common.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[0]!);
     const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
     const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8());
