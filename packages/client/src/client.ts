@@ -344,13 +344,13 @@ class GatewayLedgerClient implements LedgerClient {
     // Oldest first: the pledge wrote the first revision; the first settled revision is the settlement's.
     const history = (await this.getHistory('donation', donationId)) as Revision<Donation>[];
     const pledge = history.find((r) => r.value !== null && r.txId === r.value.txId);
-    if (!pledge?.value) throw new LedgerError('NOT_FOUND', `donation ${donationId} has no pledge in its history`);
+    if (!pledge) throw new LedgerError('NOT_FOUND', `donation ${donationId} has no pledge in its history`);
     const settlement = history.find((r) => r.value?.status === 'settled');
     const blockOf = async (txId: string): Promise<{ txId: string; block: Uint8Array }> => ({ txId, block: await this.query('GetBlockByTxID', txId) });
     return assembleReceipt({
       channel: this.channel,
       chaincode: this.connection.active.contract.getChaincodeName(),
-      donation: (settlement ?? pledge).value!,
+      donationId,
       pledge: await blockOf(pledge.txId),
       ...(settlement ? { settlement: await blockOf(settlement.txId) } : {}),
       readBlock: (n) => this.query('GetBlockByNumber', String(n)),

@@ -2,9 +2,9 @@
 // API, a block file, a test). The proof material is the chain of config blocks: each block's
 // signed metadata names the config block in force, and the block just before a config block
 // names the one before it, so the chain is found walking back without reading every block.
-import type { Donation } from '@donation-ledger/model';
-import { decodeBlock, headerHashOf, lastConfigOf } from './block';
-import { toBase64, toHex } from './bytes';
+import { RecordType } from '@donation-ledger/model';
+import { compositeKey, decodeBlock, headerHashOf, lastConfigOf, transactionsOf, writesOf } from './block';
+import { toBase64, toHex, utf8 } from './bytes';
 import { Receipt, RECEIPT_FORMAT, ReceiptTransaction } from './receipt';
 
 /** Reads serialized blocks by number. */
@@ -13,8 +13,7 @@ export type BlockReader = (number: number) => Promise<Uint8Array>;
 export interface ReceiptParts {
   readonly channel: string;
   readonly chaincode: string;
-  /** The donation as the last of the receipt's transactions wrote it. */
-  readonly donation: Donation;
+  readonly donationId: string;
   readonly pledge: { readonly txId: string; readonly block: Uint8Array };
   readonly settlement?: { readonly txId: string; readonly block: Uint8Array };
   readonly readBlock: BlockReader;
@@ -27,17 +26,28 @@ export async function assembleReceipt(parts: ReceiptParts): Promise<Receipt> {
   const inForce = Math.max(...[parts.pledge.block, parts.settlement?.block].filter((b) => b !== undefined).map((b) => lastConfigOf(decodeBlock(b))));
   const configBlocks = await configBlocksThrough(inForce, parts.readBlock);
   const genesis = decodeBlock(configBlocks[0]!.bytes);
+  const last = parts.settlement ?? parts.pledge;
   return {
     format: RECEIPT_FORMAT,
     issuedAt: (parts.issuedAt ?? new Date()).toISOString(),
     channel: parts.channel,
     chaincode: parts.chaincode,
-    donation: parts.donation,
+    donation: writtenDonation(parts.donationId, last.txId, last.block, parts.chaincode),
     pledge,
     ...(settlement ? { settlement } : {}),
     configBlocks: configBlocks.map(({ number, bytes }) => ({ blockNumber: number, block: toBase64(bytes) })),
     genesisHash: toHex(await headerHashOf(genesis)),
   };
+}
+
+/** The donation exactly as the transaction wrote it (docType included), from the block's write set. */
+function writtenDonation(donationId: string, txId: string, bytes: Uint8Array, chaincode: string): Receipt['donation'] {
+  const transaction = transactionsOf(decodeBlock(bytes)).find((t) => t.txId === txId);
+  if (!transaction) throw new Error(`transaction ${txId} is not in its block`);
+  const key = compositeKey(RecordType.Donation, donationId);
+  const write = writesOf(transaction, chaincode).find((w) => w.key === key && !w.isDelete);
+  if (!write) throw new Error(`transaction ${txId} writes no donation ${donationId}`);
+  return JSON.parse(utf8(write.value)) as Receipt['donation'];
 }
 
 async function receiptTransaction(txId: string, bytes: Uint8Array): Promise<ReceiptTransaction> {

@@ -90,7 +90,7 @@ function derElement(tag: number, contents: Uint8Array): Uint8Array {
 }
 
 /** A non-negative INTEGER, minimally encoded (a leading zero byte keeps it positive). */
-function derInteger(value: bigint): Uint8Array {
+export function derInteger(value: bigint): Uint8Array {
   if (value < 0n) throw new RangeError('only non-negative integers are encoded here');
   const bytes: number[] = [];
   for (let v = value; v > 0n; v >>= 8n) bytes.unshift(Number(v & 0xffn));
@@ -98,10 +98,14 @@ function derInteger(value: bigint): Uint8Array {
   return derElement(0x02, Uint8Array.from(bytes));
 }
 
+export function derSequence(parts: readonly Uint8Array[]): Uint8Array {
+  return derElement(0x30, concatBytes(parts));
+}
+
 /**
  * A block header as Fabric hashes and signs it: DER SEQUENCE { INTEGER number, OCTET STRING
  * previous_hash, OCTET STRING data_hash }.
  */
 export function blockHeaderDer(number: number | bigint, previousHash: Uint8Array, dataHash: Uint8Array): Uint8Array {
-  return derElement(0x30, concatBytes([derInteger(BigInt(number)), derElement(0x04, previousHash), derElement(0x04, dataHash)]));
+  return derSequence([derInteger(BigInt(number)), derElement(0x04, previousHash), derElement(0x04, dataHash)]);
 }

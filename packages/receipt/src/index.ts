@@ -11,6 +11,6 @@ export type { Block, KeyWrite, Transaction } from './block';
 export { checkBlockSignatures, checkSignaturesAndAdvance, ordererTrustOf } from './orderer-trust';
 export type { ConsenterIdentity, MspTrust, OrdererTrust, Policy, SignatureCheck } from './orderer-trust';
 export { equalBytes, fromBase64, toBase64, toHex } from './bytes';
-export { blockHeaderDer } from './der';
+export { blockHeaderDer, derInteger, derSequence } from './der';
 export { parseCertificate } from './x509';
 export type { Certificate } from './x509';

@@ -57,7 +57,7 @@ export function buildChain(): TestChain {
 
 export function receiptOf(chain: TestChain, settledToo = true): Promise<Receipt> {
   return assembleReceipt({
-    channel: CHANNEL, chaincode: CHAINCODE, donation: settledToo ? settled : pledged,
+    channel: CHANNEL, chaincode: CHAINCODE, donationId: 'don-1',
     pledge: { txId: 'tx-pledge', block: chain.blocks[3]! },
     ...(settledToo ? { settlement: { txId: 'tx-settle', block: chain.blocks[5]! } } : {}),
     readBlock: (n) => Promise.resolve(chain.blocks[n]!),
