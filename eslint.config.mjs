@@ -42,6 +42,16 @@ export default tseslint.config(
     },
   },
   {
+    // The receipt verifier also runs in browsers: no Node modules and no Node globals, except in
+    // its CLI and its tests.
+    files: ['packages/receipt/src/**/*.ts'],
+    ignores: ['packages/receipt/src/cli.ts', 'packages/receipt/src/**/*.test.ts', 'packages/receipt/src/test-support/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'buffer', 'os', 'child_process'], message: 'the receipt verifier is isomorphic: use WebCrypto and Uint8Array' }] }],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'use Uint8Array: the verifier runs in browsers' }, { name: 'process', message: 'the verifier runs in browsers' }, { name: 'require', message: 'the verifier runs in browsers' }],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { campaignRoutes } from './routes/campaigns';
 import { donationRoutes } from './routes/donations';
 import { explorerRoutes } from './routes/explorer';
+import { receiptRoutes } from './routes/receipts';
 import { ngoRoutes } from './routes/ngos';
 import { publicRoutes } from './routes/public';
 import { readRoutes } from './routes/read';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ngoRoutes(registry));
   app.use(campaignRoutes(registry));
   app.use(donationRoutes(registry));
+  app.use(receiptRoutes(registry, deps.expensivePerMinute));
   app.use(settlementRoutes(registry));
   app.use(spendRoutes(registry));
   app.use(auditRoutes(registry, deps.readModel, deps.expensivePerMinute));
@@ -213,5 +215,5 @@ async function authenticate(req: Request, deps: AppDependencies): Promise<Caller
   if (!claims) return undefined;
   const account = await deps.users.get(claims.username);
   if (!account || account.role !== claims.role) return undefined;
-  return { account, ledger: () => deps.users.ledgerFor(account) };
+  return { account, ledger: () => deps.users.ledgerFor(account), certificate: () => deps.users.certificateOf(account) };
 }

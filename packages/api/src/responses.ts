@@ -248,3 +248,12 @@ export const explorerBlock = z.object({
   })),
   asOfBlock,
 }).meta({ id: 'ExplorerBlock' });
+
+// ---- Receipts (@donation-ledger/receipt) ----------------------------------------------------
+
+const receiptTransaction = z.object({ txId, blockNumber: z.number().int().min(0), blockHash, block: z.string().describe('The serialized common.Block, base64') });
+export const receipt = z.object({
+  format: z.literal('donation-ledger-receipt/1'), issuedAt: z.iso.datetime(), channel: z.string(), chaincode: z.string(),
+  donation: donation.extend({ docType: z.string().optional() }), pledge: receiptTransaction, settlement: receiptTransaction.optional(),
+  configBlocks: list(z.object({ blockNumber: z.number().int().min(0), block: z.string() })), genesisHash: blockHash,
+}).meta({ id: 'Receipt' });

@@ -45,6 +45,8 @@ export interface Caller {
   readonly account: Account;
   /** The ledger, as this user (their own Fabric identity). */
   ledger(): Promise<LedgerClient>;
+  /** PEM of the user's enrollment certificate (the creator their transactions name). */
+  certificate(): Promise<string>;
 }
 
 export interface RouteContext<B, Q, P> {

@@ -43,7 +43,7 @@ export interface DirectoryOptions {
 export const DEFAULT_IDLE_MS = 10 * 60_000;
 
 /** What the routes use of the directory (a fake in component tests). */
-export type Users = Pick<UserDirectory, 'get' | 'create' | 'login' | 'ledgerFor'>;
+export type Users = Pick<UserDirectory, 'get' | 'create' | 'login' | 'ledgerFor' | 'certificateOf'>;
 
 export class UserDirectory {
   private readonly clients = new Map<string, { client: Promise<LedgerClient>; lastUsed: number }>();
@@ -145,6 +145,13 @@ export class UserDirectory {
     this.clients.set(account.username, { client, lastUsed: this.now() });
     client.catch(() => this.clients.delete(account.username));
     return client;
+  }
+
+  /** PEM of the account's enrollment certificate: who its transactions name as their creator. */
+  async certificateOf(account: Account): Promise<string> {
+    const identity = await this.wallet.get(account.walletLabel);
+    if (!identity) throw new ApiError(500, 'INTERNAL', `the Fabric identity of ${account.username} is missing from the wallet`);
+    return identity.certificate;
   }
 
   /** A separate client of `account` that talks to these gateway peers only (the caller closes it). */

@@ -5,6 +5,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { Checkpointer, CloseableAsyncIterable, CommitStatusError, Status } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { DonationTransaction, governanceTransaction, GovernanceTransaction } from '@donation-ledger/model';
+import { assembleReceipt, Receipt } from '@donation-ledger/receipt';
 import { DEFAULT_DEADLINES, Deadlines, FailoverOptions, GatewayConnection, GatewayEndpoint } from './connection';
 import { commitFailure, LedgerError, toLedgerError } from './errors';
 import { checkIdentity, Identity, IdentityFiles, identityFromFiles } from './identity';
@@ -99,6 +100,12 @@ export interface LedgerClient {
   getHistory(recordType: RecordType, id: string): Promise<Revision[]>;
   /** For each revision of a record: the block and transaction that wrote it, its validation code and the block's hash. */
   getProof(recordType: RecordType, id: string): Promise<RecordProof[]>;
+  /**
+   * A receipt of a donation that anyone can verify offline (@donation-ledger/receipt's
+   * verifyReceipt): the donation as its settlement (or, before that, its pledge) wrote it, the
+   * blocks of those transactions, and the channel's config blocks that say who signs blocks.
+   */
+  donationReceipt(donationId: string): Promise<Receipt>;
 
   /**
    * Chaincode events from `startBlock`, or from where `checkpointer` says the last run stopped.
@@ -331,6 +338,23 @@ class GatewayLedgerClient implements LedgerClient {
       });
     }
     return proofs;
+  }
+
+  async donationReceipt(donationId: string): Promise<Receipt> {
+    // Oldest first: the pledge wrote the first revision; the first settled revision is the settlement's.
+    const history = (await this.getHistory('donation', donationId)) as Revision<Donation>[];
+    const pledge = history.find((r) => r.value !== null && r.txId === r.value.txId);
+    if (!pledge) throw new LedgerError('NOT_FOUND', `donation ${donationId} has no pledge in its history`);
+    const settlement = history.find((r) => r.value?.status === 'settled');
+    const blockOf = async (txId: string): Promise<{ txId: string; block: Uint8Array }> => ({ txId, block: await this.query('GetBlockByTxID', txId) });
+    return assembleReceipt({
+      channel: this.channel,
+      chaincode: this.connection.active.contract.getChaincodeName(),
+      donationId,
+      pledge: await blockOf(pledge.txId),
+      ...(settlement ? { settlement: await blockOf(settlement.txId) } : {}),
+      readBlock: (n) => this.query('GetBlockByNumber', String(n)),
+    });
   }
 
   async events(options: { startBlock?: bigint; checkpointer?: Checkpointer } = {}): Promise<CloseableAsyncIterable<LedgerEvent>> {

@@ -9,8 +9,8 @@ export { CHAINCODE_ERROR_CODES, LedgerError, parseChaincodeMessage, toLedgerErro
 export type { ChaincodeErrorCode, FabricErrorCode, LedgerErrorCode } from './errors';
 export { certificateExpiry, checkIdentity, directoryWallet, identityFromFiles, memoryWallet } from './identity';
 export type { Identity, IdentityFiles, IdentityStore } from './identity';
-export { blockHeaderHash, checkSignaturesAndAdvance, parseBlock, parseBlockMessage, verifyChain } from './ledger';
-export { checkBlockSignatures, ordererTrustOf } from './block-signatures';
+export { blockHeaderHash, parseBlock, parseBlockMessage, verifyChain } from './ledger';
+export { checkBlockSignatures, checkSignaturesAndAdvance, ordererTrustOf } from './block-signatures';
 export type { OrdererTrust, SignatureCheck } from './block-signatures';
 export type { BlockSource, BlockStream, LedgerDigest, ParsedBlock, VerifyOptions, VerifyResult } from './ledger';
 export { checkProfile, loadProfile, otherOrgGateway, PROFILE_FORMAT, profileCa, profileConnection, ProfileError, profilePath, registrarSecret, REPOSITORY_RUN_DIR } from './profile';

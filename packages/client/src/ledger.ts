@@ -10,8 +10,8 @@
 // validation codes) is outside the header hash; the orderers' signatures cover the header.
 import { common } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
-import { checkBlockSignatures, OrdererTrust, ordererTrustOf } from './block-signatures';
-import { blockHeaderDer } from './der';
+import { checkSignaturesAndAdvance, OrdererTrust, ordererTrustOf } from './block-signatures';
+import { blockHeaderDer } from '@donation-ledger/receipt';
 
 /** A point in the ledger's history that can be saved and verified later. */
 export interface LedgerDigest {
@@ -148,7 +148,7 @@ export async function verifyChain(source: BlockSource, options: VerifyOptions = 
     if (expect && n === expect.height - 1 && block.headerHash.toString('hex') !== expect.blockHash) {
       return fail(`block ${n}: its header hash differs from the saved digest`);
     }
-    const signatures = checkSignaturesAndAdvance(message, n, trust);
+    const signatures = await checkSignaturesAndAdvance(message, n, trust);
     if ('reason' in signatures) return fail(`block ${n}: ${signatures.reason}`);
     trust = signatures.trust;
     previousHeaderHash = block.headerHash;
@@ -156,28 +156,6 @@ export async function verifyChain(source: BlockSource, options: VerifyOptions = 
   }
   const blockHash = last ? last.headerHash.toString('hex') : (trusted?.blockHash ?? '');
   return { ok: true, digest: { channel: source.channel, height, blockHash }, blocksChecked: checked };
-}
-
-/**
- * Checks block `n`'s orderer signatures against `trust` (the configuration in force before it;
- * none for the genesis block, which is the root of trust) and returns the trust for the next
- * block (this block's configuration when it is a config block), or why the block fails.
- */
-export function checkSignaturesAndAdvance(block: common.Block, n: number, trust: OrdererTrust | undefined): { trust: OrdererTrust } | { reason: string } {
-  if (trust) {
-    const check = checkBlockSignatures(block, trust);
-    if (!check.ok) return { reason: check.reason };
-  } else if (n !== 0) {
-    return { reason: 'no channel configuration is known to check its signatures against' };
-  }
-  let next: OrdererTrust | undefined;
-  try {
-    next = ordererTrustOf(block);
-  } catch (err) {
-    return { reason: `its channel configuration cannot be read: ${(err as Error).message}` };
-  }
-  const result = next ?? trust;
-  return result ? { trust: result } : { reason: 'the genesis block holds no channel configuration' };
 }
 
 /**

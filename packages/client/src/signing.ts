@@ -3,7 +3,7 @@
 // "low-S" ECDSA signatures in DER, so S is normalised the way Fabric's own SDKs do.
 import { Signer, signers } from '@hyperledger/fabric-gateway';
 import { createHash, KeyObject, sign } from 'node:crypto';
-import { derInteger, derSequence } from './der';
+import { derInteger, derSequence } from '@donation-ledger/receipt';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
@@ -26,5 +26,5 @@ export function p256LowS(rs: Buffer): Buffer {
   const r = BigInt(`0x${rs.subarray(0, 32).toString('hex')}`);
   let s = BigInt(`0x${rs.subarray(32).toString('hex')}`);
   if (s > P256_ORDER >> 1n) s = P256_ORDER - s;
-  return derSequence([derInteger(r), derInteger(s)]);
+  return Buffer.from(derSequence([derInteger(r), derInteger(s)]));
 }

@@ -180,7 +180,7 @@ export class Indexer {
     if (block.number === 0 && this.options.genesisHash !== undefined && block.headerHash !== this.options.genesisHash) {
       throw new ChainBreakError(0, `it is not this channel's genesis block (hash ${short(block.headerHash)}, the profile names ${short(this.options.genesisHash)})`);
     }
-    const signatures = checkSignaturesAndAdvance(message, block.number, trust);
+    const signatures = await checkSignaturesAndAdvance(message, block.number, trust);
     if ('reason' in signatures) throw new ChainBreakError(block.number, signatures.reason);
     if (this.options.crossCheck) await crossCheckValidity(message, block.number, this.options.crossCheck);
     return { block, trust: signatures.trust };

@@ -2,7 +2,7 @@
 // directory, idempotency keys, the read model), for component tests that run the real Express app
 // in-process without a network. The fake ledger answers each call with a sample record of the
 // model, unless a test gives it another answer (or an error) for that method.
-import { Committed, LedgerClient, LedgerDigest, Page } from '@donation-ledger/client';
+import { Committed, LedgerClient, LedgerDigest, LedgerError, Page } from '@donation-ledger/client';
 import {
   Allocation, Balance, Campaign, Donation, HeldMoneyRefund, Milestone, Ngo, Rating, Refund, Revision, SettlementBatch, Spend,
 } from '@donation-ledger/model';
@@ -69,6 +69,8 @@ const DEFAULT_ANSWERS: Partial<Record<Method, Answer>> = {
   getProof: ok([{ txId: TX, timestamp: AT, blockNumber: 5, blockHash: 'c'.repeat(64), validationCode: 0 }]),
   getDigest: ok(sample.digest), verify: ok({ ok: true, digest: sample.digest, blocksChecked: 12 }),
   hasTransaction: ok(false), setMyDetails: ok(committed({ donorKey: 'b'.repeat(40), updatedAt: AT })),
+  // A receipt is whole blocks signed by orderers, which a fake cannot make: receipts are tested against the real network.
+  donationReceipt: () => Promise.reject(new LedgerError('NOT_FOUND', 'the fake ledger issues no receipts')),
 };
 
 /** A call the routes made on a user's ledger client. */
@@ -128,6 +130,10 @@ class FakeUsers implements Users {
 
   ledgerFor(account: Account): Promise<LedgerClient> {
     return Promise.resolve(this.ledger.clientFor(account.username));
+  }
+
+  certificateOf(account: Account): Promise<string> {
+    return Promise.reject(new Error(`the fake directory holds no certificate for ${account.username}`));
   }
 }
 

@@ -7,7 +7,7 @@ import { createPrivateKey, KeyObject, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blockHeaderDer } from '../der';
+import { blockHeaderDer } from '@donation-ledger/receipt';
 
 export interface Credential {
   readonly mspId: string;
