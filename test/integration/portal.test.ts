@@ -2,6 +2,7 @@
 // APIs on the test network: what a visitor sees without an account, a donor's way from sign-up
 // to the path of their money, NGO staff recording a spend, and accessibility (axe-core) and
 // layout at a phone's and a laptop's width on every page.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,6 +152,40 @@ describe('the transparency portal in a browser', () => {
     expect(await visitor.locator('code.hash').first().getAttribute('title')).toBe(hash);
     expect(await visitor.content()).not.toContain('Grace Giver');
     await visitor.close();
+  });
+
+  test('a donor downloads a receipt and verifies it in the browser and with the CLI; a receipt with one changed byte fails', async () => {
+    const page = await loggedInPage(apis.donor, 'portal-donor', 'portal-donor-password', '/#/account');
+    const row = page.locator('#my-donations li', { hasText: `25.00 EUR to ${ngoId} / ${campaignId}` });
+    await row.getByText(/settled, 25.00 EUR unspent/).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Download receipt' }).click()]);
+    const receiptFile = join(ARTIFACTS, `receipt-${donationId}.json`);
+    await download.saveAs(receiptFile);
+    expect(download.suggestedFilename()).toBe(`receipt-${donationId}.json`);
+
+    await page.goto(`${apis.donor.url}/#/verify`);
+    const form = page.locator('#verify-form');
+    await form.getByLabel('Receipt file (JSON)').setInputFiles(receiptFile);
+    await form.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Valid receipt' }).waitFor();
+    await page.getByText(`It claims: donation ${donationId} of 25.00 EUR to ${ngoId}, settled.`).waitFor();
+
+    // One byte changed: 2500 minor units become 2600.
+    const tampered = join(ARTIFACTS, `receipt-${donationId}-tampered.json`);
+    writeFileSync(tampered, readFileSync(receiptFile, 'utf8').replace('"amount":"2500"', '"amount":"2600"'));
+    expect(readFileSync(tampered, 'utf8')).not.toBe(readFileSync(receiptFile, 'utf8'));
+    await form.getByLabel('Receipt file (JSON)').setInputFiles(tampered);
+    await form.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'NOT a valid receipt' }).waitFor();
+    await page.locator('.verdict.invalid').getByText(/tampered/).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-verify-tampered.png'), fullPage: true });
+    await page.close();
+
+    const cli = (file: string) => spawnSync(process.execPath, [join(REPO_ROOT, 'packages', 'receipt', 'dist', 'cli.js'), file], { encoding: 'utf8' });
+    expect(cli(receiptFile).status).toBe(0);
+    const refused = cli(tampered);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain('tampered');
   });
 
   test("the explorer shows the genesis block's channel, a pledge's transaction, and the history of the record it wrote", async () => {
