@@ -248,7 +248,8 @@ describe('the transparency portal in a browser', () => {
           .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
         found.push(...violations.map((v) => `${spec.name} at ${width}px: ${v}`));
         // Nothing wider than the window: no sideways scrolling of the page itself.
-        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+        const pageWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+        if (pageWidth > width) found.push(`${spec.name} at ${width}px: the page is ${pageWidth}px wide`);
         await page.screenshot({ path: join(ARTIFACTS, `portal-${spec.name}-${widthName}-${width}.png`), fullPage: true });
         await page.close();
       }
