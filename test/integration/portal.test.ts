@@ -181,6 +181,13 @@ describe('the transparency portal in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'portal-verify-tampered.png'), fullPage: true });
     await page.close();
 
+    // The printable receipt verifies itself as it opens, and prints to a PDF.
+    const printable = await loggedInPage(apis.donor, 'portal-donor', 'portal-donor-password', `/#/receipts/${donationId}`);
+    await printable.getByText(/^Verified in this browser: valid\./).waitFor();
+    const pdf = await printable.pdf({ path: join(ARTIFACTS, `receipt-${donationId}.pdf`), format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await printable.close();
+
     const cli = (file: string) => spawnSync(process.execPath, [join(REPO_ROOT, 'packages', 'receipt', 'dist', 'cli.js'), file], { encoding: 'utf8' });
     expect(cli(receiptFile).status).toBe(0);
     const refused = cli(tampered);
@@ -230,6 +237,7 @@ describe('the transparency portal in a browser', () => {
       { name: 'login', path: '/#/login', ready: 'Log in' },
       { name: 'donor-area', path: '/#/account', ready: 'My area', token: donorToken },
       { name: 'explorer', path: '/#/explorer', ready: 'Explorer', token: donorToken },
+      { name: 'receipt', path: `/#/receipts/${donationId}`, ready: 'Donation receipt', token: donorToken },
       { name: 'block', path: `/#/explorer/blocks/${pledgeBlock}`, ready: `Block ${pledgeBlock}`, token: donorToken },
     ];
     const found: string[] = [];

@@ -36,7 +36,7 @@ describe('money in the portal', () => {
 
 describe('the portal routes', () => {
   test('each page has a hash that leads back to it', () => {
-    for (const route of [{ page: 'home' }, { page: 'ngo', ngoId: 'ngo 1/x' }, { page: 'donation', donationId: 'don-1' }, { page: 'verify' }, { page: 'login' }, { page: 'account' },
+    for (const route of [{ page: 'home' }, { page: 'ngo', ngoId: 'ngo 1/x' }, { page: 'donation', donationId: 'don-1' }, { page: 'receipt', donationId: 'don-1' }, { page: 'verify' }, { page: 'login' }, { page: 'account' },
       { page: 'explorer' }, { page: 'block', number: 12 }, { page: 'history', recordType: 'allocation', recordId: 'sp-1/don-2' }] as const) {
       expect(routeOf(hrefOf(route))).toEqual(route);
     }

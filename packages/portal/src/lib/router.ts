@@ -5,6 +5,7 @@ export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'ngo'; readonly ngoId: string }
   | { readonly page: 'donation'; readonly donationId: string }
+  | { readonly page: 'receipt'; readonly donationId: string }
   | { readonly page: 'verify' }
   | { readonly page: 'login' }
   | { readonly page: 'account' }
@@ -18,6 +19,7 @@ export function routeOf(hash: string): Route {
   const [first, second, third] = parts;
   if (first === 'ngos' && second) return { page: 'ngo', ngoId: second };
   if (first === 'donations' && second) return { page: 'donation', donationId: second };
+  if (first === 'receipts' && second) return { page: 'receipt', donationId: second };
   if (first === 'verify') return { page: 'verify' };
   if (first === 'login') return { page: 'login' };
   if (first === 'account') return { page: 'account' };
@@ -33,6 +35,7 @@ export function hrefOf(route: Route): string {
     case 'home': return '#/';
     case 'ngo': return `#/ngos/${encodeURIComponent(route.ngoId)}`;
     case 'donation': return `#/donations/${encodeURIComponent(route.donationId)}`;
+    case 'receipt': return `#/receipts/${encodeURIComponent(route.donationId)}`;
     case 'block': return `#/explorer/blocks/${route.number}`;
     case 'history': return `#/history/${encodeURIComponent(route.recordType)}/${route.recordId.split('/').map(encodeURIComponent).join('/')}`;
     default: return `#/${route.page}`;

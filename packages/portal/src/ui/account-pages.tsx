@@ -80,7 +80,8 @@ function DonorArea() {
             <li key={d.id}>
               {formatMoney(d.amount, d.currency)} to {d.ngoId}{d.campaignId ? ` / ${d.campaignId}` : ''} on {d.donatedAt.slice(0, 10)}: {describeState(d)}.{' '}
               <a href={hrefOf({ page: 'donation', donationId: d.id })}>Where it went</a>{' · '}
-              <button type="button" class="link" onClick={() => void download(`/api/donations/${encodeURIComponent(d.id)}/receipt`, `receipt-${d.id}.json`)}>Download receipt</button>
+              <button type="button" class="link" onClick={() => void download(`/api/donations/${encodeURIComponent(d.id)}/receipt`, `receipt-${d.id}.json`)}>Download receipt</button>{' · '}
+              <a href={hrefOf({ page: 'receipt', donationId: d.id })}>Printable receipt</a>
             </li>
           ))}
         </ul>

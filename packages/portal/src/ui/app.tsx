@@ -5,6 +5,7 @@ import { hrefOf, Route, routeOf } from '../lib/router';
 import { AccountPage } from './account-pages';
 import { BlockPage, ExplorerPage, HistoryPage } from './explorer-pages';
 import { LoginPage } from './login-page';
+import { ReceiptPage } from './receipt-page';
 import { DonationPage, HomePage, NgoPage } from './public-pages';
 import { SessionProvider, useSession } from './session';
 import { VerifyPage } from './verify-page';
@@ -30,8 +31,8 @@ function Frame() {
   const { me, info, end } = useSession();
   return (
     <>
-      <a class="skip" href="#main">Skip to the content</a>
-      <header class="site">
+      <a class="skip no-print" href="#main">Skip to the content</a>
+      <header class="site no-print">
         <a class="brand" href={hrefOf({ page: 'home' })}>Donation ledger{info ? <span class="org"> · served by {info.org}</span> : null}</a>
         <nav aria-label="Main">
           <ul>
@@ -48,7 +49,7 @@ function Frame() {
       <main id="main" tabIndex={-1}>
         <Page route={route} />
       </main>
-      <footer class="site">
+      <footer class="site no-print">
         <a href="/docs">API documentation</a> · <a href="/openapi.json">OpenAPI document</a>
       </footer>
     </>
@@ -60,6 +61,7 @@ function Page({ route }: { route: Route }) {
     case 'home': return <HomePage />;
     case 'ngo': return <NgoPage ngoId={route.ngoId} />;
     case 'donation': return <DonationPage donationId={route.donationId} />;
+    case 'receipt': return <ReceiptPage donationId={route.donationId} />;
     case 'verify': return <VerifyPage />;
     case 'login': return <LoginPage />;
     case 'account': return <AccountPage />;
