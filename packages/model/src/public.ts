@@ -1,7 +1,7 @@
 // What the public portal shows without a login: read from the read model, answered by every
 // org's API under /api/public, drawn by the portal. No donor identity appears in any of these
 // shapes: a donation is known by its receipt code (its ID), never by who gave it.
-import type { Donation, MilestoneStatus, NgoStatus } from './records';
+import type { Donation, Milestone, NgoStatus } from './records';
 
 /** Amounts are integer minor units as decimal strings, like every amount of the ledger. */
 export interface PublicMoney {
@@ -29,15 +29,8 @@ export interface PublicNgo {
   readonly money: readonly PublicMoney[];
 }
 
-export interface PublicMilestone {
-  readonly index: number;
-  readonly amount: string;
-  readonly description: string;
-  readonly status: MilestoneStatus;
-  readonly evidenceHash: string;
-  readonly confirmedAt: string;
-  readonly confirmedBy: string;
-}
+/** A milestone as its campaign's public page lists it. */
+export type PublicMilestone = Omit<Milestone, 'campaignId'>;
 
 export interface PublicCampaign {
   readonly id: string;
