@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { extractArchive, MIN_PASSPHRASE_LENGTH, writeArchive } from './archive';
 import { OrgCa } from './ca';
 import { startRecordedChaincodeServers } from './chaincode';
-import { log, retry, run } from './exec';
+import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { channelGauge } from './health';
 import { startNode, waitForGossip, waitHealthy } from './network';
-import { ordererEnv, peerCliEnv, peerEnv, writeNodeConfig } from './nodes';
+import { peerHeight } from './heights';
+import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { createRunFolder, RunPaths } from './paths';
 import { runningPid, start, StartSpec, stop } from './processes';
 import { handOverSite } from './site-users';
@@ -275,11 +276,3 @@ async function waitCaughtUp(bins: FabricBinaries, t: Topology, paths: RunPaths, 
   }
   return target;
 }
-
-function peerHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: PeerOrgConfig['peers'][number]): number {
-  const out = run(bins.path('peer'), ['channel', 'getinfo', '-c', t.channel], { env: peerCliEnv(bins, t, paths, org, peer), step: `read the chain height of ${peerId(org, peer)}` });
-  const info = /Blockchain info: (\{.*\})/.exec(out)?.[1];
-  if (!info) throw new Error(`peer channel getinfo said nothing about the height: ${out.slice(0, 200)}`);
-  return Number((JSON.parse(info) as { height: number | string }).height);
-}
-
