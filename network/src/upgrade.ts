@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { log, retry } from './exec';
 import { binaryVersion, compareVersions, FabricBinaries, installedFabricBinaries, knownFabricBinaries, rememberBinaries } from './fabric-bin';
-import { reportedVersion } from './health';
+import { channelGauges, reportedVersion } from './health';
 import { ordererChannelInfo, peerHeight } from './heights';
 import { status, waitForGossip, waitForOrdering, waitHealthy } from './network';
 import { Launch, RunPaths, writeLaunch } from './paths';
@@ -177,8 +177,9 @@ async function upgradeNode(t: Topology, paths: RunPaths, nodes: readonly FabricN
 
 /**
  * Until the node has every block the orderers had once it was back (the other orderers, for an
- * orderer), then until the channel is whole again: a Raft leader (or BFT view) for an orderer,
- * gossip between every pair of peers for a peer (the gateways find endorsers through it).
+ * orderer), then until the channel is whole again: for an orderer, back in the consensus (see
+ * waitRejoined) before the next one is stopped; for a peer, gossip between every pair of peers
+ * (the gateways find other orgs' endorsers through it).
  */
 async function waitCaughtUp(t: Topology, nodes: readonly FabricNode[], node: FabricNode, bins: FabricBinaries): Promise<number> {
   const references = nodes.filter((n) => n.kind === 'orderer' && n.id !== node.id);
@@ -193,9 +194,28 @@ async function waitCaughtUp(t: Topology, nodes: readonly FabricNode[], node: Fab
     if (h < goal) throw new Error(`${node.id} did not catch up within 5 minutes: block height ${h} of ${goal}`);
     return h;
   });
-  if (node.kind === 'orderer') await waitForOrdering(t);
+  if (node.kind === 'orderer') await waitRejoined(t, node);
   else await waitForGossip(t);
   return height;
+}
+
+/**
+ * A Raft follower learns the leader's count of active consenters from the leader's heartbeats
+ * (consensus_etcdraft_active_nodes): equal to the cluster size, the restarted orderer follows a
+ * leader that counts every consenter in. Without this, stopping the next orderer could leave
+ * the cluster below quorum while this one is still connecting. SmartBFT: every orderer agrees
+ * on the view's leader again (waitForOrdering).
+ */
+async function waitRejoined(t: Topology, node: FabricNode): Promise<void> {
+  if (t.orderer.consensus === 'etcdraft') {
+    await retry(2 * 60_000, 250, async () => {
+      const m = await channelGauges(node.operations, t.channel, ['consensus_etcdraft_active_nodes', 'consensus_etcdraft_cluster_size']);
+      if (m.consensus_etcdraft_cluster_size === undefined || m.consensus_etcdraft_active_nodes !== m.consensus_etcdraft_cluster_size) {
+        throw new Error(`${node.id} has not rejoined the Raft cluster of ${t.channel} within 2 minutes (active ${m.consensus_etcdraft_active_nodes ?? '-'} of ${m.consensus_etcdraft_cluster_size ?? '-'})`);
+      }
+    });
+  }
+  await waitForOrdering(t);
 }
 
 const since = (started: number): number => (Date.now() - started) / 1000;
