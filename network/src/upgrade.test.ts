@@ -42,6 +42,10 @@ describe('the rolling upgrade plan', () => {
     expect(planUpgrade(network('3.1.0'), '3.1.1').map((n) => n.id)).toEqual(['orderer0', 'orderer1', 'peer0.ngo', 'peer0.donorplatform']);
   });
 
+  test("the ordering service's leader is upgraded last among the orderers, so that it is stopped once", () => {
+    expect(planUpgrade(network('3.1.0'), '3.1.1', 'orderer0').map((n) => n.id)).toEqual(['orderer1', 'orderer0', 'peer0.ngo', 'peer0.donorplatform']);
+  });
+
   test('a resumed upgrade skips the nodes that already run the target release', () => {
     const partly = [node('orderer0', 'orderer', '3.1.1'), node('orderer1', 'orderer', '3.1.0'), node('peer0.ngo', 'peer', '3.1.0')];
     expect(planUpgrade(partly, '3.1.1').map((n) => n.id)).toEqual(['orderer1', 'peer0.ngo']);

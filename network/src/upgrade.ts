@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { log, retry } from './exec';
 import { binaryVersion, compareVersions, FabricBinaries, installedFabricBinaries, knownFabricBinaries, rememberBinaries } from './fabric-bin';
-import { channelGauges, reportedVersion } from './health';
+import { channelGauge, channelGauges, reportedVersion } from './health';
 import { ordererChannelInfo, peerHeight } from './heights';
 import { status, waitForGossip, waitForOrdering, waitHealthy } from './network';
 import { Launch, RunPaths, writeLaunch } from './paths';
@@ -57,10 +57,12 @@ export interface UpgradeReport {
 }
 
 /**
- * Which nodes to upgrade, in order (orderers, then peers, each in topology order), or a refusal:
- * a target that is no newer than what runs, or one that would take any node back.
+ * Which nodes to upgrade, in order (orderers, then peers, each in topology order except that the
+ * ordering service's current leader goes last among the orderers: stopping a leader costs an
+ * election and drops what it had not yet ordered, so it should happen once, not at every step),
+ * or a refusal: a target that is no newer than what runs, or one that would take any node back.
  */
-export function planUpgrade(nodes: readonly NodeVersion[], target: string): NodeVersion[] {
+export function planUpgrade(nodes: readonly NodeVersion[], target: string, leader?: string): NodeVersion[] {
   const newer = nodes.filter((n) => compareVersions(n.version, target) > 0);
   if (newer.length > 0) {
     throw new UpgradeRefusal(`Fabric ${target} is older than what runs (${describe(newer)}): an upgrade never takes a node back; nothing was changed`);
@@ -69,7 +71,8 @@ export function planUpgrade(nodes: readonly NodeVersion[], target: string): Node
   if (older.length === 0) {
     throw new UpgradeRefusal(`every node already runs Fabric ${target}: the target is not newer than what runs; nothing was changed`);
   }
-  return [...older.filter((n) => n.kind === 'orderer'), ...older.filter((n) => n.kind === 'peer')];
+  const orderers = older.filter((n) => n.kind === 'orderer');
+  return [...orderers.filter((n) => n.id !== leader), ...orderers.filter((n) => n.id === leader), ...older.filter((n) => n.kind === 'peer')];
 }
 
 const describe = (nodes: readonly NodeVersion[]): string => nodes.map((n) => `${n.id} runs ${n.version}`).join(', ');
@@ -101,7 +104,7 @@ export async function upgradeFabric(t: Topology, paths: RunPaths, launch: Launch
   await refuseUnlessEveryNodeIsUp(t, paths);
   const nodes = fabricNodes(t, paths);
   const running = nodes.map((n): NodeVersion => ({ id: n.id, kind: n.kind, version: runningVersion(paths, n.id) }));
-  const plan = planUpgrade(running, target.version);
+  const plan = planUpgrade(running, target.version, await raftLeader(t));
   log(`upgrading ${plan.length} node(s) to Fabric ${target.version}, one at a time: ${plan.map((n) => `${n.id} (${n.version})`).join(', ')}`);
   const upgraded: NodeUpgradeReport[] = [];
   for (const [i, planned] of plan.entries()) {
@@ -216,6 +219,15 @@ async function waitRejoined(t: Topology, node: FabricNode): Promise<void> {
     });
   }
   await waitForOrdering(t);
+}
+
+/** The Raft leader of the channel, if the orderers have one (SmartBFT: undefined, its leader rotates by view). */
+async function raftLeader(t: Topology): Promise<string | undefined> {
+  if (t.orderer.consensus !== 'etcdraft') return undefined;
+  for (const node of t.orderer.nodes) {
+    if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.name;
+  }
+  return undefined;
 }
 
 const since = (started: number): number => (Date.now() - started) / 1000;
