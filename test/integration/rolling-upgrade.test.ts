@@ -187,9 +187,13 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
       expect(upgrade?.status).toBe(0);
       const result = JSON.parse(upgrade?.stdout ?? '') as UpgradeReport;
 
-      // Orderers first, then peers, each once; every node runs the new release, as the process
-      // itself says (/version) and as its binary says (`version`), and restarts on it (its spec).
-      expect(result.upgraded.map((n) => n.id)).toEqual(fabricNodes().map((n) => n.id));
+      // Every orderer (the Raft leader last, whichever it was), then every peer, each once; every
+      // node runs the new release, as the process itself says (/version) and as its binary says
+      // (`version`), and restarts on it (its spec).
+      const order = result.upgraded.map((n) => n.id);
+      const orderers = topology().orderer.nodes.map((n) => n.name);
+      expect([...order.slice(0, orderers.length)].sort()).toEqual([...orderers].sort());
+      expect(order.slice(orderers.length)).toEqual(fabricNodes().map((n) => n.id).slice(orderers.length));
       expect(result.upgraded.every((n) => n.from === FROM && n.to === TO)).toBe(true);
       for (const node of fabricNodes()) {
         expect([node.id, await reportedVersion(node), runningBinaryVersion(node.id)]).toEqual([node.id, TO, TO]);
