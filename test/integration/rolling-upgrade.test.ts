@@ -21,11 +21,12 @@ const paths = new RunPaths(RUN_DIR);
 const topology = (): Topology => loadEffectiveTopology(join(REPO_ROOT, 'network', 'topology.json'), paths, OFFSET);
 const as = (org: string, user: string, options: Partial<ConnectOptions> = {}): Promise<LedgerClient> => connect({ ...clientProfile(topology(), paths, org, user), ...options });
 /**
- * A transaction an orderer took but had not ordered when it stopped is lost (never committed); its
- * client learns that only when the commit-status wait ends (60 s by default). The load's clients
- * wait 10 s, then retry the same donation ID, so that the load stays steady through the upgrade.
+ * A transaction the Raft leader took but had not ordered when it stopped is lost (never
+ * committed); its client learns that only when the commit-status wait and the status recovery
+ * end (60 s each by default, measured ~70 s here). The load's clients give up on it after 10 s +
+ * 5 s and retry the same donation ID, so that the load stays steady through the upgrade.
  */
-const LOAD_DEADLINES = { commitStatusMs: 10_000 };
+const LOAD_DEADLINES = { commitStatusMs: 10_000, statusRecoveryMs: 5_000 };
 const network = (...args: string[]): CliResult => cli([...args, ...ARGS]);
 const report = (line: string): void => void process.stderr.write(`[rolling-upgrade] ${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
