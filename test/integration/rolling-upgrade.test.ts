@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, ConnectOptions, LedgerClient, LedgerError } from '@donation-ledger/client';
 import { clientProfile, endpoint, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology, UpgradeReport } from '@donation-ledger/network';
-import { cli, CLI, CliResult, startOwnNetwork, uniqueId } from './harness';
+import { cli, CLI, CliResult, openLoop, startOwnNetwork, uniqueId } from './harness';
 
 const RUN_DIR = process.env.LEDGER_UPGRADE_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-upgrade');
 // 4000: clear of the suite's network (1000), governance's (2000) and BFT's (3000).
@@ -16,6 +16,8 @@ const ARGS = ['--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
 const FROM = '3.1.0';
 const TO = '3.1.1';
 const CLIENTS = 3;
+/** 4 pledges a second: about what this network commits on a shared 2-core machine with room to spare. */
+const PLEDGE_EVERY_MS = 250;
 
 const paths = new RunPaths(RUN_DIR);
 const topology = (): Topology => loadEffectiveTopology(join(REPO_ROOT, 'network', 'topology.json'), paths, OFFSET);
@@ -134,41 +136,38 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
     /** Each failed attempt (the donation was then retried with the same ID). */
     const failedAttempts: { code: string; at: number; tookMs: number }[] = [];
     const gaveUp: string[] = [];
-    let running = true;
 
-    /** One client pledging back to back; a failed pledge is retried with the same ID (idempotent). */
-    async function pledgeContinuously(client: LedgerClient): Promise<void> {
-      while (running) {
-        const id = uniqueId('don');
-        const amount = 1 + Math.floor(Math.random() * 100);
-        const firstAt = Date.now();
-        for (let attempt = 1; ; attempt++) {
-          const startedAt = Date.now();
-          try {
-            await client.donate({ id, ngoId, amount, currency: 'EUR' });
-            acknowledged.set(id, { amount, attempts: attempt, latencyMs: Date.now() - startedAt, sinceFirstMs: Date.now() - firstAt, doneAt: Date.now(), viaAlreadyExists: false });
-            break;
-          } catch (err) {
-            const code = err instanceof LedgerError ? err.code : `untyped: ${String(err)}`;
-            // An earlier attempt was committed after all: the donation is on the ledger.
-            if (attempt > 1 && code === 'ALREADY_EXISTS') {
-              acknowledged.set(id, { amount, attempts: attempt, latencyMs: Date.now() - startedAt, sinceFirstMs: Date.now() - firstAt, doneAt: Date.now(), viaAlreadyExists: true });
-              break;
-            }
-            failedAttempts.push({ code, at: Date.now(), tookMs: Date.now() - startedAt });
-            if (attempt >= 120) {
-              gaveUp.push(id);
-              break;
-            }
-            await sleep(500);
+    /** One pledge, retried with the same ID (idempotent) until acknowledged; every 500 ms, for up to a minute. */
+    async function pledge(client: LedgerClient): Promise<void> {
+      const id = uniqueId('don');
+      const amount = 1 + Math.floor(Math.random() * 100);
+      const firstAt = Date.now();
+      for (let attempt = 1; attempt <= 120; attempt++) {
+        const startedAt = Date.now();
+        try {
+          await client.donate({ id, ngoId, amount, currency: 'EUR' });
+          acknowledged.set(id, { amount, attempts: attempt, latencyMs: Date.now() - startedAt, sinceFirstMs: Date.now() - firstAt, doneAt: Date.now(), viaAlreadyExists: false });
+          return;
+        } catch (err) {
+          const code = err instanceof LedgerError ? err.code : `untyped: ${String(err)}`;
+          // An earlier attempt was committed after all: the donation is on the ledger.
+          if (attempt > 1 && code === 'ALREADY_EXISTS') {
+            acknowledged.set(id, { amount, attempts: attempt, latencyMs: Date.now() - startedAt, sinceFirstMs: Date.now() - firstAt, doneAt: Date.now(), viaAlreadyExists: true });
+            return;
           }
+          failedAttempts.push({ code, at: Date.now(), tookMs: Date.now() - startedAt });
+          await sleep(500);
         }
       }
+      gaveUp.push(id);
     }
 
     test(`upgrade --to ${TO} takes every orderer, then every peer, to ${TO} one at a time, and every acknowledged donation is on the ledger`, async () => {
       const donors = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => as('donorplatform', i % 2 === 0 ? 'donor1' : 'donor2', { deadlines: LOAD_DEADLINES })));
-      const load = donors.map((d) => pledgeContinuously(d));
+      // Open loop: a pledge every PLEDGE_EVERY_MS, round the clients, whatever became of the
+      // earlier ones, so that a client waiting on a lost transaction does not thin the load.
+      let next = 0;
+      const load = openLoop(PLEDGE_EVERY_MS, () => pledge(donors[next++ % donors.length]!));
       let upgrade: CliResult | undefined;
       let upgradeStarted = 0;
       let upgradeEnded = 0;
@@ -180,8 +179,7 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
         upgradeEnded = Date.now();
         await sleep(3000);
       } finally {
-        running = false;
-        await Promise.all(load);
+        await load.stop();
         donors.forEach((d) => d.close());
       }
       expect(upgrade?.stderr).not.toMatch(/ERROR/);
@@ -220,7 +218,7 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
       const blocked = (failedAttempts.reduce((sum, f) => sum + f.tookMs, 0) / 1000).toFixed(1);
       report(`upgrade took ${upgradeSeconds.toFixed(1)}s: ` +
         result.upgraded.map((n) => `${n.id} ${n.seconds.toFixed(1)}s (healthy ${n.healthySeconds.toFixed(1)}s)`).join(', '));
-      report(`load (${CLIENTS} clients): ${acknowledged.size} donations acknowledged, ${found} found on the ledger; ${during.length} acknowledged during the upgrade ` +
+      report(`load (${CLIENTS} clients, a pledge every ${PLEDGE_EVERY_MS} ms): ${acknowledged.size} donations acknowledged, ${found} found on the ledger; ${during.length} acknowledged during the upgrade ` +
         `(${(during.length / upgradeSeconds).toFixed(1)}/s; p95 latency ${p95(during.map((a) => a.latencyMs))} ms per successful submit, ` +
         `${p95(during.map((a) => a.sinceFirstMs))} ms from first attempt to acknowledgement); ${failedAttempts.length} failed attempts retried ${JSON.stringify(byCode)} (${blocked}s spent in them); ` +
         `${[...acknowledged.values()].filter((a) => a.attempts > 1).length} donations needed a retry (${[...acknowledged.values()].filter((a) => a.viaAlreadyExists).length} found already written); ${gaveUp.length} given up`);
