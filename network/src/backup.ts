@@ -20,7 +20,7 @@ import { channelGauge } from './health';
 import { startNode, waitForGossip, waitHealthy } from './network';
 import { peerHeight } from './heights';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
-import { createRunFolder, RunPaths } from './paths';
+import { createRunFolder, readLaunch, RunPaths } from './paths';
 import { runningPid, start, StartSpec, stop } from './processes';
 import { handOverSite } from './site-users';
 import { hold, release } from './supervisor';
@@ -235,7 +235,8 @@ function checkManifest(manifest: unknown, site: Site): void {
 
 /** Starts the site's CA, ledger nodes and chaincode servers; waits until its peers have caught up. */
 async function startSite(t: Topology, paths: RunPaths, site: Site): Promise<number | undefined> {
-  const bins = ensureFabricBinaries(paths.binDirFile);
+  // On a new machine the run folder names no binaries yet: the release `up` recorded, if any.
+  const bins = ensureFabricBinaries(paths.binDirFile, readLaunch(paths)?.fabric);
   if (!existsSync(join(paths.config, 'core.yaml'))) writeNodeConfig(bins, paths);
   await new OrgCa(bins, paths, t, site.name, site.ca).start();
   for (const node of site.ledgers) {
