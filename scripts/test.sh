@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 prepare
+ensure_upgrade_fabric
 ensure_test_packages
 say "type-checking the tests and linting"
 npx tsc -p tsconfig.test.json

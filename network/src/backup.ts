@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { extractArchive, MIN_PASSPHRASE_LENGTH, writeArchive } from './archive';
 import { OrgCa } from './ca';
 import { startRecordedChaincodeServers } from './chaincode';
-import { log, retry, run } from './exec';
+import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { channelGauge } from './health';
 import { startNode, waitForGossip, waitHealthy } from './network';
-import { ordererEnv, peerCliEnv, peerEnv, writeNodeConfig } from './nodes';
-import { createRunFolder, RunPaths } from './paths';
+import { peerHeight } from './heights';
+import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
+import { createRunFolder, readLaunch, RunPaths } from './paths';
 import { runningPid, start, StartSpec, stop } from './processes';
 import { handOverSite } from './site-users';
 import { hold, release } from './supervisor';
@@ -234,7 +235,8 @@ function checkManifest(manifest: unknown, site: Site): void {
 
 /** Starts the site's CA, ledger nodes and chaincode servers; waits until its peers have caught up. */
 async function startSite(t: Topology, paths: RunPaths, site: Site): Promise<number | undefined> {
-  const bins = ensureFabricBinaries(paths.binDirFile);
+  // On a new machine the run folder names no binaries yet: the release `up` recorded, if any.
+  const bins = ensureFabricBinaries(paths.binDirFile, readLaunch(paths)?.fabric);
   if (!existsSync(join(paths.config, 'core.yaml'))) writeNodeConfig(bins, paths);
   await new OrgCa(bins, paths, t, site.name, site.ca).start();
   for (const node of site.ledgers) {
@@ -275,11 +277,3 @@ async function waitCaughtUp(bins: FabricBinaries, t: Topology, paths: RunPaths, 
   }
   return target;
 }
-
-function peerHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: PeerOrgConfig['peers'][number]): number {
-  const out = run(bins.path('peer'), ['channel', 'getinfo', '-c', t.channel], { env: peerCliEnv(bins, t, paths, org, peer), step: `read the chain height of ${peerId(org, peer)}` });
-  const info = /Blockchain info: (\{.*\})/.exec(out)?.[1];
-  if (!info) throw new Error(`peer channel getinfo said nothing about the height: ${out.slice(0, 200)}`);
-  return Number((JSON.parse(info) as { height: number | string }).height);
-}
-

@@ -19,7 +19,8 @@ export function createGenesisBlock(bins: FabricBinaries, t: Topology, paths: Run
   log(`generated the genesis block of channel ${t.channel}`);
 }
 
-function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNodeConfig, args: string[], step: string): string {
+/** Runs osnadmin against an orderer's admin endpoint as the orderer org's admin (mutual TLS). */
+export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNodeConfig, args: string[], step: string): string {
   const adminTls = paths.tls(t.orderer.name, ORG_ADMIN);
   return run(bins.path('osnadmin'), [
     ...args,

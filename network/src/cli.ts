@@ -20,6 +20,7 @@ import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
 import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
 import { isJoinMode, JoinMode } from './snapshots';
+import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
 
 const USAGE = `usage: ledger-network <command> [options]
 
@@ -32,6 +33,12 @@ commands:
                   until the next 'up'. A node that crashes is restarted by the supervisor.
   clean           down, then remove all generated state (identities, ledgers, logs)
   status          each node, its endpoint, PID and health (--json for machine output)
+  upgrade --to X.Y.Z
+                  rolling upgrade of the Fabric binaries: every orderer, then every peer, one at
+                  a time: stopped (held from the supervisor), started on release X.Y.Z, healthy
+                  (/healthz, /version) and caught up (block height) before the next. Refused,
+                  nothing changed, when X.Y.Z is not installed (it says how), not newer than what
+                  runs, or a node is down. Capabilities are left as they are
   deploy [bench]  (re)deploy the ledger's chaincode; changed code becomes a new package,
                   sequence + 1. 'deploy bench' deploys the bench's chaincode (the Baseline
                   contract, chaincode 'bench'); npm run bench does that itself
@@ -95,6 +102,9 @@ options:
   --run-dir DIR     where generated state lives (default: network/run)
   --port-offset N   add N to every port of the topology (the test suite uses this; default:
                     the one 'up' used for --run-dir, else 0)
+  --fabric X.Y.Z    with up: the Fabric release to run (built once if missing; default: the one
+                    the network of --run-dir runs, else the newest the install script knows)
+  --to X.Y.Z        with upgrade: the Fabric release to upgrade to
   --peer NAME       with env: the peer to talk to (default: the org's first peer)
   --org NAME        with governance: the member org whose admin acts
   --org-spec FILE   with governance execute: the spec of the org an invitation brings up
@@ -132,6 +142,8 @@ interface Options {
   in?: string;
   passphraseFile?: string;
   join?: JoinMode;
+  fabric?: string;
+  to?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -165,6 +177,8 @@ function parseArgs(argv: string[]): Options {
       if (!isJoinMode(mode)) throw new UsageError(`--join must be auto, genesis or snapshot (got "${mode}")`);
       options.join = mode;
     }
+    else if (arg === '--fabric') options.fabric = release(arg, value());
+    else if (arg === '--to') options.to = release(arg, value());
     else if (arg === '--passphrase') throw new UsageError('a passphrase is never taken on the command line (ps shows it): use --passphrase-file FILE, --passphrase-file - (stdin) or LEDGER_BACKUP_PASSPHRASE');
     else if (arg === '--json') options.json = true;
     else if (arg === '-h' || arg === '--help') options.command = 'help';
@@ -177,6 +191,13 @@ function parseArgs(argv: string[]): Options {
 
 class UsageError extends Error {}
 
+/** A Fabric release as the install script names it: 3.1.1 (a leading v is dropped). */
+function release(flag: string, value: string): string {
+  const version = value.replace(/^v/, '');
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new UsageError(`${flag} takes a Fabric release such as 3.1.1, not "${value}"`);
+  return version;
+}
+
 async function main(): Promise<void> {
   // Everything this command and the nodes it starts create (keys, secrets, ledgers, private-data
   // stores, logs) is its owner's alone: LevelDB would otherwise create 0644 files in 0755 folders.
@@ -185,15 +206,19 @@ async function main(): Promise<void> {
   const paths = new RunPaths(options.runDir);
   // Flags win; otherwise what `up` used for this run folder, so later commands need only --run-dir.
   const launched = readLaunch(paths);
-  const launch: Launch = { topology: options.topology ?? launched?.topology ?? DEFAULT_TOPOLOGY, portOffset: options.portOffset ?? launched?.portOffset ?? 0 };
+  const fabric = options.fabric ?? launched?.fabric;
+  const launch: Launch = {
+    topology: options.topology ?? launched?.topology ?? DEFAULT_TOPOLOGY, portOffset: options.portOffset ?? launched?.portOffset ?? 0, ...(fabric ? { fabric } : {}),
+  };
   const at: NetworkLocation = { topologyFile: launch.topology, paths, portOffset: launch.portOffset };
   // The founding orgs of the topology file, changed by what governance added and removed.
   const loadTopology = (): Topology => loadEffectiveTopology(launch.topology, paths, launch.portOffset);
   switch (options.command) {
     case 'up': {
       const t = loadTopology();
+      refuseReleaseChange(paths, options.fabric);
       writeLaunch(paths, launch);
-      await up(t, paths);
+      await up(t, paths, launch.fabric);
       await ensureGovernance(t, paths);
       return;
     }
@@ -212,6 +237,12 @@ async function main(): Promise<void> {
     case 'clean':
       await clean(paths);
       return;
+    case 'upgrade': {
+      if (!options.to) throw new UsageError('upgrade needs --to <Fabric release>, such as --to 3.1.1');
+      const report = await upgradeFabric(loadTopology(), paths, launch, options.to);
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
     case 'status': {
       const nodes = await status(loadTopology(), paths);
       if (options.json) {
@@ -429,6 +460,6 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  const refused = [GovernanceRefusal, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError].some((kind) => err instanceof kind);
+  const refused = [GovernanceRefusal, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
   process.exitCode = err instanceof UsageError || refused ? 2 : 1;
 });

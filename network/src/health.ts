@@ -54,3 +54,14 @@ export function isPortFree(host: string, port: number): Promise<boolean> {
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
+
+/** The Fabric version a node's operations endpoint reports (`/version`), or undefined when it does not answer. */
+export async function reportedVersion(operations: string): Promise<string | undefined> {
+  const { status, body } = await httpGet(`http://${operations}/version`);
+  if (status !== 200) return undefined;
+  try {
+    return (JSON.parse(body) as { Version?: string }).Version?.replace(/^v/, '');
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ export type { ClientProfile } from './profiles';
 export { clean, down, status, up } from './network';
 export type { NodeStatus } from './network';
 export { peerCliEnv } from './nodes';
-export { knownFabricBinaries } from './fabric-bin';
+export { binaryVersion, knownFabricBinaries } from './fabric-bin';
 export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
 export { endpoint, findOrg, loadTopology, TopologyError, validateTopology } from './topology';
 export type { Topology } from './topology';
@@ -17,3 +17,5 @@ export { ensureGovernance, executeProposal, GovernanceRefusal } from './governan
 export { readUpdateEnvelope, SIGNATURE_FORMAT } from './config-signatures';
 export type { SignatureFile } from './config-signatures';
 export type { GovernancePolicy } from './topology';
+export { planUpgrade, UpgradeRefusal } from './upgrade';
+export type { NodeUpgradeReport, UpgradeReport } from './upgrade';

@@ -28,11 +28,15 @@ export interface NodeStatus {
   readonly restarts: number;
 }
 
-/** Brings the network up; idempotent: what already runs is left alone, what exists is reused. */
-export async function up(t: Topology, paths: RunPaths): Promise<void> {
+/**
+ * Brings the network up; idempotent: what already runs is left alone, what exists is reused.
+ * `fabric` names the release to run (built when missing); without it, the one this run folder
+ * already runs, else the install script's preferred one.
+ */
+export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise<void> {
   const started = Date.now();
   await checkPortsFree(t, paths);
-  const bins = ensureFabricBinaries(paths.binDirFile);
+  const bins = ensureFabricBinaries(paths.binDirFile, fabric);
   writeNodeConfig(bins, paths);
   explainSiteUsers(paths, bins.path('peer'));
 

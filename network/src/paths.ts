@@ -63,13 +63,17 @@ export class RunPaths {
 export interface Launch {
   readonly topology: string;
   readonly portOffset: number;
+  /** The Fabric release its nodes run (`up --fabric`, then `upgrade --to`); absent: the install script's preferred one. */
+  readonly fabric?: string;
 }
 
 export function readLaunch(paths: RunPaths): Launch | undefined {
   if (!existsSync(paths.launch)) return undefined;
   const raw = JSON.parse(readFileSync(paths.launch, 'utf8')) as Partial<Launch>;
-  if (typeof raw.topology !== 'string' || typeof raw.portOffset !== 'number') throw new Error(`${paths.launch} is not a launch record: remove it, or pass --topology and --port-offset`);
-  return { topology: raw.topology, portOffset: raw.portOffset };
+  if (typeof raw.topology !== 'string' || typeof raw.portOffset !== 'number' || !['string', 'undefined'].includes(typeof raw.fabric)) {
+    throw new Error(`${paths.launch} is not a launch record: remove it, or pass --topology and --port-offset`);
+  }
+  return { topology: raw.topology, portOffset: raw.portOffset, ...(raw.fabric === undefined ? {} : { fabric: raw.fabric }) };
 }
 
 export function writeLaunch(paths: RunPaths, launch: Launch): void {

@@ -73,6 +73,12 @@ export function runningPid(pidFile: string): number | undefined {
   return record && isOurs(record) ? record.pid : undefined;
 }
 
+/** The binary the process behind a PID file was started from, if it is still the one we started. */
+export function runningCommand(pidFile: string): string | undefined {
+  const record = readPidFile(pidFile);
+  return record && isOurs(record) ? record.command : undefined;
+}
+
 /** Stops the process of a PID file (TERM, then KILL after `graceMs`) and removes the file. */
 export async function stop(pidFile: string, graceMs = 10_000): Promise<boolean> {
   const record = readPidFile(pidFile);
