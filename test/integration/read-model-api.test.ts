@@ -142,7 +142,8 @@ describe('the read model over the REST API', () => {
 
     test('an unknown record type, an unknown record and bad block ranges get clear errors', async () => {
       const type = await ngoApi.get('/api/read/audit/history/invoice/x-1').set(auth('admin')).expect(400);
-      expect(type.body.detail).toMatch(/unknown record type "invoice"; one of: ngo, campaign, donation/);
+      // Refused by the API's validation, which names every record type there is.
+      expect(type.body.detail).toMatch(/path\.recordType: Invalid option: expected one of "ngo"\|"campaign"\|"donation"/);
       await ngoApi.get('/api/read/audit/history/donation/no-such-donation').set(auth('admin')).expect(404);
       const reversed = await ngoApi.get('/api/read/audit/blocks?from=5&to=2').set(auth('admin')).expect(400);
       expect(reversed.body.detail).toMatch(/from 5 is after to 2/);
