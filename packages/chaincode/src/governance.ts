@@ -13,7 +13,6 @@ import { json, unmarshal } from './json';
 import { key, KeyType } from './keys';
 import { Events } from './records';
 import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, write } from './store';
-import './schemas';
 import { txTime } from './time';
 import {
   parseObject, requireBookmark, requireCaCertificate, requireId, requireMspId, requireObject, requireOneOf, requirePageSize, requireSlug,
@@ -37,7 +36,7 @@ export class GovernanceContract extends Contract {
    * comparator, proposalDurationHours}}. Caller: an admin of one of the listed orgs.
    */
   @Transaction()
-  @Returns('Governance')
+  @Returns('string')
   async Configure(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['members', 'policy']);
     const members = requireMembers(input.members);
@@ -52,7 +51,7 @@ export class GovernanceContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('Governance')
+  @Returns('string')
   async ReadGovernance(ctx: Context): Promise<string> {
     return json(await readGovernance(ctx));
   }
@@ -62,7 +61,7 @@ export class GovernanceContract extends Contract {
    * tlsRootCert}} with the roots as PEM CA certificates. Caller: an admin of a member org.
    */
   @Transaction()
-  @Returns('Proposal')
+  @Returns('string')
   async ProposeInvite(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'org']);
     const id = requireId('id', input.id);
@@ -77,7 +76,7 @@ export class GovernanceContract extends Contract {
 
   /** Proposes to remove a member org. Request: {id, description, mspId}. Caller: an admin of a member org. */
   @Transaction()
-  @Returns('Proposal')
+  @Returns('string')
   async ProposeRemoval(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'mspId']);
     const id = requireId('id', input.id);
@@ -96,7 +95,7 @@ export class GovernanceContract extends Contract {
    * Caller: an admin of an org that was a member when the proposal was made.
    */
   @Transaction()
-  @Returns('Proposal')
+  @Returns('string')
   async Vote(ctx: Context, proposalId: string, vote: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const choice = requireOneOf('vote', vote, VOTE_CHOICES);
@@ -121,7 +120,7 @@ export class GovernanceContract extends Contract {
    * Caller: an admin of a current member org (not of the org being removed).
    */
   @Transaction()
-  @Returns('Proposal')
+  @Returns('string')
   async RecordExecution(ctx: Context, proposalId: string, request: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const input = parseObject('request', request, ['outcome', 'detail']);
@@ -147,14 +146,14 @@ export class GovernanceContract extends Contract {
 
   /** A proposal, with status EXPIRED when voting closed before it was decided. */
   @Transaction(false)
-  @Returns('Proposal')
+  @Returns('string')
   async ReadProposal(ctx: Context, proposalId: string): Promise<string> {
     const proposal = await getRecord<Proposal>(ctx, KeyType.Proposal, requireId('proposalId', proposalId), 'proposal');
     return json(asOf(proposal, txTime(ctx)));
   }
 
   @Transaction(false)
-  @Returns('ProposalPage')
+  @Returns('string')
   async ListProposals(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const now = txTime(ctx);
     const page = await pageOf(ctx, KeyType.Proposal, [], requirePageSize(pageSize), requireBookmark(bookmark), (_a, value) =>
@@ -165,7 +164,7 @@ export class GovernanceContract extends Contract {
 
   /** Every stored revision of a proposal, oldest first: each vote and outcome with its transaction. */
   @Transaction(false)
-  @Returns('ProposalRevision[]')
+  @Returns('string')
   async GetProposalHistory(ctx: Context, proposalId: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const revisions = await historyOf(ctx, proposalKey(ctx, id));
