@@ -1,7 +1,7 @@
 // What the public portal shows without a login: read from the read model, answered by every
 // org's API under /api/public, drawn by the portal. No donor identity appears in any of these
 // shapes: a donation is known by its receipt code (its ID), never by who gave it.
-import type { Donation, Milestone, NgoStatus } from './records';
+import type { Campaign, Donation, Milestone, Ngo } from './records';
 
 /** Amounts are integer minor units as decimal strings, like every amount of the ledger. */
 export interface PublicMoney {
@@ -20,34 +20,21 @@ export interface PublicMoney {
   readonly donations: number;
 }
 
-export interface PublicNgo {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly status: NgoStatus;
+export type PublicNgo = Pick<Ngo, 'id' | 'name' | 'description' | 'status'> & {
   /** One entry per currency the NGO received or spent. */
   readonly money: readonly PublicMoney[];
-}
+};
 
 /** A milestone as its campaign's public page lists it. */
 export type PublicMilestone = Omit<Milestone, 'campaignId'>;
 
-export interface PublicCampaign {
-  readonly id: string;
-  readonly ngoId: string;
-  readonly name: string;
-  readonly goal: string;
-  readonly currency: string;
-  readonly opensAt: string;
-  readonly closesAt: string;
-  /** The org confirming milestones; empty for a plain campaign. */
-  readonly validatorMspId: string;
+export type PublicCampaign = Pick<Campaign, 'id' | 'ngoId' | 'name' | 'goal' | 'currency' | 'opensAt' | 'closesAt' | 'validatorMspId'> & {
   readonly raised: string;
   readonly settled: string;
   readonly spent: string;
   readonly held: string;
   readonly milestones: readonly PublicMilestone[];
-}
+};
 
 export interface PublicSpend {
   readonly id: string;
