@@ -1,8 +1,6 @@
 // Idempotency keys against the embedded SQL database: what a retry gets back, and when it is refused.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, SqlStore } from '@donation-ledger/indexer';
+import type { SqlStore } from '@donation-ledger/indexer';
+import { openScratchStore } from '../../indexer/src/test-support/scratch-store';
 import { AccountStore } from './accounts';
 import { fingerprintOf, idFromKey, IdempotencyStore, KEEP_ANSWERS_MS, requireKey } from './idempotency';
 import { ApiError } from './problems';
@@ -17,7 +15,6 @@ const statusOf = async (promise: Promise<unknown>): Promise<number | string> => 
 };
 
 describe('idempotency keys', () => {
-  let dir: string;
   let db: SqlStore;
   let clock: number;
   let store: IdempotencyStore;
@@ -25,8 +22,7 @@ describe('idempotency keys', () => {
   const same = fingerprintOf('post', '/api/donations', body);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idempotency-'));
-    db = await openStore({ kind: 'embedded', dir });
+    db = await openScratchStore();
     await AccountStore.open(db); // applies the migrations, the idempotency table's too
   });
   beforeEach(async () => {
@@ -36,7 +32,6 @@ describe('idempotency keys', () => {
   });
   afterAll(async () => {
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('the first request runs; once answered, a retry with the same key and body gets that answer', async () => {

@@ -13,6 +13,7 @@ import {
   AllocationRecord, Campaign, DONOR_DETAILS_COLLECTION, Donation, DonorDetails, Events, Milestone, Ngo, Page, Rating, Refund, Revision, SettlementBatch, Spend,
 } from './records';
 import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, visitEntries, write } from './store';
+import './schemas';
 import { txTime } from './time';
 import {
   optionalId, parseObject, requireAmount, requireObject, requireBookmark, requireCurrency, requireEmail, requireId, requirePageSize, requireScore,
@@ -29,7 +30,7 @@ export class DonationContract extends Contract {
 
   /** Registers an NGO. Request: {id, name, description?, contact?}. Caller: NGO org admin. */
   @Transaction()
-  @Returns('string')
+  @Returns('Ngo')
   async RegisterNgo(ctx: Context, request: string): Promise<string> {
     const caller = requireNgoAdmin(ctx, 'register NGOs');
     const input = parseObject('request', request, ['id', 'name', 'description', 'contact']);
@@ -53,7 +54,7 @@ export class DonationContract extends Contract {
 
   /** Suspends or reactivates an NGO ("active" | "suspended"). Caller: NGO org admin. */
   @Transaction()
-  @Returns('string')
+  @Returns('Ngo')
   async SetNgoStatus(ctx: Context, ngoId: string, status: string): Promise<string> {
     requireNgoAdmin(ctx, 'change the status of NGOs');
     const id = requireId('ngoId', ngoId);
@@ -65,13 +66,13 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('Ngo')
   async ReadNgo(ctx: Context, ngoId: string): Promise<string> {
     return json(await getRecord<Ngo>(ctx, KeyType.Ngo, requireId('ngoId', ngoId), 'NGO'));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('NgoPage')
   async ListNgos(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     return json(await pageOf(ctx, KeyType.Ngo, [], requirePageSize(pageSize), requireBookmark(bookmark), (_a, value) => unmarshal<Ngo>(value)));
   }
@@ -86,7 +87,7 @@ export class DonationContract extends Contract {
    * Caller: NGO org admin or staff of that NGO.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Campaign')
   async CreateCampaign(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'ngoId', 'name', 'goal', 'currency', 'opensAt', 'closesAt', 'validatorMspId', 'milestones']);
     const ngoId = requireId('ngoId', input.ngoId);
@@ -119,7 +120,7 @@ export class DonationContract extends Contract {
 
   /** The milestones of a campaign, in order, with their state. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('Milestone[]')
   async ListMilestones(ctx: Context, campaignId: string): Promise<string> {
     const id = requireId('campaignId', campaignId);
     await getRecord<Campaign>(ctx, KeyType.Campaign, id, 'campaign');
@@ -132,7 +133,7 @@ export class DonationContract extends Contract {
    * endorsement policy names the validator org. Caller: a validator or admin of that org.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Milestone')
   async ConfirmMilestone(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['campaignId', 'index', 'evidenceHash']);
     const campaignId = requireId('campaignId', input.campaignId);
@@ -159,7 +160,7 @@ export class DonationContract extends Contract {
    * released stays with the NGO. Request: {campaignId, paymentRef}. Caller: the payment service.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('HeldMoneyRefund')
   async RefundHeldMoney(ctx: Context, request: string): Promise<string> {
     requirePayments(ctx, 'refund the held money of campaigns');
     const input = parseObject('request', request, ['campaignId', 'paymentRef']);
@@ -196,13 +197,13 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('Campaign')
   async ReadCampaign(ctx: Context, campaignId: string): Promise<string> {
     return json(await getRecord<Campaign>(ctx, KeyType.Campaign, requireId('campaignId', campaignId), 'campaign'));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('CampaignPage')
   async ListCampaignsByNgo(ctx: Context, ngoId: string, pageSize: string, bookmark: string): Promise<string> {
     return json(await listIndexed<Campaign>(ctx, KeyType.CampaignsByNgo, [requireId('ngoId', ngoId)], pageSize, bookmark, KeyType.Campaign, 'campaign'));
   }
@@ -217,7 +218,7 @@ export class DonationContract extends Contract {
    * record and three index entries): concurrent donations to one NGO never conflict.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Donation')
   async Donate(ctx: Context, request: string): Promise<string> {
     const donor = requireDonor(ctx, 'donate');
     const input = parseObject('request', request, ['id', 'ngoId', 'campaignId', 'amount', 'currency']);
@@ -257,7 +258,7 @@ export class DonationContract extends Contract {
    * another batch under a used ID is ALREADY_EXISTS. Caller: the donor platform's payment service.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('SettlementBatch')
   async SettleDonations(ctx: Context, request: string): Promise<string> {
     const caller = requirePayments(ctx, 'settle donations');
     const input = parseObject('request', request, ['batchId', 'settlements']);
@@ -296,14 +297,14 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('SettlementBatch')
   async ReadSettlement(ctx: Context, batchId: string): Promise<string> {
     return json(await getRecord<SettlementBatch>(ctx, KeyType.Settlement, requireId('batchId', batchId), 'settlement batch'));
   }
 
   /** The refunds of a donation (in the order of their transaction IDs, not of time). */
   @Transaction(false)
-  @Returns('string')
+  @Returns('RefundPage')
   async ListRefundsByDonation(ctx: Context, donationId: string, pageSize: string, bookmark: string): Promise<string> {
     const id = requireId('donationId', donationId);
     return json(await pageOf(ctx, KeyType.Refund, [id], requirePageSize(pageSize), requireBookmark(bookmark), (_a, value) => unmarshal<Refund>(value)));
@@ -311,7 +312,7 @@ export class DonationContract extends Contract {
 
   /** Cancels a pledge that was not settled. Caller: the donor who pledged, or the payment service. */
   @Transaction()
-  @Returns('string')
+  @Returns('Donation')
   async CancelPledge(ctx: Context, donationId: string): Promise<string> {
     const id = requireId('donationId', donationId);
     const donation = await getRecord<Donation>(ctx, KeyType.Donation, id, 'donation');
@@ -328,7 +329,7 @@ export class DonationContract extends Contract {
    * the money back).
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Refund')
   async RefundDonation(ctx: Context, request: string): Promise<string> {
     requirePayments(ctx, 'refund donations');
     const input = parseObject('request', request, ['donationId', 'amount', 'paymentRef', 'reason']);
@@ -350,19 +351,19 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('Donation')
   async ReadDonation(ctx: Context, donationId: string): Promise<string> {
     return json(await getRecord<Donation>(ctx, KeyType.Donation, requireId('donationId', donationId), 'donation'));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('DonationPage')
   async ListDonationsByNgo(ctx: Context, ngoId: string, pageSize: string, bookmark: string): Promise<string> {
     return json(await listIndexed<Donation>(ctx, KeyType.DonationsByNgo, [requireId('ngoId', ngoId)], pageSize, bookmark, KeyType.Donation, 'donation'));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('DonationPage')
   async ListDonationsByCampaign(ctx: Context, campaignId: string, pageSize: string, bookmark: string): Promise<string> {
     const id = requireId('campaignId', campaignId);
     return json(await listIndexed<Donation>(ctx, KeyType.DonationsByCampaign, [id], pageSize, bookmark, KeyType.Donation, 'donation'));
@@ -370,7 +371,7 @@ export class DonationContract extends Contract {
 
   /** The caller's own donations. Caller: a donor. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('DonationPage')
   async ListMyDonations(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const donor = requireDonor(ctx, 'list their donations');
     return json(await listIndexed<Donation>(ctx, KeyType.DonorNgos, [donor.key], pageSize, bookmark, KeyType.Donation, 'donation'));
@@ -385,7 +386,7 @@ export class DonationContract extends Contract {
    * donations not earmarked to a campaign. Caller: staff of that NGO.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Spend')
   async RecordSpend(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'ngoId', 'campaignId', 'amount', 'currency', 'description', 'category', 'receiptHash']);
     const ngoId = requireId('ngoId', input.ngoId);
@@ -436,20 +437,20 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('Spend')
   async ReadSpend(ctx: Context, spendId: string): Promise<string> {
     return json(await getRecord<Spend>(ctx, KeyType.Spend, requireId('spendId', spendId), 'spend'));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('SpendPage')
   async ListSpendsByNgo(ctx: Context, ngoId: string, pageSize: string, bookmark: string): Promise<string> {
     return json(await listIndexed<Spend>(ctx, KeyType.SpendsByNgo, [requireId('ngoId', ngoId)], pageSize, bookmark, KeyType.Spend, 'spend'));
   }
 
   /** Where a donation went: each spend it paid for, with the amount it paid. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('AllocationPage')
   async ListAllocationsByDonation(ctx: Context, donationId: string, pageSize: string, bookmark: string): Promise<string> {
     const id = requireId('donationId', donationId);
     await getRecord<Donation>(ctx, KeyType.Donation, id, 'donation');
@@ -462,7 +463,7 @@ export class DonationContract extends Contract {
 
   /** The unspent money of an NGO by pool (campaign ID, or "-" outside campaigns) and currency. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('Balance')
   async ReadBalance(ctx: Context, ngoId: string): Promise<string> {
     const id = requireId('ngoId', ngoId);
     await getRecord<Ngo>(ctx, KeyType.Ngo, id, 'NGO');
@@ -484,7 +485,7 @@ export class DonationContract extends Contract {
 
   /** Rates an NGO from 1 to 5; a donor may rate only NGOs they gave to, once, and may change it. */
   @Transaction()
-  @Returns('string')
+  @Returns('Rating')
   async RateNgo(ctx: Context, ngoId: string, score: string): Promise<string> {
     const donor = requireDonor(ctx, 'rate NGOs');
     const id = requireId('ngoId', ngoId);
@@ -498,7 +499,7 @@ export class DonationContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('RatingPage')
   async ListRatingsByNgo(ctx: Context, ngoId: string, pageSize: string, bookmark: string): Promise<string> {
     const id = requireId('ngoId', ngoId);
     return json(await pageOf(ctx, KeyType.Rating, [id], requirePageSize(pageSize), requireBookmark(bookmark), (_a, value) => unmarshal<Rating>(value)));
@@ -511,7 +512,7 @@ export class DonationContract extends Contract {
    * the donor platform's private collection: the channel only sees their hash.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('DonorDetailsUpdated')
   async SetMyDetails(ctx: Context): Promise<string> {
     const donor = requireDonor(ctx, 'store their details');
     const transient = ctx.stub.getTransient().get('details');
@@ -530,7 +531,7 @@ export class DonationContract extends Contract {
 
   /** The caller's own details; only peers of the donor platform org hold them. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('DonorDetails')
   async ReadMyDetails(ctx: Context): Promise<string> {
     const donor = requireDonor(ctx, 'read their details');
     const bytes = await ctx.stub.getPrivateData(DONOR_DETAILS_COLLECTION, donor.key);
@@ -542,7 +543,7 @@ export class DonationContract extends Contract {
 
   /** Every revision of a record (type: ngo, campaign, donation, spend, proposal), oldest first. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('Revision[]')
   async GetHistory(ctx: Context, recordType: string, id: string): Promise<string> {
     const type = HISTORY_TYPES[recordType];
     if (!type) throw invalid(`recordType must be one of ${Object.keys(HISTORY_TYPES).join(', ')}, got ${JSON.stringify(recordType)}`);

@@ -13,6 +13,7 @@ import { json, unmarshal } from './json';
 import { key, KeyType } from './keys';
 import { Events } from './records';
 import { allEntries, exists, getRecord, historyOf, pageOf, putIndex, putRecord, write } from './store';
+import './schemas';
 import { txTime } from './time';
 import {
   parseObject, requireBookmark, requireCaCertificate, requireId, requireMspId, requireObject, requireOneOf, requirePageSize, requireSlug,
@@ -36,7 +37,7 @@ export class GovernanceContract extends Contract {
    * comparator, proposalDurationHours}}. Caller: an admin of one of the listed orgs.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Governance')
   async Configure(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['members', 'policy']);
     const members = requireMembers(input.members);
@@ -51,7 +52,7 @@ export class GovernanceContract extends Contract {
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('Governance')
   async ReadGovernance(ctx: Context): Promise<string> {
     return json(await readGovernance(ctx));
   }
@@ -61,7 +62,7 @@ export class GovernanceContract extends Contract {
    * tlsRootCert}} with the roots as PEM CA certificates. Caller: an admin of a member org.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Proposal')
   async ProposeInvite(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'org']);
     const id = requireId('id', input.id);
@@ -76,7 +77,7 @@ export class GovernanceContract extends Contract {
 
   /** Proposes to remove a member org. Request: {id, description, mspId}. Caller: an admin of a member org. */
   @Transaction()
-  @Returns('string')
+  @Returns('Proposal')
   async ProposeRemoval(ctx: Context, request: string): Promise<string> {
     const input = parseObject('request', request, ['id', 'description', 'mspId']);
     const id = requireId('id', input.id);
@@ -95,7 +96,7 @@ export class GovernanceContract extends Contract {
    * Caller: an admin of an org that was a member when the proposal was made.
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Proposal')
   async Vote(ctx: Context, proposalId: string, vote: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const choice = requireOneOf('vote', vote, VOTE_CHOICES);
@@ -120,7 +121,7 @@ export class GovernanceContract extends Contract {
    * Caller: an admin of a current member org (not of the org being removed).
    */
   @Transaction()
-  @Returns('string')
+  @Returns('Proposal')
   async RecordExecution(ctx: Context, proposalId: string, request: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const input = parseObject('request', request, ['outcome', 'detail']);
@@ -146,14 +147,14 @@ export class GovernanceContract extends Contract {
 
   /** A proposal, with status EXPIRED when voting closed before it was decided. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('Proposal')
   async ReadProposal(ctx: Context, proposalId: string): Promise<string> {
     const proposal = await getRecord<Proposal>(ctx, KeyType.Proposal, requireId('proposalId', proposalId), 'proposal');
     return json(asOf(proposal, txTime(ctx)));
   }
 
   @Transaction(false)
-  @Returns('string')
+  @Returns('ProposalPage')
   async ListProposals(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const now = txTime(ctx);
     const page = await pageOf(ctx, KeyType.Proposal, [], requirePageSize(pageSize), requireBookmark(bookmark), (_a, value) =>
@@ -164,7 +165,7 @@ export class GovernanceContract extends Contract {
 
   /** Every stored revision of a proposal, oldest first: each vote and outcome with its transaction. */
   @Transaction(false)
-  @Returns('string')
+  @Returns('ProposalRevision[]')
   async GetProposalHistory(ctx: Context, proposalId: string): Promise<string> {
     const id = requireId('proposalId', proposalId);
     const revisions = await historyOf(ctx, proposalKey(ctx, id));

@@ -1,11 +1,9 @@
 // The portal's money figures, computed in SQL, checked on an embedded read model filled by hand:
 // no network, and the rules (what is raised, settled, held, spent, remaining) in one place.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ReadModel } from './read-model';
 import { createSchema } from './schema';
-import { openStore, SqlStore } from './sql';
+import { SqlStore } from './sql';
+import { openScratchStore } from './test-support/scratch-store';
 
 const DONOR_KEY = 'a'.repeat(40);
 const donor = { mspId: 'DonorPlatformMSP', key: DONOR_KEY };
@@ -28,13 +26,11 @@ const RECORDS: [string, string, Record<string, unknown>][] = [
 ];
 
 describe('the public view of the read model', () => {
-  let dir: string;
   let store: SqlStore;
   let readModel: ReadModel;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'public-view-'));
-    store = await openStore({ kind: 'embedded', dir });
+    store = await openScratchStore();
     await createSchema(store);
     let block = 1;
     for (const [type, id, value] of RECORDS) {
@@ -49,7 +45,6 @@ describe('the public view of the read model', () => {
 
   afterAll(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('an NGO raised its pledges and settlements (not cancelled ones), and holds what unconfirmed milestones keep', async () => {

@@ -34,6 +34,11 @@ async function openEmbedded(dir: string): Promise<SqlStore> {
     unlock();
     throw new Error(`the embedded read-model database in ${dir} cannot be opened (${(err as Error).message}); rebuild it from the ledger with "npm run indexer -- rebuild"`, { cause: err });
   }
+  return pgliteStore(db, unlock);
+}
+
+/** A store over an open PGlite database; `closed` runs after the database is closed. */
+export function pgliteStore(db: PGlite, closed: () => void = () => {}): SqlStore {
   const run = async <T>(q: { query: PGlite['query'] }, sql: string, params?: readonly unknown[]): Promise<T[]> =>
     (await q.query<T>(sql, params as unknown[] | undefined)).rows;
   return {
@@ -43,7 +48,7 @@ async function openEmbedded(dir: string): Promise<SqlStore> {
     transaction: (work) => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })),
     close: async () => {
       await db.close();
-      unlock();
+      closed();
     },
   };
 }
