@@ -5,6 +5,9 @@ import {
   DONOR_KEY_PATTERN, ID_PATTERN, MAX_BOOKMARK_LENGTH, MAX_MILESTONES, MAX_PAGE_SIZE, MAX_SCORE, MAX_SETTLEMENT_BATCH, MIN_SCORE, MSP_ID_PATTERN,
   CURRENCIES, HISTORY_RECORD_TYPES, MAX_AMOUNT, NGO_STATUSES, PROPOSAL_STATUSES, RECORD_TYPES, SHA256_PATTERN, SLUG_PATTERN, TextLimit,
 } from '@donation-ledger/model';
+import type {
+  CreateCampaignRequest, DonateRequest, PageRequest, RecordSpendRequest, RefundRequest, RegisterNgoRequest, SettleDonationsRequest,
+} from '@donation-ledger/model';
 import { z } from 'zod';
 
 export const id = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits or _.:- starting with a letter or digit');
@@ -119,6 +122,26 @@ export const blockRange = z.strictObject({
   to: z.coerce.number().int('must be a whole block number').min(0),
 });
 export const indexedVerify = z.strictObject({ digest: z.strictObject({ channel: z.string().min(1).max(64), height: z.number().int().min(1), blockHash: z.string().regex(/^[0-9a-f]{64}$/) }) });
+
+// ---- The bodies are the model's requests ----------------------------------------------------
+// The shapes are declared in the model; these schemas add the rules. A field added to a request
+// and not here, or here and not in the model, or of another type, fails to compile.
+type Fields<T> = { [K in keyof T]-?: NonNullable<T[K]> };
+/** The schema takes exactly the request's fields, each a value of the request's type (optional or not). */
+type Validates<Schema extends z.ZodType, Request> = [keyof z.output<Schema>] extends [keyof Request]
+  ? [keyof Request] extends [keyof z.output<Schema>] ? ([Fields<z.output<Schema>>] extends [Fields<Request>] ? true : false) : false
+  : false;
+type AllHold<T extends readonly true[]> = T;
+export type BodiesAreRequests = AllHold<[
+  Validates<typeof registerNgo, RegisterNgoRequest>,
+  Validates<typeof createCampaign, CreateCampaignRequest>,
+  Validates<typeof donate, DonateRequest>,
+  Validates<typeof recordSpend, RecordSpendRequest>,
+  Validates<typeof settle, SettleDonationsRequest>,
+  // The donation is named by the path.
+  Validates<typeof refund, Omit<RefundRequest, 'donationId'>>,
+  Validates<typeof page, PageRequest>,
+]>;
 
 /** A pattern for 1 to `max` in decimal (leading zeros allowed, 19 digits at most); `max` must be a power of ten. */
 function amountPattern(max: bigint): RegExp {

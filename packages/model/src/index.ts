@@ -8,6 +8,7 @@ export * from './governance';
 export * from './public';
 export * from './record-types';
 export * from './records';
+export * from './requests';
 export * from './roles';
 export * from './rules';
 export * from './transactions';

@@ -2,7 +2,7 @@
 // staff record spends (the receipt is hashed in the browser), see balances and milestones and
 // export CSV; the NGO org's admin registers NGOs and staff. Campaigns and NGOs are picked from
 // lists, never typed.
-import type { Balance, Donation, PublicNgo, PublicNgoPage } from '@donation-ledger/model';
+import type { Balance, DonateRequest, Donation, PublicNgo, PublicNgoPage, RecordSpendRequest } from '@donation-ledger/model';
 import { useState } from 'preact/hooks';
 import { api, download, sha256Hex } from '../api';
 import { formatMoney, toMinorUnits } from '../lib/money';
@@ -51,7 +51,7 @@ function DonorArea() {
         <h2 id="donate-heading">Donate</h2>
         <WriteForm id="donate-form" label="Donate" submit="Donate" onSubmit={async (data, _form, pendingId) => {
           const currency = data.currency ?? 'EUR';
-          const body = { id: pendingId('don'), ngoId: chosen, amount: toMinorUnits(data.amount ?? '', currency), currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) };
+          const body = { id: pendingId('don'), ngoId: chosen, amount: toMinorUnits(data.amount ?? '', currency), currency, ...(data.campaignId ? { campaignId: data.campaignId } : {}) } satisfies DonateRequest;
           const written = await api<Written<Donation>>('POST', '/api/donations', body, body.id);
           setLastTx(written.transactionId);
           return `Thank you! Your pledge ${written.record.id} is in block ${written.blockNumber}. It becomes money for the NGO when the payment service settles it. Its receipt code is ${written.record.id}.`;
@@ -133,9 +133,9 @@ function NgoArea({ ngoId }: { me: Me; ngoId: string }) {
           const file = (form.elements.namedItem('receipt') as HTMLInputElement).files?.[0];
           const currency = data.currency ?? 'EUR';
           const body = {
-            id: pendingId('sp'), ngoId, amount: toMinorUnits(data.amount ?? '', currency), currency, description: data.description, category: data.category,
+            id: pendingId('sp'), ngoId, amount: toMinorUnits(data.amount ?? '', currency), currency, description: data.description ?? '', category: data.category ?? '',
             ...(data.campaignId ? { campaignId: data.campaignId } : {}), ...(file ? { receiptHash: await sha256Hex(file) } : {}),
-          };
+          } satisfies RecordSpendRequest;
           const written = await api<Written<{ allocations: { donationId: string; amount: string }[] }>>('POST', '/api/spends', body, body.id);
           setLastBlock(written.blockNumber);
           const pieces = written.record.allocations.map((a) => `${formatMoney(a.amount, currency)} from ${a.donationId}`).join(', ');
