@@ -3,6 +3,7 @@
 // data never appears here: a block carries only its hashes.
 import { parseBlockMessage } from '@donation-ledger/client';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import type { TransactionHeader } from '@donation-ledger/model';
 import { configChangesOf } from './config-changes';
 
 export interface KeyWrite {
@@ -13,22 +14,9 @@ export interface KeyWrite {
   readonly value: Buffer | null;
 }
 
-export interface BlockTransaction {
-  readonly index: number;
-  readonly txId: string;
-  /** common.HeaderType name: ENDORSER_TRANSACTION, CONFIG, ... */
-  readonly type: string;
-  /** peer.TxValidationCode name: VALID, MVCC_READ_CONFLICT, ... */
-  readonly validationCode: string;
-  readonly creatorMspId: string;
-  /** ISO 8601, from the channel header (the client's clock when it built the proposal). */
-  readonly timestamp: string | null;
-  readonly chaincode: string | null;
-  readonly function: string | null;
+export interface BlockTransaction extends TransactionHeader {
   /** Writes to the chaincode's namespace (empty for other namespaces and non-endorser transactions). */
   readonly writes: readonly KeyWrite[];
-  /** What a CONFIG transaction changed ("Application/AuditorMSP added"); null for others. */
-  readonly configChanges: readonly string[] | null;
 }
 
 export interface DecodedBlock {
