@@ -173,18 +173,17 @@ export class Indexer {
     }
     while (this.checkpoint.height < target && this.state !== 'stopped') {
       const bytes = await this.options.source.block(this.checkpoint.height);
-      await this.commit([await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust)]);
+      const accepted = await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust);
+      await this.commit([accepted], { maintain: accepted.block.number + 1 >= target });
       onIndexed?.(this.checkpoint.height, target);
     }
-    await this.maintainIfDue();
     return this.checkpoint.height;
   }
 
   /** Indexes one serialized block: it must be the next one, link to the last and be signed as required. */
   async indexBlock(bytes: Uint8Array): Promise<void> {
     const accepted = await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust);
-    await this.commit([accepted]);
-    await this.maintainIfDue();
+    await this.commit([accepted], { maintain: true });
   }
 
   /**
@@ -204,8 +203,13 @@ export class Indexer {
     return { block, trust: signatures.trust };
   }
 
-  /** Stores accepted blocks and the new checkpoint in ONE SQL transaction; only then moves the checkpoint. */
-  private async commit(accepted: readonly Accepted[]): Promise<void> {
+  /**
+   * Stores accepted blocks and the new checkpoint in ONE SQL transaction; only then moves the
+   * checkpoint. With `maintain` (not between the batches of a catch-up: each pass reads the
+   * tables), vacuums and analyzes when due, before announcing the blocks: a reader waiting for
+   * them then finds the statistics in place rather than waiting behind the vacuum.
+   */
+  private async commit(accepted: readonly Accepted[], { maintain }: { maintain: boolean }): Promise<void> {
     const last = accepted[accepted.length - 1];
     if (!last) return;
     const written = await this.options.store.transaction(async (tx) => {
@@ -216,16 +220,9 @@ export class Indexer {
     });
     this.checkpoint = { height: last.block.number + 1, blockHash: last.block.headerHash };
     this.trust = last.trust;
-    for (const { block } of accepted) this.progress.emit('block', block.number);
     this.maintenance.written += written;
-  }
-
-  /**
-   * Vacuums and analyzes when enough rows were written (see MAINTENANCE_SHARE). Not between the
-   * batches of a catch-up: each pass reads the tables, so it runs once the history is stored.
-   */
-  private async maintainIfDue(): Promise<void> {
-    if (this.maintenance.written >= Math.max(MAINTENANCE_MIN_ROWS, MAINTENANCE_SHARE * this.maintenance.rowsThen)) await this.maintain();
+    if (maintain && this.maintenance.written >= Math.max(MAINTENANCE_MIN_ROWS, MAINTENANCE_SHARE * this.maintenance.rowsThen)) await this.maintain();
+    for (const { block } of accepted) this.progress.emit('block', block.number);
   }
 
   /** Vacuums and analyzes the tables (see MAINTENANCE_SHARE); remembers how many rows they had. */
@@ -256,10 +253,10 @@ export class Indexer {
     let pending: Accepted[] = [];
     let tip = this.checkpoint;
     let trust = this.trust;
-    const flush = async (): Promise<void> => {
+    const flush = async (maintain: boolean): Promise<void> => {
       const batch = pending;
       pending = [];
-      await this.commit(batch);
+      await this.commit(batch, { maintain });
       for (const { block } of batch) options.onIndexed?.(block.number + 1, options.until ?? history);
     };
     try {
@@ -271,15 +268,13 @@ export class Indexer {
         pending.push(accepted);
         tip = { height: accepted.block.number + 1, blockHash: accepted.block.headerHash };
         trust = accepted.trust;
-        if (pending.length >= BATCH_BLOCKS || tip.height >= history) await flush();
-        if (tip.height >= history) await this.maintainIfDue();
+        if (pending.length >= BATCH_BLOCKS || tip.height >= history) await flush(tip.height >= history);
         if (options.until !== undefined && tip.height >= options.until) break;
       }
-      await flush();
-      await this.maintainIfDue();
+      await flush(true);
     } catch (err) {
       // The blocks before a broken one were checked: keep them, so the halt names the right height.
-      if (err instanceof ChainBreakError) await flush();
+      if (err instanceof ChainBreakError) await flush(false);
       throw err;
     } finally {
       this.stream = undefined;
