@@ -381,13 +381,14 @@ async function main(): Promise<void> {
 async function restReadModelCaughtUp(api: { agent: Agent; port: number; token: string }, height: number): Promise<void> {
   const deadline = Date.now() + 30 * 60_000;
   for (let last = -1; ;) {
-    const status = await httpJson(api.agent, api.port, 'GET', '/api/read/status', undefined, api.token);
+    // A socket the server closed while idle (its keep-alive timeout) is an error here: ask again.
+    const status = await httpJson(api.agent, api.port, 'GET', '/api/read/status', undefined, api.token).catch(() => ({ status: 0, body: undefined }));
     const indexed = (status.body as { height?: number } | undefined)?.height ?? 0;
     if (indexed >= height) break;
     if (Date.now() > deadline) throw new Error(`the API read model did not catch up: ${indexed} of ${height} blocks after 30 minutes`);
     if (indexed !== last) log(`waiting for the API read model: ${indexed} of ${height} blocks`);
     last = indexed;
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 2000));
   }
   // Once caught up, one read with minBlock: the indexer has also finished its post-catch-up maintenance.
   expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token), 'the API read model did not catch up');
