@@ -177,11 +177,13 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
     env: { ...process.env, LEDGER_PROFILE: profilePath('donorplatform', o.runDir), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // However the bench ends (an error included), the API and the read model it indexes go with it.
+  process.once('exit', () => child.kill('SIGTERM'));
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
   for (let i = 0; ; i++) {
     const ready = await httpJson(agent, port, 'GET', '/health/ready').catch(() => ({ status: 0 }));
     if (ready.status === 200) break;
-    if (i > 120) throw new Error('the REST API did not become ready in 60s');
+    if (i > 600) throw new Error('the REST API did not become ready in 5 minutes');
     await new Promise((r) => setTimeout(r, 500));
   }
   const username = `bench-${randomUUID().slice(0, 8)}`;
