@@ -177,11 +177,13 @@ async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: nu
     env: { ...process.env, LEDGER_PROFILE: profilePath('donorplatform', o.runDir), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // However the bench ends (an error included), the API and the read model it indexes go with it.
+  process.once('exit', () => child.kill('SIGTERM'));
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
   for (let i = 0; ; i++) {
     const ready = await httpJson(agent, port, 'GET', '/health/ready').catch(() => ({ status: 0 }));
     if (ready.status === 200) break;
-    if (i > 120) throw new Error('the REST API did not become ready in 60s');
+    if (i > 600) throw new Error('the REST API did not become ready in 5 minutes');
     await new Promise((r) => setTimeout(r, 500));
   }
   const username = `bench-${randomUUID().slice(0, 8)}`;
@@ -315,8 +317,7 @@ async function main(): Promise<void> {
         case 'rest-list-index': {
           const api = await rest();
           extra = [{ name: 'rest api', pid: api.child.pid ?? 0 }];
-          const height = (await admin.getDigest()).height;
-          expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token).catch(() => ({ status: 0, body: undefined })), 'the API read model did not catch up');
+          await restReadModelCaughtUp(api, (await admin.getDigest()).height);
           operation = async () => expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/donations?ngoId=${benchNgo}&limit=20`, undefined, api.token));
           break;
         }
@@ -373,6 +374,26 @@ async function main(): Promise<void> {
   writeFileSync(join(o.out, 'latest.html'), htmlReport(report));
   process.stdout.write(textReport(report));
   log(`report: ${join(o.out, `bench-${stamp}.{json,html}`)}`);
+}
+
+/**
+ * Waits until the REST API's read model, which indexes from genesis when the API starts, holds
+ * `height` blocks: minutes on a long ledger, longer than one read may wait for it.
+ */
+async function restReadModelCaughtUp(api: { agent: Agent; port: number; token: string }, height: number): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  for (let last = -1; ;) {
+    // A socket the server closed while idle (its keep-alive timeout) is an error here: ask again.
+    const status = await httpJson(api.agent, api.port, 'GET', '/api/read/status', undefined, api.token).catch(() => ({ status: 0, body: undefined }));
+    const indexed = (status.body as { height?: number } | undefined)?.height ?? 0;
+    if (indexed >= height) break;
+    if (Date.now() > deadline) throw new Error(`the API read model did not catch up: ${indexed} of ${height} blocks after 30 minutes`);
+    if (indexed !== last) log(`waiting for the API read model: ${indexed} of ${height} blocks`);
+    last = indexed;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  // Once caught up, one read with minBlock: the indexer has also finished its post-catch-up maintenance.
+  expectStatus(200, await httpJson(api.agent, api.port, 'GET', `/api/read/ngos?limit=1&minBlock=${height - 1}`, undefined, api.token), 'the API read model did not catch up');
 }
 
 function expectStatus(status: number, res: { status: number; body: unknown }, what = `HTTP ${res.status}`): void {

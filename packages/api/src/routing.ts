@@ -89,14 +89,14 @@ export class RouteRegistry {
       const query = parse(spec.query, req.query, 'query');
       const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
       const idempotencyKey = spec.idempotent ? requireKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
-      const run = async (): Promise<unknown> => {
-        const answer = await handler({ body, query, params, caller, idempotencyKey, req, res } as never);
-        return answer === undefined ? undefined : toJson(answer); // undefined: the handler answered itself
-      };
+      // undefined: the handler answered itself
+      const run = (): Promise<unknown> => handler({ body, query, params, caller, idempotencyKey, req, res } as never);
       const result = idempotencyKey && caller && this.idempotency
-        ? await this.once(this.idempotency, caller.account.username, idempotencyKey, fingerprintOf(spec.method, req.path, req.body), spec.success.status, run, res)
+        ? await this.once(this.idempotency, caller.account.username, idempotencyKey, fingerprintOf(spec.method, req.path, req.body), spec.success.status,
+          async () => toJsonValue(await run()), res)
         : await run();
-      if (result !== undefined && !res.headersSent) res.status(spec.success.status).json(result);
+      // Serialized once, here (not to a JSON value first and then again by res.json).
+      if (result !== undefined && !res.headersSent) res.status(spec.success.status).type('json').send(jsonText(result));
     });
   }
 
@@ -141,8 +141,11 @@ function parse(schema: ZodType | undefined, value: unknown, where: string): unkn
 }
 
 /** bigint (block numbers) becomes a string in JSON. */
-function toJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+const jsonText = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+
+/** The answer as the JSON value a client will read (what the idempotency store keeps). */
+function toJsonValue(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(jsonText(value));
 }
 
 /** Builds the OpenAPI 3.1 document from the declared routes. */

@@ -88,6 +88,17 @@ interface Accepted {
  */
 const BATCH_BLOCKS = 100;
 
+/**
+ * The embedded store has no autovacuum: the indexer vacuums and analyzes the tables it writes once
+ * the rows written since the last time reach this share of those there were then (autovacuum's
+ * default scale factor), and at least MAINTENANCE_MIN_ROWS. Without statistics a page of 20 of an
+ * NGO's 10,000 donations sorted all 10,000 (20 ms instead of 1), and a lookup by transaction ID
+ * scanned every transaction.
+ */
+const MAINTENANCE_SHARE = 0.2;
+const MAINTENANCE_MIN_ROWS = 1000;
+const MAINTAINED_TABLES = ['records', 'record_history', 'transactions', 'blocks'] as const;
+
 const META = { schema: 'schema_version', channel: 'channel', chaincode: 'chaincode', lastBlock: 'last_block', lastHash: 'last_hash' } as const;
 
 export class Indexer {
@@ -98,6 +109,8 @@ export class Indexer {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private stream: BlockStream | undefined;
+  /** Rows written since the tables were last vacuumed and analyzed, and the rows they had then. */
+  private maintenance = { written: 0, rowsThen: 0 };
 
   private constructor(
     private readonly options: IndexerOptions,
@@ -114,7 +127,9 @@ export class Indexer {
     await createSchema(options.store);
     const checkpoint = await readCheckpoint(options);
     await checkAgainstLedger(options.source, checkpoint);
-    return new Indexer(options, checkpoint, await trustAtCheckpoint(options, checkpoint));
+    const indexer = new Indexer(options, checkpoint, await trustAtCheckpoint(options, checkpoint));
+    await indexer.maintainIfNeverAnalyzed();
+    return indexer;
   }
 
   /** Drops every table and opens an empty index: the next catch-up indexes from genesis. */
@@ -157,7 +172,9 @@ export class Indexer {
       return this.checkpoint.height;
     }
     while (this.checkpoint.height < target && this.state !== 'stopped') {
-      await this.indexBlock(await this.options.source.block(this.checkpoint.height));
+      const bytes = await this.options.source.block(this.checkpoint.height);
+      const accepted = await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust);
+      await this.commit([accepted], { maintain: accepted.block.number + 1 >= target });
       onIndexed?.(this.checkpoint.height, target);
     }
     return this.checkpoint.height;
@@ -166,7 +183,7 @@ export class Indexer {
   /** Indexes one serialized block: it must be the next one, link to the last and be signed as required. */
   async indexBlock(bytes: Uint8Array): Promise<void> {
     const accepted = await this.accept(common.Block.deserializeBinary(bytes), this.checkpoint, this.trust);
-    await this.commit([accepted]);
+    await this.commit([accepted], { maintain: true });
   }
 
   /**
@@ -186,18 +203,41 @@ export class Indexer {
     return { block, trust: signatures.trust };
   }
 
-  /** Stores accepted blocks and the new checkpoint in ONE SQL transaction; only then moves the checkpoint. */
-  private async commit(accepted: readonly Accepted[]): Promise<void> {
+  /**
+   * Stores accepted blocks and the new checkpoint in ONE SQL transaction; only then moves the
+   * checkpoint. With `maintain` (not between the batches of a catch-up: each pass reads the
+   * tables), vacuums and analyzes when due, before announcing the blocks: a reader waiting for
+   * them then finds the statistics in place rather than waiting behind the vacuum.
+   */
+  private async commit(accepted: readonly Accepted[], { maintain }: { maintain: boolean }): Promise<void> {
     const last = accepted[accepted.length - 1];
     if (!last) return;
-    await this.options.store.transaction(async (tx) => {
-      await storeBlocks(tx, accepted.map(({ block }) => block));
+    const written = await this.options.store.transaction(async (tx) => {
+      const rows = await storeBlocks(tx, accepted.map(({ block }) => block));
       await setMeta(tx, META.lastBlock, String(last.block.number));
       await setMeta(tx, META.lastHash, last.block.headerHash);
+      return rows;
     });
     this.checkpoint = { height: last.block.number + 1, blockHash: last.block.headerHash };
     this.trust = last.trust;
+    this.maintenance.written += written;
+    if (maintain && this.maintenance.written >= Math.max(MAINTENANCE_MIN_ROWS, MAINTENANCE_SHARE * this.maintenance.rowsThen)) await this.maintain();
     for (const { block } of accepted) this.progress.emit('block', block.number);
+  }
+
+  /** Vacuums and analyzes the tables (see MAINTENANCE_SHARE); remembers how many rows they had. */
+  private async maintain(): Promise<void> {
+    const { store } = this.options;
+    await store.maintain(MAINTAINED_TABLES);
+    this.maintenance = { written: 0, rowsThen: await tableRows(store) };
+  }
+
+  /** A read model indexed before the indexer maintained its tables has no statistics yet. */
+  private async maintainIfNeverAnalyzed(): Promise<void> {
+    const [records] = await this.options.store.query<{ analyzed: boolean }>(
+      `select reltuples >= 0 as analyzed from pg_class where oid = 'records'::regclass`);
+    if (this.checkpoint.height > 0 && records?.analyzed === false) await this.maintain();
+    else this.maintenance.rowsThen = await tableRows(this.options.store);
   }
 
   /**
@@ -213,10 +253,10 @@ export class Indexer {
     let pending: Accepted[] = [];
     let tip = this.checkpoint;
     let trust = this.trust;
-    const flush = async (): Promise<void> => {
+    const flush = async (maintain: boolean): Promise<void> => {
       const batch = pending;
       pending = [];
-      await this.commit(batch);
+      await this.commit(batch, { maintain });
       for (const { block } of batch) options.onIndexed?.(block.number + 1, options.until ?? history);
     };
     try {
@@ -228,13 +268,13 @@ export class Indexer {
         pending.push(accepted);
         tip = { height: accepted.block.number + 1, blockHash: accepted.block.headerHash };
         trust = accepted.trust;
-        if (pending.length >= BATCH_BLOCKS || tip.height >= history) await flush();
+        if (pending.length >= BATCH_BLOCKS || tip.height >= history) await flush(tip.height >= history);
         if (options.until !== undefined && tip.height >= options.until) break;
       }
-      await flush();
+      await flush(true);
     } catch (err) {
       // The blocks before a broken one were checked: keep them, so the halt names the right height.
-      if (err instanceof ChainBreakError) await flush();
+      if (err instanceof ChainBreakError) await flush(false);
       throw err;
     } finally {
       this.stream = undefined;
@@ -381,7 +421,7 @@ async function crossCheckValidity(block: common.Block, number: number, crossChec
  * one statement per row cost more than everything else in a catch-up (PGlite runs each one in
  * turn). The current value of a record written several times in the blocks is the last write.
  */
-async function storeBlocks(tx: Queryable, blocks: readonly DecodedBlock[]): Promise<void> {
+async function storeBlocks(tx: Queryable, blocks: readonly DecodedBlock[]): Promise<number> {
   const transactions = blocks.flatMap((block) => block.transactions.map((t) => ({ block: block.number, t })));
   const history: unknown[][] = [];
   const current = new Map<string, unknown[] | { delete: [string, string] }>();
@@ -414,6 +454,14 @@ async function storeBlocks(tx: Queryable, blocks: readonly DecodedBlock[]): Prom
   await insertRows(tx, 'records (record_type, record_id, value, block, tx_index, tx_id, updated_at)', finals.filter((row): row is unknown[] => Array.isArray(row)),
     `on conflict (record_type, record_id) do update set value = excluded.value, block = excluded.block, tx_index = excluded.tx_index,
        tx_id = excluded.tx_id, updated_at = excluded.updated_at`);
+  return blocks.length + transactions.length + history.length + finals.length;
+}
+
+/** Rows in the maintained tables, as the last analysis estimated them (0 before any). */
+async function tableRows(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ rows: number }>(
+    `select coalesce(sum(greatest(reltuples, 0)), 0)::float8 as rows from pg_class where oid = any($1::regclass[])`, [MAINTAINED_TABLES]);
+  return Number(row?.rows ?? 0);
 }
 
 /** Rows per statement: well under PostgreSQL's 65,535 parameters for the widest table (9 columns). */

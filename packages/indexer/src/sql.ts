@@ -15,6 +15,12 @@ export interface SqlStore extends Queryable {
   readonly kind: 'embedded' | 'postgresql';
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Vacuums and analyzes `tables` after many of their rows changed. The embedded engine runs no
+   * autovacuum: without statistics the planner sorts every row of a filter to return a page, and
+   * updated rows leave dead copies in every index. A PostgreSQL server does this by itself.
+   */
+  maintain(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,10 @@ export function pgliteStore(db: PGlite, closed: () => void = () => {}): SqlStore
     query: (sql, params) => run(db, sql, params),
     // PGlite is one connection: transactions are serialized by it.
     transaction: (work) => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })),
+    maintain: async (tables) => {
+      // Table names are the schema's own, never input.
+      await db.exec(`vacuum analyze ${tables.join(', ')}`);
+    },
     close: async () => {
       await db.close();
       closed();
@@ -118,6 +128,7 @@ async function openPostgres(url: string): Promise<SqlStore> {
         client.release();
       }
     },
+    maintain: () => Promise.resolve(), // autovacuum's job on a server
     close: () => pool.end(),
   };
 }
