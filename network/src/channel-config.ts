@@ -10,7 +10,7 @@ import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { ordererCliArgs, peerCliEnv, peerOrgConfigtx } from './nodes';
 import { RunPaths } from './paths';
-import { PeerOrgConfig, Topology } from './topology';
+import { ordererNodes, PeerOrgConfig, Topology } from './topology';
 
 /** The decoded channel config (common.Config as configtxlator prints it); only the parts we edit are typed. */
 export interface ChannelConfig {
@@ -51,8 +51,8 @@ export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: Run
   const block = join(workDir, 'config-block.pb');
   // From the first orderer that answers: one that is down must not stop governance.
   let attempt = 0;
-  retrySync(t.orderer.nodes.length, () =>
-    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
+  retrySync(ordererNodes(t).length, () =>
+    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)], {
       env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
     }));
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
