@@ -41,6 +41,7 @@ describe('a new org spec', () => {
       const { org, topology } = loadNewOrg(AUDITOR_SPEC, DEFAULT_TOPOLOGY, paths, offset);
       expect(org.mspId).toBe('AuditorMSP');
       expect(org.peers[0]?.port).toBe(7451 + offset);
+      expect(org.orderers.map((n) => n.port)).toEqual([7455 + offset]);
       expect(topology.orgs.map((o) => o.name)).toEqual(['donorplatform', 'ngo', 'auditor']);
     }
   });
@@ -54,16 +55,15 @@ describe('a new org spec', () => {
     ]);
   });
 
-  test('a malformed MSP ID, the orderer\'s MSP ID and a port another node uses are refused, each named', () => {
+  test('a malformed MSP ID and a port another node uses (a peer\'s or an ordering node\'s) are refused, each named', () => {
     expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: '9 bad msp' }), DEFAULT_TOPOLOGY, paths))).toEqual([
       'mspId: must be an MSP ID, got "9 bad msp"',
     ]);
-    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: 'OrdererMSP' }), DEFAULT_TOPOLOGY, paths))).toEqual([
-      'MSP ID "OrdererMSP" is used twice',
-    ]);
     const spec = auditorSpec();
     spec.peers[0].port = 7351;
+    spec.orderers[0].adminPort = 7257;
     expect(problemsOf(() => loadNewOrg(specFile(spec), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'orderers[0].adminPort: port 7257 is already used by orgs[0].orderers[1].port',
       'peers[0].port: port 7351 is already used by orgs[1].peers[0].port',
     ]);
   });

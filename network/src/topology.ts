@@ -360,7 +360,9 @@ class Checker {
   }
 
   port(value: unknown, at: string): number {
+    const problems = this.problems.length;
     const port = this.integer(value, at, 1024, 65535 - this.portOffset) + this.portOffset;
+    if (this.problems.length > problems) return port; // not a port: no clash to report either
     const other = this.portsSeen.get(port);
     if (other !== undefined) this.problems.push(`${at}: port ${port} is already used by ${other}`);
     else this.portsSeen.set(port, at);
