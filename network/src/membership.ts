@@ -97,7 +97,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   }
   // From here on the org is a member: every command (up, status, down) includes it.
   recordAdded(at.paths, newOrg.spec);
-  await startNewOrderers(bins, topology, at.paths, org, at.paths.configUpdate(`join-${org.name}-orderers-${Date.now()}`));
+  await startNewOrderers(bins, topology, at.paths, org, firstMember(current), at.paths.configUpdate(`join-${org.name}-orderers-${Date.now()}`));
 
   log(`starting the peers of ${org.name}`);
   for (const peer of org.peers) startNode(at.paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
@@ -183,7 +183,7 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
  * Starts a new member's ordering nodes and joins them to the channel with its latest config block
  * (which names them as consenters); each pulls the blocks before it from the other ordering nodes.
  */
-async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, workDir: string): Promise<void> {
+async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, member: PeerOrgConfig, workDir: string): Promise<void> {
   const nodes = ordererNodes(t).filter((n) => n.org === org);
   if (nodes.length === 0) return;
   log(`starting the ordering node(s) of ${org.name}`);
@@ -191,7 +191,7 @@ async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPat
   await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
   fetchChannelConfig(bins, t, paths, org, workDir);
   await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
-  const height = channelHeight(bins, t, paths, org);
+  const height = channelHeight(bins, t, paths, member); // the new org's peers are not started yet
   for (const node of nodes) {
     await retry(120_000, 500, async () => {
       const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
