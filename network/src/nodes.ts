@@ -191,7 +191,6 @@ export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig
 
 /** configtx.yaml for the application channel, as JSON (which YAML parsers accept). */
 export function writeConfigtx(t: Topology, paths: RunPaths): string {
-  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
   const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
   const o = t.ordering;
   const peerOrgs = t.orgs.map((org) => peerOrgConfigtx(t, paths, org));
