@@ -18,7 +18,7 @@ export interface ChannelConfig {
     groups: {
       Application: { groups: Record<string, unknown> };
       Orderer: {
-        groups: Record<string, { values: { Endpoints?: { value: { addresses: string[] } } } }>;
+        groups: Record<string, unknown>;
         values: { ConsensusType: { value: { type: string; metadata?: { consenters?: RaftConsenterJson[] } } } };
         policies: { BlockValidation: { policy: { type: number; value: unknown } } };
       };
@@ -72,16 +72,14 @@ export function raftBlockValidation(mspIds: readonly string[]): unknown {
 }
 
 /**
- * The config without one ordering node: its Raft consenter and its org's endpoint for it. Raft
- * accepts one consenter change per config update, so each node goes in an update of its own.
+ * The config without one ordering node as a Raft consenter. Raft accepts one consenter change per
+ * config update, so each node goes in an update of its own. Its endpoint stays in its org's
+ * Orderer group entry, which only that org's admins may change, until the entry goes as a whole.
  */
-export function withoutOrdererNode(config: ChannelConfig, node: OrdererNode): ChannelConfig {
+export function withoutRaftConsenter(config: ChannelConfig, node: OrdererNode): ChannelConfig {
   const updated = structuredClone(config);
-  const orderer = updated.channel_group.groups.Orderer;
-  const metadata = orderer.values.ConsensusType.value.metadata;
+  const metadata = updated.channel_group.groups.Orderer.values.ConsensusType.value.metadata;
   if (metadata?.consenters) metadata.consenters = metadata.consenters.filter((c) => !isConsenter(c, node));
-  const endpoints = orderer.groups[node.org.mspId]?.values.Endpoints;
-  if (endpoints) endpoints.value.addresses = endpoints.value.addresses.filter((a) => a !== `${node.org.host}:${node.port}`);
   return updated;
 }
 

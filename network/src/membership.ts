@@ -8,7 +8,7 @@ import { OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
 import {
   applicationOrgs, ChannelConfig, channelHeight, consensusOf, createUpdateEnvelope, fetchChannelConfig, isConsenter, majorityOf, orgConfigGroup,
-  ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, raftConsenters, readPem, updateChannelConfig, withoutOrdererNode,
+  ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, raftConsenters, readPem, updateChannelConfig, withoutRaftConsenter,
   withoutOrdererOrg,
 } from './channel-config';
 import { SignatureFile, submitUpdate } from './config-signatures';
@@ -173,7 +173,7 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
       'so an org joins with one ordering node (list one in "orderers")');
   }
   const orderer = updated.channel_group.groups.Orderer;
-  orderer.groups[org.mspId] = ordererOrgConfigGroup(bins, topology, at.paths, org, workDir) as (typeof orderer.groups)[string];
+  orderer.groups[org.mspId] = ordererOrgConfigGroup(bins, topology, at.paths, org, workDir);
   orderer.values.ConsensusType.value.metadata?.consenters?.push(raftConsenterOf(at.paths, node));
   orderer.policies.BlockValidation.policy.value = raftBlockValidation(ordererOrgs(updated));
   return { original: config, updated, majorities: [inConfig, ordererOrgs(config)], what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
@@ -217,11 +217,11 @@ function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Top
   const [next, ...more] = consenting;
   if (next && more.length > 0) {
     return {
-      original: config, updated: withoutOrdererNode(config, next), majorities: [inOrderer], final: false,
+      original: config, updated: withoutRaftConsenter(config, next), majorities: [inOrderer], final: false,
       what: `remove ordering node ${next.id} of ${org.mspId} (${consenting.length} of its consenters left; Raft changes one per update)`,
     };
   }
-  let updated = next ? withoutOrdererNode(config, next) : structuredClone(config);
+  let updated = next ? withoutRaftConsenter(config, next) : structuredClone(config);
   if (inOrderer.includes(org.mspId)) updated = withoutOrdererOrg(updated, org.mspId);
   delete updated.channel_group.groups.Application.groups[org.mspId];
   const majorities = inOrderer.includes(org.mspId) ? [inConfig, inOrderer] : [inConfig];
