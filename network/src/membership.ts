@@ -218,7 +218,7 @@ function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Top
   if (next && more.length > 0) {
     return {
       original: config, updated: withoutRaftConsenter(config, next), majorities: [inOrderer], final: false,
-      what: `remove ordering node ${next.id} of ${org.mspId} (${consenting.length} of its consenters left; Raft changes one per update)`,
+      what: `remove ordering node ${next.id} of ${org.mspId} (1 of its ${consenting.length} consenters; Raft changes one per update)`,
     };
   }
   let updated = next ? withoutRaftConsenter(config, next) : structuredClone(config);
