@@ -355,7 +355,7 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   return remaining;
 }
 
-/** Stops the org's chaincode server, peers and CA for good: the supervisor must not restart them. */
+/** Stops the org's chaincode server, peers, ordering nodes and CA for good: the supervisor must not restart them. */
 async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> {
   const ids = [chaincodeServerId(org), benchServerId(org), ...org.peers.map((p) => peerId(org, p)), ...org.orderers.map((n) => ordererId(org, n)), caId(org.name)];
   for (const id of ids) {
