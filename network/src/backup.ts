@@ -1,5 +1,5 @@
 // Backup and restore of one org's site: its folder (CA database and keys, identities, profile,
-// API data) and the ledgers of its nodes (peers, or the orderers of an orderer org), in one
+// API data) and the ledgers of its nodes (its ordering nodes and peers), in one
 // encrypted archive (archive.ts).
 //
 // Consistency: each node whose files are copied is stopped for its copy and started again before
