@@ -48,8 +48,9 @@ export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: Run
   }
 }
 
-export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
-  for (const org of t.orgs) {
+/** Joins the peers of `orgs` (by default every member's) to the channel with its genesis block. */
+export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, orgs = t.orgs): Promise<void> {
+  for (const org of orgs) {
     for (const peer of org.peers) {
       const env = peerCliEnv(bins, t, paths, org, peer);
       const id = peerId(org, peer);

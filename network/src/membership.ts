@@ -122,7 +122,7 @@ async function joinNewPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, 
   const bySnapshot = join === 'snapshot' || (join === 'auto' && height >= SNAPSHOT_JOIN_MIN_HEIGHT);
   log(`joining ${org.name}'s peers to ${t.channel} (height ${height}) ${bySnapshot ? `from a snapshot of ${member.name}'s peer` : 'from the genesis block'}`);
   if (bySnapshot) await joinPeersBySnapshot(bins, t, paths, org, await takeSnapshot(bins, t, paths, member));
-  else await joinPeers(bins, { ...t, orgs: [org] }, paths);
+  else await joinPeers(bins, t, paths, [org]);
 }
 
 /**
