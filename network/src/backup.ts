@@ -1,5 +1,5 @@
 // Backup and restore of one org's site: its folder (CA database and keys, identities, profile,
-// API data) and the ledgers of its nodes (peers, or the orderers of an orderer org), in one
+// API data) and the ledgers of its nodes (its ordering nodes and peers), in one
 // encrypted archive (archive.ts).
 //
 // Consistency: each node whose files are copied is stopped for its copy and started again before
@@ -24,7 +24,7 @@ import { createRunFolder, readLaunch, RunPaths } from './paths';
 import { runningPid, start, StartSpec, stop } from './processes';
 import { handOverSite } from './site-users';
 import { hold, release } from './supervisor';
-import { benchServerId, CaConfig, caId, chaincodeServerId, endpoint, PeerOrgConfig, peerId, Topology } from './topology';
+import { benchServerId, CaConfig, caId, chaincodeServerId, endpoint, OrdererNode, ordererNodes, PeerOrgConfig, peerId, sites, Topology } from './topology';
 
 /** What the archive's manifest says about the site it holds. */
 export interface BackupManifest {
@@ -60,24 +60,20 @@ export interface Site {
   readonly ledgers: readonly LedgerNode[];
   /** Chaincode servers: no state of their own (their package IDs are in the site folder). */
   readonly servers: readonly string[];
-  /** The application org, for a member site; undefined for the orderer org. */
+  /** The application org, for a member site; undefined for an orderer-only org. */
   readonly org: PeerOrgConfig | undefined;
 }
 
 export function siteOf(t: Topology, name: string): Site {
-  if (name === t.orderer.name) {
-    const o = t.orderer;
-    return {
-      name, mspId: o.mspId, host: o.host, ca: o.ca, org: undefined, servers: [],
-      ledgers: o.nodes.map((n) => ({ id: n.name, kind: 'orderer', operations: endpoint(t, n.operationsPort) })),
-    };
-  }
-  const org = t.orgs.find((o) => o.name === name);
-  if (!org) throw new SiteBackupRefusal(`unknown site "${name}"; the sites are: ${[t.orderer.name, ...t.orgs.map((o) => o.name)].join(', ')}`);
+  const site = sites(t).find((o) => o.name === name);
+  if (!site) throw new SiteBackupRefusal(`unknown site "${name}"; the sites are: ${sites(t).map((o) => o.name).join(', ')}`);
+  const org = t.orgs.find((o) => o === site);
+  const orderers = ordererNodes(t).filter((n) => n.org === site)
+    .map((n): LedgerNode => ({ id: n.id, kind: 'orderer', operations: endpoint(t, n.operationsPort) }));
   return {
-    name, mspId: org.mspId, host: org.host, ca: org.ca, org,
-    ledgers: org.peers.map((p) => ({ id: peerId(org, p), kind: 'peer', operations: endpoint(t, p.operationsPort) })),
-    servers: [chaincodeServerId(org), ...(org.chaincodeServer.benchPort === undefined ? [] : [benchServerId(org)])],
+    name, mspId: site.mspId, host: site.host, ca: site.ca, org,
+    ledgers: [...orderers, ...(org ? org.peers.map((p): LedgerNode => ({ id: peerId(org, p), kind: 'peer', operations: endpoint(t, p.operationsPort) })) : [])],
+    servers: org ? [chaincodeServerId(org), ...(org.chaincodeServer.benchPort === undefined ? [] : [benchServerId(org)])] : [],
   };
 }
 
@@ -241,7 +237,7 @@ async function startSite(t: Topology, paths: RunPaths, site: Site): Promise<numb
   await new OrgCa(bins, paths, t, site.name, site.ca).start();
   for (const node of site.ledgers) {
     if (node.kind === 'orderer') {
-      const config = t.orderer.nodes.find((n) => n.name === node.id);
+      const config: OrdererNode | undefined = ordererNodes(t).find((n) => n.id === node.id);
       if (config) startNode(paths, site.name, node.id, bins.path('orderer'), [], ordererEnv(t, paths, config));
     } else if (site.org) {
       const peer = site.org.peers.find((p) => peerId(site.org as PeerOrgConfig, p) === node.id);
@@ -262,7 +258,7 @@ async function startSite(t: Topology, paths: RunPaths, site: Site): Promise<numb
 
 /** Until each of the org's peers has the height the orderers report (progress every few seconds). */
 async function waitCaughtUp(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<number> {
-  const heights = await Promise.all(t.orderer.nodes.map((n) => channelGauge(endpoint(t, n.operationsPort), 'ledger_blockchain_height', t.channel)));
+  const heights = await Promise.all(ordererNodes(t).map((n) => channelGauge(endpoint(t, n.operationsPort), 'ledger_blockchain_height', t.channel)));
   const target = Math.max(0, ...heights.filter((h): h is number => h !== undefined));
   let lastReport = 0;
   for (const peer of org.peers) {

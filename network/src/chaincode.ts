@@ -163,14 +163,14 @@ export async function deployChaincode(
   ];
   // Each attempt goes to the next orderer: a retry does not wait on one that is down.
   let ordererAttempt = 0;
-  const orderer = (): string[] => ordererCliArgs(t, paths, ordererAttempt++);
+  const orderer = (asOrg: PeerOrgConfig): string[] => ordererCliArgs(t, paths, asOrg, ordererAttempt++);
   for (const { org } of orgs) {
     const env = peerCliEnv(bins, t, paths, org);
     const packageId = packageIds.get(org.name) ?? '';
     if (upToDate ? hasApprovedCommitted(bins, t, paths, cc, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
-      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer()], {
+      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer(org)], {
         env, step: `approve chaincode ${cc.name} sequence ${sequence} for ${org.mspId}`,
       }),
     isTransient).catch((err: unknown) => {
@@ -190,7 +190,7 @@ export async function deployChaincode(
     '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', paths.caCert(org.name),
   ]);
   await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer()], {
+    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer(first)], {
       env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${cc.name} sequence ${sequence}`,
     }),
   );

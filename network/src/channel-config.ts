@@ -8,17 +8,30 @@ import { join } from 'node:path';
 import { signUpdate, submitUpdate } from './config-signatures';
 import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { ordererCliArgs, peerCliEnv, peerOrgConfigtx } from './nodes';
+import { ordererCliArgs, ordererOrgConfigtx, peerCliEnv, peerOrgConfigtx } from './nodes';
 import { RunPaths } from './paths';
-import { PeerOrgConfig, Topology } from './topology';
+import { OrdererNode, ordererNodes, PeerOrgConfig, Topology } from './topology';
 
 /** The decoded channel config (common.Config as configtxlator prints it); only the parts we edit are typed. */
 export interface ChannelConfig {
   channel_group: {
     groups: {
       Application: { groups: Record<string, unknown> };
+      Orderer: {
+        groups: Record<string, unknown>;
+        values: { ConsensusType: { value: { type: string; metadata?: { consenters?: RaftConsenterJson[] } } } };
+        policies: { BlockValidation: { policy: { type: number; value: unknown } } };
+      };
     };
   };
+}
+
+/** A Raft consenter as configtxlator prints it: its endpoint and its TLS certificates (base64 of the PEM). */
+export interface RaftConsenterJson {
+  host: string;
+  port: number;
+  client_tls_cert: string;
+  server_tls_cert: string;
 }
 
 /** How many orgs' admins a MAJORITY policy over `members` orgs needs: more than half. */
@@ -26,6 +39,58 @@ export const majorityOf = (members: number): number => Math.floor(members / 2) +
 
 /** The MSP IDs of the application orgs in a channel config. */
 export const applicationOrgs = (config: ChannelConfig): string[] => Object.keys(config.channel_group.groups.Application.groups);
+
+/** The MSP IDs of the orgs in the Orderer group of a channel config: those that run ordering nodes. */
+export const ordererOrgs = (config: ChannelConfig): string[] => Object.keys(config.channel_group.groups.Orderer.groups);
+
+/** The consensus type of a channel config (etcdraft or BFT). */
+export const consensusOf = (config: ChannelConfig): string => config.channel_group.groups.Orderer.values.ConsensusType.value.type;
+
+/** The Raft consenters of a channel config (none for BFT, whose consenters are in the Orderers value). */
+export const raftConsenters = (config: ChannelConfig): RaftConsenterJson[] =>
+  consensusOf(config) === 'etcdraft' ? config.channel_group.groups.Orderer.values.ConsensusType.value.metadata?.consenters ?? [] : [];
+
+/** The Raft consenter of an ordering node as the channel config holds it. */
+export function raftConsenterOf(paths: RunPaths, node: OrdererNode): RaftConsenterJson {
+  const cert = readFileSync(join(paths.tls(node.org.name, node.id), 'server.crt')).toString('base64');
+  return { host: node.org.host, port: node.port, client_tls_cert: cert, server_tls_cert: cert };
+}
+
+/** Whether a Raft consenter is this ordering node (by its endpoint). */
+export const isConsenter = (consenter: RaftConsenterJson, node: OrdererNode): boolean => consenter.host === node.org.host && consenter.port === node.port;
+
+/**
+ * The Raft BlockValidation policy over the orgs that run ordering nodes, as configtxlator prints
+ * OR('A.orderer','B.orderer'): a block needs one signature of an ordering node of one of them.
+ */
+export function raftBlockValidation(mspIds: readonly string[]): unknown {
+  return {
+    identities: mspIds.map((mspId) => ({ principal: { msp_identifier: mspId, role: 'ORDERER' }, principal_classification: 'ROLE' })),
+    rule: { n_out_of: { n: 1, rules: mspIds.map((_, i) => ({ signed_by: i })) } },
+    version: 0,
+  };
+}
+
+/**
+ * The config without one ordering node as a Raft consenter. Raft accepts one consenter change per
+ * config update, so each node goes in an update of its own. Its endpoint stays in its org's
+ * Orderer group entry, which only that org's admins may change, until the entry goes as a whole.
+ */
+export function withoutRaftConsenter(config: ChannelConfig, node: OrdererNode): ChannelConfig {
+  const updated = structuredClone(config);
+  const metadata = updated.channel_group.groups.Orderer.values.ConsensusType.value.metadata;
+  if (metadata?.consenters) metadata.consenters = metadata.consenters.filter((c) => !isConsenter(c, node));
+  return updated;
+}
+
+/** The config without an org in its Orderer group (and in the Raft BlockValidation policy). */
+export function withoutOrdererOrg(config: ChannelConfig, mspId: string): ChannelConfig {
+  const updated = structuredClone(config);
+  const orderer = updated.channel_group.groups.Orderer;
+  delete orderer.groups[mspId];
+  if (consensusOf(updated) === 'etcdraft') orderer.policies.BlockValidation.policy.value = raftBlockValidation(ordererOrgs(updated));
+  return updated;
+}
 
 /** Runs `attempt` up to `times` times, until it does not throw; throws the last error. */
 function retrySync<T>(times: number, attempt: () => T): T {
@@ -51,8 +116,8 @@ export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: Run
   const block = join(workDir, 'config-block.pb');
   // From the first orderer that answers: one that is down must not stop governance.
   let attempt = 0;
-  retrySync(t.orderer.nodes.length, () =>
-    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
+  retrySync(ordererNodes(t).length, () =>
+    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)], {
       env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
     }));
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
@@ -61,15 +126,28 @@ export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: Run
   return config;
 }
 
-/** The org's config group (MSP with NodeOUs, Readers/Writers/Admins/Endorsement policies, anchor peer), from configtxgen. */
-export function orgConfigGroup(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, workDir: string): unknown {
+/** An org as configtxgen -printOrg describes it (MSP with NodeOUs, the org's policies), from its configtx.yaml entry. */
+function printOrg(bins: FabricBinaries, configtxOrg: Record<string, unknown>, mspId: string, workDir: string): { values: Record<string, unknown> } {
   mkdirSync(workDir, { recursive: true });
   // configtxgen reads a configtx.yaml; JSON is valid YAML.
-  writeFileSync(join(workDir, 'configtx.yaml'), JSON.stringify({ Organizations: [peerOrgConfigtx(t, paths, org)] }, null, 2));
-  const printed = run(bins.path('configtxgen'), ['-configPath', workDir, '-printOrg', org.mspId], {
-    step: `describe ${org.mspId} for the channel config (configtxgen -printOrg)`,
+  writeFileSync(join(workDir, 'configtx.yaml'), JSON.stringify({ Organizations: [configtxOrg] }, null, 2));
+  const printed = run(bins.path('configtxgen'), ['-configPath', workDir, '-printOrg', mspId], {
+    step: `describe ${mspId} for the channel config (configtxgen -printOrg)`,
   });
-  const group = JSON.parse(printed) as { values: Record<string, unknown> };
+  return JSON.parse(printed) as { values: Record<string, unknown> };
+}
+
+/** The org's Orderer group entry (MSP, policies over its members, its ordering nodes' endpoints). */
+export function ordererOrgConfigGroup(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, workDir: string): unknown {
+  const group = printOrg(bins, ordererOrgConfigtx(t, paths, org), org.mspId, join(workDir, 'orderer-org'));
+  // -printOrg leaves the endpoints out, as it does the anchor peers.
+  group.values.Endpoints ??= { mod_policy: 'Admins', value: { addresses: org.orderers.map((n) => `${org.host}:${n.port}`) }, version: '0' };
+  return group;
+}
+
+/** The org's config group (MSP with NodeOUs, Readers/Writers/Admins/Endorsement policies, anchor peer), from configtxgen. */
+export function orgConfigGroup(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, workDir: string): unknown {
+  const group = printOrg(bins, peerOrgConfigtx(t, paths, org), org.mspId, workDir);
   // configtxgen leaves the anchor peers out of -printOrg; the channel needs them for discovery.
   group.values.AnchorPeers ??= {
     mod_policy: 'Admins',

@@ -7,7 +7,7 @@ import { log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { peerCliEnv, writeConfigtx } from './nodes';
 import { RunPaths } from './paths';
-import { endpoint, OrdererNodeConfig, peerId, Topology } from './topology';
+import { endpoint, OrdererNode, ordererNodes, peerId, Topology } from './topology';
 
 export function createGenesisBlock(bins: FabricBinaries, t: Topology, paths: RunPaths): void {
   const block = paths.channelBlock(t.channel);
@@ -19,32 +19,38 @@ export function createGenesisBlock(bins: FabricBinaries, t: Topology, paths: Run
   log(`generated the genesis block of channel ${t.channel}`);
 }
 
-/** Runs osnadmin against an orderer's admin endpoint as the orderer org's admin (mutual TLS). */
-export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNodeConfig, args: string[], step: string): string {
-  const adminTls = paths.tls(t.orderer.name, ORG_ADMIN);
+/** Runs osnadmin against an ordering node's admin endpoint as the admin of the org that runs it (mutual TLS, on its own site). */
+export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNode, args: string[], step: string): string {
+  const adminTls = paths.tls(node.org.name, ORG_ADMIN);
   return run(bins.path('osnadmin'), [
     ...args,
     '-o', endpoint(t, node.adminPort),
-    '--ca-file', paths.caCert(t.orderer.name),
+    '--ca-file', paths.caCert(node.org.name),
     '--client-cert', join(adminTls, 'server.crt'),
     '--client-key', join(adminTls, 'server.key'),
   ], { step });
 }
 
-export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
-  for (const node of t.orderer.nodes) {
+/**
+ * Joins each ordering node (of `nodes`, by default all) to the channel with `block`: the genesis
+ * block, or for a node added later the latest config block (it then pulls the blocks before it
+ * from the other ordering nodes).
+ */
+export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes = ordererNodes(t), block = paths.channelBlock(t.channel)): Promise<void> {
+  for (const node of nodes) {
     const joined = await retry(15_000, 300, () =>
-      osnadmin(bins, t, paths, node, ['channel', 'list'], `list the channels of ${node.name}`),
+      osnadmin(bins, t, paths, node, ['channel', 'list'], `list the channels of ${node.id}`),
     );
     if (joined.includes(`"name": "${t.channel}"`) || joined.includes(`"name":"${t.channel}"`)) continue;
-    osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', paths.channelBlock(t.channel)],
-      `join ${node.name} to channel ${t.channel}`);
-    log(`${node.name} joined channel ${t.channel}`);
+    osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', block],
+      `join ${node.id} to channel ${t.channel}`);
+    log(`${node.id} joined channel ${t.channel}`);
   }
 }
 
-export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
-  for (const org of t.orgs) {
+/** Joins the peers of `orgs` (by default every member's) to the channel with its genesis block. */
+export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, orgs = t.orgs): Promise<void> {
+  for (const org of orgs) {
     for (const peer of org.peers) {
       const env = peerCliEnv(bins, t, paths, org, peer);
       const id = peerId(org, peer);

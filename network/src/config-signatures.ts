@@ -196,7 +196,7 @@ export async function submitUpdate(
   // not a refusal by the channel's policies, which no retry changes.
   let attempt = 0; // each attempt goes to the next orderer
   await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['channel', 'update', '-f', signed, '-c', t.channel, ...ordererCliArgs(t, paths, attempt++)], {
+    run(bins.path('peer'), ['channel', 'update', '-f', signed, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++)], {
       env: peerCliEnv(bins, t, paths, submitter), step: `submit the config update (${update.what}) as ${submitter.mspId}'s admin`,
     }), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message));
   log(`${submitter.mspId}'s admin submitted the config update (${update.what}) with the signatures of ${[...signers, submitter.mspId].join(', ')}`);

@@ -2,7 +2,7 @@
 // and who orders and who endorses. Two renderings of one model: Mermaid text (GitHub draws it)
 // and a hand-laid SVG, so that no browser or network is needed to get an image.
 import { siteUserName } from './site-users';
-import { benchServerId, caId, chaincodeServerId, isChannelPolicy, mspIdsInPolicy, peerId, Topology } from './topology';
+import { benchServerId, caId, chaincodeServerId, isChannelPolicy, mspIdsInPolicy, ordererNodes, peerId, SiteConfig, Topology } from './topology';
 
 export type DiagramNodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode-server';
 
@@ -46,20 +46,20 @@ function endorsementOf(t: Topology): { endorsers: ReadonlySet<string>; words: st
 
 export function diagramModel(t: Topology): DiagramModel {
   const { endorsers, words } = endorsementOf(t);
-  const o = t.orderer;
-  const ordererSite: DiagramSite = {
-    name: o.name, mspId: o.mspId, host: o.host, user: siteUserName(o.name),
-    nodes: [
-      { id: caId(o.name), kind: 'ca', detail: `CA :${o.ca.port}`, optional: false, endorses: false },
-      ...o.nodes.map((n) => ({ id: n.name, kind: 'orderer' as const, detail: `orderer :${n.port} (admin :${n.adminPort})`, optional: false, endorses: false })),
-    ],
-  };
+  const ordererNodesOf = (site: SiteConfig): DiagramNode[] => ordererNodes(t).filter((n) => n.org === site)
+    .map((n) => ({ id: n.id, kind: 'orderer' as const, detail: `orderer :${n.port} (admin :${n.adminPort})`, optional: false, endorses: false }));
+  const ordererOnly = t.ordererOrg;
+  const ordererOnlySites: DiagramSite[] = ordererOnly ? [{
+    name: ordererOnly.name, mspId: ordererOnly.mspId, host: ordererOnly.host, user: siteUserName(ordererOnly.name),
+    nodes: [{ id: caId(ordererOnly.name), kind: 'ca', detail: `CA :${ordererOnly.ca.port}`, optional: false, endorses: false }, ...ordererNodesOf(ordererOnly)],
+  }] : [];
   const memberSites = t.orgs.map((org): DiagramSite => {
     const bench = org.chaincodeServer.benchPort;
     return {
       name: org.name, mspId: org.mspId, host: org.host, user: siteUserName(org.name),
       nodes: [
         { id: caId(org.name), kind: 'ca', detail: `CA :${org.ca.port}`, optional: false, endorses: false },
+        ...ordererNodesOf(org),
         ...org.peers.map((p) => ({ id: peerId(org, p), kind: 'peer' as const, detail: `peer :${p.port}${endorsers.has(org.mspId) ? ', endorses' : ''}`, optional: false, endorses: endorsers.has(org.mspId) })),
         { id: chaincodeServerId(org), kind: 'chaincode-server', detail: `chaincode ${t.chaincode.name} :${org.chaincodeServer.port}`, optional: false, endorses: false },
         ...(bench === undefined ? [] : [{ id: benchServerId(org), kind: 'chaincode-server' as const, detail: `chaincode bench :${bench} (npm run bench)`, optional: true, endorses: false }]),
@@ -67,11 +67,11 @@ export function diagramModel(t: Topology): DiagramModel {
     };
   });
   return {
-    sites: [ordererSite, ...memberSites],
+    sites: [...ordererOnlySites, ...memberSites],
     channel: t.channel,
     chaincode: t.chaincode.name,
     endorsement: words,
-    consensus: o.consensus === 'BFT' ? `SmartBFT, ${o.nodes.length} orderers` : `Raft, ${o.nodes.length} orderers`,
+    consensus: `${t.ordering.consensus === 'BFT' ? 'SmartBFT' : 'Raft'}, ${ordererNodes(t).length} orderers`,
   };
 }
 

@@ -6,7 +6,7 @@ import { run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { peerCliEnv } from './nodes';
 import { RunPaths } from './paths';
-import { OrdererNodeConfig, PeerConfig, PeerOrgConfig, peerId, Topology } from './topology';
+import { OrdererNode, PeerConfig, PeerOrgConfig, peerId, Topology } from './topology';
 
 /** A peer's height of the channel (`peer channel getinfo` as its org's admin). */
 export function peerHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: PeerConfig): number {
@@ -25,8 +25,8 @@ export interface OrdererChannelInfo {
   readonly consensusRelation: string;
 }
 
-export function ordererChannelInfo(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNodeConfig): OrdererChannelInfo {
-  const out = osnadmin(bins, t, paths, node, ['channel', 'list', '--channelID', t.channel], `read the channel ${t.channel} of ${node.name}`);
+export function ordererChannelInfo(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNode): OrdererChannelInfo {
+  const out = osnadmin(bins, t, paths, node, ['channel', 'list', '--channelID', t.channel], `read the channel ${t.channel} of ${node.id}`);
   // "Status: 200" then the JSON body.
   const body = out.slice(out.indexOf('{'));
   const info = JSON.parse(body) as { height?: number; status?: string; consensusRelation?: string };

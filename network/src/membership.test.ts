@@ -6,7 +6,7 @@ import { checkCaCertificate, GovernanceRefusal } from './governance';
 import { loadEffectiveTopology, loadNewOrg, readMembership, recordAdded, recordRemoved } from './members';
 import { checkRemovable, chooseSigners, MembershipError } from './membership';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { TopologyError, validateTopology } from './topology';
+import { loadTopology, TopologyError, validateTopology } from './topology';
 
 const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
 const auditorSpec = (): Record<string, any> => JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8'));
@@ -41,6 +41,7 @@ describe('a new org spec', () => {
       const { org, topology } = loadNewOrg(AUDITOR_SPEC, DEFAULT_TOPOLOGY, paths, offset);
       expect(org.mspId).toBe('AuditorMSP');
       expect(org.peers[0]?.port).toBe(7451 + offset);
+      expect(org.orderers.map((n) => n.port)).toEqual([7455 + offset]);
       expect(topology.orgs.map((o) => o.name)).toEqual(['donorplatform', 'ngo', 'auditor']);
     }
   });
@@ -54,16 +55,15 @@ describe('a new org spec', () => {
     ]);
   });
 
-  test('a malformed MSP ID, the orderer\'s MSP ID and a port another node uses are refused, each named', () => {
+  test('a malformed MSP ID and a port another node uses (a peer\'s or an ordering node\'s) are refused, each named', () => {
     expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: '9 bad msp' }), DEFAULT_TOPOLOGY, paths))).toEqual([
       'mspId: must be an MSP ID, got "9 bad msp"',
     ]);
-    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), mspId: 'OrdererMSP' }), DEFAULT_TOPOLOGY, paths))).toEqual([
-      'MSP ID "OrdererMSP" is used twice',
-    ]);
     const spec = auditorSpec();
     spec.peers[0].port = 7351;
+    spec.orderers[0].adminPort = 7257;
     expect(problemsOf(() => loadNewOrg(specFile(spec), DEFAULT_TOPOLOGY, paths))).toEqual([
+      'orderers[0].adminPort: port 7257 is already used by orgs[0].orderers[1].port',
       'peers[0].port: port 7351 is already used by orgs[1].peers[0].port',
     ]);
   });
@@ -111,11 +111,36 @@ describe('taking an org out', () => {
     const t = topology();
     const [donor] = t.orgs;
     const inConfig = t.orgs.map((o) => o.mspId);
-    expect(chooseSigners(t, inConfig, [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
-    expect(chooseSigners(t, inConfig, []).map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
+    expect(chooseSigners(t, [inConfig], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
+    expect(chooseSigners(t, [inConfig], []).map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
     const two = { ...t, orgs: t.orgs.slice(0, 2) };
-    expect(chooseSigners(two, ['DonorPlatformMSP', 'NgoMSP'], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'DonorPlatformMSP']);
-    expect(() => chooseSigners(two, ['DonorPlatformMSP', 'NgoMSP', 'OtherMSP', 'FourthMSP'], [])).toThrow(/needs the admins of 3 of its 4 orgs/);
+    expect(chooseSigners(two, [['DonorPlatformMSP', 'NgoMSP']], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'DonorPlatformMSP']);
+    expect(() => chooseSigners(two, [['DonorPlatformMSP', 'NgoMSP', 'OtherMSP', 'FourthMSP']], [])).toThrow(/needs the admins of 3 of its 4 orgs/);
+  });
+
+  test('signers of a change to the Orderer group: a majority of the members and a majority of the orgs that run ordering nodes', () => {
+    recordAdded(paths, auditorSpec());
+    const t = topology();
+    const [donor, ngo, auditor] = t.orgs;
+    const members = ['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP'];
+    // Ordering run by the donor platform and the NGO only: both must sign, the leaving founder too.
+    expect(chooseSigners(t, [members, ['DonorPlatformMSP', 'NgoMSP']], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP', 'DonorPlatformMSP']);
+    // With the auditor running one too, the NGO and the auditor are a majority of both groups.
+    expect(chooseSigners(t, [members, members], [donor!])).toEqual([ngo, auditor]);
+    // An orderer-only org's admin is not held by the members: refused, saying whose signatures are missing.
+    expect(() => chooseSigners(t, [members, ['OrdererMSP']], [])).toThrow(/needs the admins of 1 of its 1 orgs \(OrdererMSP\), but this network holds the admin identities of only 0/);
+  });
+
+  test('an org that runs ordering nodes can leave only if the others still run enough of them, and only on Raft', () => {
+    const t = topology();
+    expect(checkRemovable(t, 'DonorPlatformMSP').name).toBe('donorplatform');
+    const alone = validateTopology({ ...JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')), orgs: JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')).orgs.map((o: Record<string, unknown>) => (o.name === 'ngo' ? { ...o, orderers: [] } : o)) });
+    expect(() => checkRemovable(alone, 'DonorPlatformMSP')).toThrow(
+      'DonorPlatformMSP runs every ordering node of channel donations (orderer0.donorplatform, orderer1.donorplatform); another member must run one before it can leave',
+    );
+    expect(checkRemovable(alone, 'NgoMSP').name).toBe('ngo');
+    const bft = loadTopology(join(REPO_ROOT, 'network', 'topology-bft.json'));
+    expect(() => checkRemovable(bft, 'NgoMSP')).toThrow('NgoMSP runs 2 of the 4 BFT ordering nodes of channel donations; these scripts change only Raft consenters, so it cannot be taken out here');
   });
 });
 

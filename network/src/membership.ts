@@ -2,23 +2,32 @@
 // governance. Each step prints progress; each is safe to run again after a failure (an org
 // already in the channel config is not added twice, a peer already joined is not joined again).
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvitedOrg } from '@donation-ledger/model';
 import { OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
-import { applicationOrgs, ChannelConfig, channelHeight, createUpdateEnvelope, fetchChannelConfig, majorityOf, orgConfigGroup, readPem, updateChannelConfig } from './channel-config';
+import {
+  applicationOrgs, ChannelConfig, channelHeight, consensusOf, createUpdateEnvelope, fetchChannelConfig, isConsenter, majorityOf, orgConfigGroup,
+  ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, raftConsenters, readPem, updateChannelConfig, withoutRaftConsenter,
+  withoutOrdererOrg,
+} from './channel-config';
 import { SignatureFile, submitUpdate } from './config-signatures';
-import { joinPeers } from './channel';
+import { joinOrderers, joinPeers } from './channel';
 import { JoinMode, joinPeersBySnapshot, SNAPSHOT_JOIN_MIN_HEIGHT, takeSnapshot } from './snapshots';
 import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { isFounder, loadEffectiveTopology, loadNewOrg, NewOrg, recordAdded, recordRemoved } from './members';
-import { identitiesOf, startNode, waitForGossip, waitHealthy } from './network';
+import { identitiesOf, startNode, startOrderers, waitForGossip, waitForOrdering, waitHealthy } from './network';
 import { peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
 import { stop } from './processes';
 import { hold } from './supervisor';
-import { benchServerId, caId, chaincodeServerId, endpoint, isChannelPolicy, mspIdsInPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+import { channelGauge } from './health';
+import {
+  benchServerId, caId, chaincodeServerId, endpoint, isChannelPolicy, MIN_ORDERERS, mspIdsInPolicy, ordererId, OrdererNode, ordererNodes, PeerOrgConfig, peerId,
+  Topology,
+} from './topology';
 
 /** Where the files of one network live and how its topology is read. */
 export interface NetworkLocation {
@@ -88,6 +97,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   }
   // From here on the org is a member: every command (up, status, down) includes it.
   recordAdded(at.paths, newOrg.spec);
+  await startNewOrderers(bins, topology, at.paths, org, firstMember(current), at.paths.configUpdate(`join-${org.name}-orderers-${Date.now()}`));
 
   log(`starting the peers of ${org.name}`);
   for (const peer of org.peers) startNode(at.paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
@@ -112,7 +122,7 @@ async function joinNewPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, 
   const bySnapshot = join === 'snapshot' || (join === 'auto' && height >= SNAPSHOT_JOIN_MIN_HEIGHT);
   log(`joining ${org.name}'s peers to ${t.channel} (height ${height}) ${bySnapshot ? `from a snapshot of ${member.name}'s peer` : 'from the genesis block'}`);
   if (bySnapshot) await joinPeersBySnapshot(bins, t, paths, org, await takeSnapshot(bins, t, paths, member));
-  else await joinPeers(bins, { ...t, orgs: [org] }, paths);
+  else await joinPeers(bins, t, paths, [org]);
 }
 
 /**
@@ -128,11 +138,22 @@ export interface SignedUpdate {
 interface ConfigChange {
   readonly original: ChannelConfig;
   readonly updated: ChannelConfig;
-  readonly inConfig: readonly string[];
+  /**
+   * The orgs whose admins must sign, as groups each needing a MAJORITY: the Application group's
+   * members, and, when the change touches the Orderer group, the orgs that run ordering nodes.
+   */
+  readonly majorities: readonly (readonly string[])[];
   readonly what: string;
+  /** False for a step of a removal that needs more config updates after it (one Raft consenter each). */
+  readonly final: boolean;
 }
 
-/** The channel config with the new org added; undefined when it is in the config already. */
+/**
+ * The channel config with the new org added; undefined when it is in the config already. An org
+ * that brings an ordering node joins the Orderer group too, its node the Raft consenters and its
+ * MSP the BlockValidation policy, in the same update: Raft takes one consenter change per update,
+ * so an org joins with one ordering node; changing BFT consenters is not done by these scripts.
+ */
 function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topology, newOrg: NewOrg, workDir: string): ConfigChange | undefined {
   const { org, topology } = newOrg;
   const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
@@ -140,17 +161,71 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
   if (inConfig.includes(org.mspId)) return undefined;
   const updated = structuredClone(config);
   updated.channel_group.groups.Application.groups[org.mspId] = orgConfigGroup(bins, topology, at.paths, org, workDir);
-  return { original: config, updated, inConfig, what: `add ${org.mspId}` };
+  const nodes = ordererNodes(topology).filter((n) => n.org === org);
+  const [node] = nodes;
+  if (!node) return { original: config, updated, majorities: [inConfig], what: `add ${org.mspId}`, final: true };
+  if (consensusOf(config) !== 'etcdraft') {
+    throw new MembershipError(`${org.mspId} brings ${nodes.length} ordering node(s), but channel ${current.channel} orders with ${consensusOf(config)}: ` +
+      'these scripts change only Raft consenters. Invite the org without "orderers" in its spec');
+  }
+  if (nodes.length > 1) {
+    throw new MembershipError(`${org.mspId} brings ${nodes.length} ordering nodes; Raft accepts one consenter change per config update, ` +
+      'so an org joins with one ordering node (list one in "orderers")');
+  }
+  const orderer = updated.channel_group.groups.Orderer;
+  orderer.groups[org.mspId] = ordererOrgConfigGroup(bins, topology, at.paths, org, workDir);
+  orderer.values.ConsensusType.value.metadata?.consenters?.push(raftConsenterOf(at.paths, node));
+  orderer.policies.BlockValidation.policy.value = raftBlockValidation(ordererOrgs(updated));
+  return { original: config, updated, majorities: [inConfig, ordererOrgs(config)], what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
 }
 
-/** The channel config without `org`; undefined when it is gone already. */
-function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Topology, org: PeerOrgConfig, workDir: string): ConfigChange | undefined {
+/**
+ * Starts a new member's ordering nodes and joins them to the channel with its latest config block
+ * (which names them as consenters); each pulls the blocks before it from the other ordering nodes.
+ */
+async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, member: PeerOrgConfig, workDir: string): Promise<void> {
+  const nodes = ordererNodes(t).filter((n) => n.org === org);
+  if (nodes.length === 0) return;
+  log(`starting the ordering node(s) of ${org.name}`);
+  startOrderers(bins.path('orderer'), t, paths, nodes);
+  await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
+  fetchChannelConfig(bins, t, paths, org, workDir);
+  await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
+  const height = channelHeight(bins, t, paths, member); // the new org's peers are not started yet
+  for (const node of nodes) {
+    await retry(120_000, 500, async () => {
+      const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
+      if ((at ?? 0) < height) throw new Error(`${node.id} is at block height ${at ?? 0} of ${height} after 120s`);
+    });
+  }
+  await waitForOrdering(t);
+  log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) and order${nodes.length === 1 ? 's' : ''} for ${t.channel}`);
+}
+
+/**
+ * The next config update of taking `org` out; undefined when it is gone already. An org without
+ * ordering nodes leaves in one update. One that runs Raft consenters leaves one consenter per
+ * update (Raft's rule): each update but the last takes out one of its nodes; the last takes out its
+ * last node, its Orderer group entry, its MSP from BlockValidation and its Application group entry.
+ */
+function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Topology, org: PeerOrgConfig, nodes: readonly OrdererNode[], workDir: string): ConfigChange | undefined {
   const config = fetchChannelConfig(bins, remaining, at.paths, firstMember(remaining), workDir);
   const inConfig = applicationOrgs(config);
-  if (!inConfig.includes(org.mspId)) return undefined;
-  const updated = structuredClone(config);
+  const inOrderer = ordererOrgs(config);
+  if (!inConfig.includes(org.mspId) && !inOrderer.includes(org.mspId)) return undefined;
+  const consenting = nodes.filter((n) => raftConsenters(config).some((c) => isConsenter(c, n)));
+  const [next, ...more] = consenting;
+  if (next && more.length > 0) {
+    return {
+      original: config, updated: withoutRaftConsenter(config, next), majorities: [inOrderer], final: false,
+      what: `remove ordering node ${next.id} of ${org.mspId} (1 of its ${consenting.length} consenters; Raft changes one per update)`,
+    };
+  }
+  let updated = next ? withoutRaftConsenter(config, next) : structuredClone(config);
+  if (inOrderer.includes(org.mspId)) updated = withoutOrdererOrg(updated, org.mspId);
   delete updated.channel_group.groups.Application.groups[org.mspId];
-  return { original: config, updated, inConfig, what: `remove ${org.mspId}` };
+  const majorities = inOrderer.includes(org.mspId) ? [inConfig, inOrderer] : [inConfig];
+  return { original: config, updated, majorities, what: `remove ${org.mspId}${next ? ` and its ordering node ${next.id}` : ''}`, final: true };
 }
 
 /**
@@ -164,7 +239,7 @@ async function applyChange(
     await submitUpdate(bins, t, at.paths, signed.submitter, { envelopeFile: signed.envelopeFile, signatures: signed.signatures, config: change.original, what: change.what, workDir });
     return [...signed.signatures.map((s) => s.mspId), signed.submitter.mspId].join(', ');
   }
-  const signers = chooseSigners(t, change.inConfig, last);
+  const signers = chooseSigners(t, change.majorities, last);
   await updateChannelConfig(bins, t, at.paths, workDir, { ...change, signers });
   return signers.map((o) => o.mspId).join(', ');
 }
@@ -184,7 +259,7 @@ export async function writeMembershipUpdate(at: NetworkLocation, change: { specF
     made = additionChange(bins, at, current, newOrg, workDir);
   } else {
     const org = checkRemovable(current, change.removeMspId);
-    made = removalChange(bins, at, { ...current, orgs: current.orgs.filter((o) => o !== org) }, org, workDir);
+    made = removalChange(bins, at, { ...current, orgs: current.orgs.filter((o) => o !== org) }, org, ordererNodes(current).filter((n) => n.org === org), workDir);
   }
   if (!made) throw new MembershipError(`nothing to change: the channel config already says so (${name})`);
   copyFileSync(createUpdateEnvelope(bins, current, workDir, made), out);
@@ -207,8 +282,10 @@ async function waitForCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths
 }
 
 /**
- * Checks that an org can leave: it is a member, it is not the last one, and the chaincode's
- * endorsement policy does not name it (a signature policy naming it would become unsatisfiable).
+ * Checks that an org can leave: it is a member, it is not the last one, the chaincode's
+ * endorsement policy does not name it (a signature policy naming it would become unsatisfiable),
+ * and the ordering service goes on without its ordering nodes (Raft consenters only: these
+ * scripts do not change BFT consenters).
  */
 export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig {
   const org = t.orgs.find((o) => o.mspId === mspIdOrName || o.name === mspIdOrName);
@@ -216,6 +293,19 @@ export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig 
     throw new MembershipError(`"${mspIdOrName}" is not a member of channel ${t.channel}; the members are: ${t.orgs.map((o) => o.mspId).join(', ')}`);
   }
   if (t.orgs.length === 1) throw new MembershipError(`${org.mspId} is the last member of channel ${t.channel}; a channel needs at least one org`);
+  const own = ordererNodes(t).filter((n) => n.org === org);
+  if (own.length > 0) {
+    const { consensus } = t.ordering;
+    if (consensus !== 'etcdraft') {
+      throw new MembershipError(`${org.mspId} runs ${own.length} of the ${ordererNodes(t).length} ${consensus} ordering nodes of channel ${t.channel}; ` +
+        'these scripts change only Raft consenters, so it cannot be taken out here');
+    }
+    const left = ordererNodes(t).length - own.length;
+    if (left < MIN_ORDERERS[consensus]) {
+      throw new MembershipError(`${org.mspId} runs every ordering node of channel ${t.channel} (${own.map((n) => n.id).join(', ')}); ` +
+        'another member must run one before it can leave');
+    }
+  }
   const policy = t.chaincode.endorsementPolicy;
   if (!isChannelPolicy(policy) && mspIdsInPolicy(policy).includes(org.mspId)) {
     throw new MembershipError(
@@ -236,14 +326,27 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   const current = effective(at);
   const org = checkRemovable(current, mspIdOrName);
   const remaining: Topology = { ...current, orgs: current.orgs.filter((o) => o !== org) };
+  const nodes = ordererNodes(current).filter((n) => n.org === org);
   const workDir = at.paths.configUpdate(`remove-${org.name}-${Date.now()}`);
 
-  const change = removalChange(bins, at, remaining, org, workDir);
-  if (!change) {
-    log(`${org.mspId} is not in the config of channel ${current.channel} any more; stopping its nodes`);
-  } else {
-    const signers = await applyChange(bins, at, current, change, [org], signed, workDir);
-    log(`${org.mspId} is no longer a member of channel ${current.channel} (signed by ${signers})`);
+  // One update per Raft consenter of the org (see removalChange), each signed by a MAJORITY.
+  for (let step = 1; ; step++) {
+    const stepDir = join(workDir, `step-${step}`);
+    const change = removalChange(bins, at, remaining, org, nodes, stepDir);
+    if (!change) {
+      if (step === 1) log(`${org.mspId} is not in the config of channel ${current.channel} any more; stopping its nodes`);
+      break;
+    }
+    const signers = await applyChange(bins, at, current, change, [org], signed, stepDir);
+    log(`channel ${current.channel}: ${change.what} (signed by ${signers})`);
+    if (change.final) {
+      log(`${org.mspId} is no longer a member of channel ${current.channel}`);
+      break;
+    }
+    if (signed) {
+      throw new MembershipError(`committed the update "${change.what}"; taking ${org.mspId} out needs another config update: ` +
+        'write it with "governance prepare-update", have the members sign it, and execute again with it');
+    }
   }
   recordRemoved(at.paths, org.name, isFounder(at.topologyFile, org.name));
   await stopOrgNodes(at.paths, org);
@@ -252,9 +355,10 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   return remaining;
 }
 
-/** Stops the org's chaincode server, peers and CA for good: the supervisor must not restart them. */
+/** Stops the org's chaincode server, peers, ordering nodes and CA for good: the supervisor must not restart them. */
 async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> {
-  for (const id of [chaincodeServerId(org), benchServerId(org), ...org.peers.map((p) => peerId(org, p)), caId(org.name)]) {
+  const ids = [chaincodeServerId(org), benchServerId(org), ...org.peers.map((p) => peerId(org, p)), ...org.orderers.map((n) => ordererId(org, n)), caId(org.name)];
+  for (const id of ids) {
     hold(paths, id); // first: the supervisor skips held nodes before it reads their spec
     if (await stop(paths.pid(id))) log(`stopped ${id}`);
     rmSync(paths.spec(id), { force: true });
@@ -262,19 +366,26 @@ async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> 
 }
 
 /**
- * The org admins whose signatures satisfy MAJORITY Admins over the orgs in the config: members
- * other than `last` first (so an org being removed signs only when it must), in topology order.
+ * The org admins whose signatures satisfy MAJORITY Admins over each group of orgs in `majorities`
+ * (the Application group's members; the orgs that run ordering nodes, when the Orderer group
+ * changes): members other than `last` first (so an org being removed signs only when it must), in
+ * topology order, each taken only when a group still short of its majority counts it.
  */
-export function chooseSigners(t: Topology, inConfig: readonly string[], last: readonly PeerOrgConfig[]): PeerOrgConfig[] {
-  const needed = majorityOf(inConfig.length);
-  const candidates = [...t.orgs.filter((o) => !last.includes(o)), ...last].filter((o) => inConfig.includes(o.mspId));
-  if (candidates.length < needed) {
+export function chooseSigners(t: Topology, majorities: readonly (readonly string[])[], last: readonly PeerOrgConfig[]): PeerOrgConfig[] {
+  const signers: PeerOrgConfig[] = [];
+  const short = (): (readonly string[])[] => majorities.filter((group) => signers.filter((s) => group.includes(s.mspId)).length < majorityOf(group.length));
+  for (const candidate of [...t.orgs.filter((o) => !last.includes(o)), ...last]) {
+    if (short().some((group) => group.includes(candidate.mspId))) signers.push(candidate);
+  }
+  const [group] = short();
+  if (group) {
+    const held = t.orgs.filter((o) => group.includes(o.mspId)).length;
     throw new MembershipError(
-      `the channel's MAJORITY Admins policy needs the admins of ${needed} of its ${inConfig.length} orgs (${inConfig.join(', ')}), ` +
-        `but this network holds the admin identities of only ${candidates.length}`,
+      `the channel's MAJORITY Admins policy needs the admins of ${majorityOf(group.length)} of its ${group.length} orgs (${group.join(', ')}), ` +
+        `but this network holds the admin identities of only ${held}`,
     );
   }
-  return candidates.slice(0, needed);
+  return signers;
 }
 
 /** The member org whose admin acts when any member may (fetching the config, committing). */

@@ -15,7 +15,7 @@ import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite, explainSiteUsers } from './site-users';
-import { allPorts, benchServerId, caId, chaincodeServerId, endpoint, faultsTolerated, hostOf, peerId, Topology } from './topology';
+import { allPorts, benchServerId, caId, chaincodeServerId, endpoint, hostOf, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites, Topology } from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -41,7 +41,7 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   explainSiteUsers(paths, bins.path('peer'));
 
   log('starting the certificate authorities');
-  const cas = [t.orderer, ...t.orgs].map((org) => new OrgCa(bins, paths, t, org.name, org.ca));
+  const cas = sites(t).map((org) => new OrgCa(bins, paths, t, org.name, org.ca));
   await Promise.all(cas.map((ca) => ca.start()));
 
   log('registering and enrolling identities');
@@ -51,10 +51,8 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   }
 
   log('starting the orderers');
-  for (const node of t.orderer.nodes) {
-    startNode(paths, t.orderer.name, node.name, bins.path('orderer'), [], ordererEnv(t, paths, node));
-  }
-  await Promise.all(t.orderer.nodes.map((n) => waitHealthy(paths, n.name, endpoint(t, n.operationsPort))));
+  startOrderers(bins.path('orderer'), t, paths);
+  await Promise.all(ordererNodes(t).map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
 
   createGenesisBlock(bins, t, paths);
   await joinOrderers(bins, t, paths);
@@ -77,18 +75,24 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
+/** Starts each ordering node (of `nodes`, by default all) on its org's site. */
+export function startOrderers(command: string, t: Topology, paths: RunPaths, nodes = ordererNodes(t)): void {
+  for (const node of nodes) startNode(paths, node.org.name, node.id, command, [], ordererEnv(t, paths, node));
+}
+
 export function identitiesOf(t: Topology, orgName: string): IdentityRequest[] {
-  if (orgName === t.orderer.name) {
-    return [
-      ...t.orderer.nodes.map((n): IdentityRequest => ({ name: n.name, type: 'orderer', tls: true })),
-      { name: ORG_ADMIN, type: 'admin', tls: true },
-    ];
-  }
+  // Ordering nodes: an enrollment certificate with the orderer OU (what block signatures are
+  // checked against) and a TLS certificate, both from their own org's CA. Their org's admin needs
+  // a TLS client certificate for the nodes' admin endpoints (osnadmin).
+  const orderers = (org: SiteConfig): IdentityRequest[] =>
+    org.orderers.map((n) => ({ name: ordererId(org, n), type: 'orderer', tls: true }));
+  if (t.ordererOrg?.name === orgName) return [...orderers(t.ordererOrg), { name: ORG_ADMIN, type: 'admin', tls: true }];
   const org = t.orgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`unknown org ${orgName}`);
   return [
     ...org.peers.map((p): IdentityRequest => ({ name: peerId(org, p), type: 'peer', tls: true })),
-    { name: ORG_ADMIN, type: 'admin', tls: false },
+    ...orderers(org),
+    { name: ORG_ADMIN, type: 'admin', tls: org.orderers.length > 0 },
     { name: CHAINCODE_TLS_IDENTITY, type: 'client', tls: true, msp: false },
     // The API's registrar: donors and staff are clients with a role (and an NGO); nothing more.
     { name: API_REGISTRAR, type: 'client', tls: false, registrarOf: [CertificateAttribute.Role, CertificateAttribute.NgoId] },
@@ -123,14 +127,14 @@ export async function waitHealthy(paths: RunPaths, id: string, operations: strin
 
 /** Until the ordering service can order (a Raft leader; a SmartBFT view with its leader), submits are refused or stall. */
 export async function waitForOrdering(t: Topology): Promise<void> {
-  if (t.orderer.consensus === 'BFT') await waitForBftLeader(t);
+  if (t.ordering.consensus === 'BFT') await waitForBftLeader(t);
   else await waitForRaftLeader(t);
 }
 
 async function waitForRaftLeader(t: Topology): Promise<void> {
   const leader = await retry(60_000, 250, async () => {
-    for (const node of t.orderer.nodes) {
-      if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.name;
+    for (const node of ordererNodes(t)) {
+      if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.id;
     }
     throw new Error(`the orderers of ${t.channel} elected no Raft leader within 60s; see the orderer logs`);
   });
@@ -147,21 +151,22 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
  * went through at once in every run here.
  */
 async function waitForBftLeader(t: Topology): Promise<void> {
-  const n = t.orderer.nodes.length;
+  const nodes = ordererNodes(t);
+  const n = nodes.length;
   const leader = await retry(60_000, 250, async () => {
-    const seen = await Promise.all(t.orderer.nodes.map(async (node) => {
+    const seen = await Promise.all(nodes.map(async (node) => {
       const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, ['consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id']);
       return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id };
     }));
     const leaders = new Set(seen.map((s) => s.leader));
     const [id] = leaders;
     if (seen.every((s) => s.size === n) && leaders.size === 1 && id !== undefined && id >= 1 && id <= n) {
-      return { id, name: t.orderer.nodes[id - 1]?.name ?? '?' };
+      return { id, name: nodes[id - 1]?.id ?? '?' };
     }
     throw new Error(`the BFT orderers of ${t.channel} did not agree on a leader within 60s (cluster size and leader per orderer: ` +
-      `${seen.map((s) => `${s.node.name}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
+      `${seen.map((s) => `${s.node.id}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
   });
-  log(`${leader.name} (consenter ${leader.id} of ${n}) is the BFT leader of ${t.channel}; ${faultsTolerated(t.orderer)} orderer fault(s) tolerated`);
+  log(`${leader.name} (consenter ${leader.id} of ${n}) is the BFT leader of ${t.channel}; ${orderingFaultsTolerated(t)} orderer fault(s) tolerated`);
 }
 
 /**
@@ -224,8 +229,8 @@ export async function clean(paths: RunPaths): Promise<void> {
 
 export async function status(t: Topology, paths: RunPaths): Promise<NodeStatus[]> {
   const nodes: { id: string; kind: NodeStatus['kind']; port: number; operations?: number }[] = [
-    ...[t.orderer, ...t.orgs].map((o) => ({ id: caId(o.name), kind: 'ca' as const, port: o.ca.port, operations: o.ca.operationsPort })),
-    ...t.orderer.nodes.map((n) => ({ id: n.name, kind: 'orderer' as const, port: n.port, operations: n.operationsPort })),
+    ...sites(t).map((o) => ({ id: caId(o.name), kind: 'ca' as const, port: o.ca.port, operations: o.ca.operationsPort })),
+    ...ordererNodes(t).map((n) => ({ id: n.id, kind: 'orderer' as const, port: n.port, operations: n.operationsPort })),
     ...t.orgs.flatMap((o) => o.peers.map((p) => ({ id: peerId(o, p), kind: 'peer' as const, port: p.port, operations: p.operationsPort }))),
     ...t.orgs.map((o) => ({ id: chaincodeServerId(o), kind: 'chaincode-server' as const, port: o.chaincodeServer.port })),
     // The bench's chaincode servers, once `npm run bench` has started them.

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ORG_ADMIN } from './ca';
 import { FabricBinaries } from './fabric-bin';
-import { BUILDERS_DIR, RunPaths } from './paths';
+import { BUILDERS_DIR, RunPaths, tlsRootFor } from './paths';
 import {
-  BftOrdererOrgConfig, endpoint, OrdererNodeConfig, PeerConfig, PeerOrgConfig, peerId, RaftOrdererOrgConfig, SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT,
-  SMARTBFT_REQUEST_FORWARD_TIMEOUT, SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL, Topology,
+  BftOrderingConfig, endpoint, OrdererNode, ordererNodes, ordererSites, PeerConfig, PeerOrgConfig, peerId, RaftOrderingConfig, SiteConfig,
+  SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT, SMARTBFT_REQUEST_FORWARD_TIMEOUT, SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL, Topology,
 } from './topology';
 
 /** Writes run/config/{core.yaml,orderer.yaml}: Fabric's samples with what must differ here. */
@@ -40,18 +40,23 @@ const PEER_LOGGING = 'comm.grpc.server,endorser,gateway=warning:info';
 const ORDERER_LOGGING = 'comm.grpc.server=warning:info';
 const PEER_CLI_LOGGING = 'grpc=error:info';
 
-export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNodeConfig): NodeJS.ProcessEnv {
-  const org = t.orderer.name;
-  const tls = paths.tls(org, node.name);
-  const data = paths.nodeData(node.name);
+/**
+ * An ordering node runs on its org's site with that org's identities. Its static TLS roots are its
+ * own CA's; the other ordering orgs' TLS roots it learns from the channel config (Fabric adds them
+ * to the cluster's trusted roots with each config block), so no other site's file is needed.
+ */
+export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNode): NodeJS.ProcessEnv {
+  const org = node.org.name;
+  const tls = paths.tls(org, node.id);
+  const data = paths.nodeData(node.id);
   const caCert = paths.caCert(org);
   return {
     FABRIC_CFG_PATH: paths.config,
     FABRIC_LOGGING_SPEC: ORDERER_LOGGING,
-    ORDERER_GENERAL_LISTENADDRESS: t.orderer.host,
+    ORDERER_GENERAL_LISTENADDRESS: node.org.host,
     ORDERER_GENERAL_LISTENPORT: String(node.port),
-    ORDERER_GENERAL_LOCALMSPID: t.orderer.mspId,
-    ORDERER_GENERAL_LOCALMSPDIR: paths.msp(org, node.name),
+    ORDERER_GENERAL_LOCALMSPID: node.org.mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: paths.msp(org, node.id),
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
     ORDERER_GENERAL_TLS_ENABLED: 'true',
     ORDERER_GENERAL_TLS_PRIVATEKEY: join(tls, 'server.key'),
@@ -80,7 +85,7 @@ export function ordererEnv(t: Topology, paths: RunPaths, node: OrdererNodeConfig
  * Consensus.WALDir (each channel in a subfolder); only Raft has snapshots (Consensus.SnapDir).
  */
 function consensusDirs(t: Topology, data: string): NodeJS.ProcessEnv {
-  if (t.orderer.consensus === 'BFT') return { ORDERER_CONSENSUS_WALDIR: join(data, 'smartbft', 'wal') };
+  if (t.ordering.consensus === 'BFT') return { ORDERER_CONSENSUS_WALDIR: join(data, 'smartbft', 'wal') };
   return {
     ORDERER_CONSENSUS_WALDIR: join(data, 'etcdraft', 'wal'),
     ORDERER_CONSENSUS_SNAPDIR: join(data, 'etcdraft', 'snapshot'),
@@ -128,7 +133,7 @@ export function peerCliEnv(
   org: PeerOrgConfig,
   peer: PeerConfig = firstPeer(org),
 ): Record<string, string> {
-  const orderer = t.orderer.nodes[0];
+  const orderer = ordererNodes(t)[0];
   if (!orderer) throw new Error('the topology has no orderer');
   return {
     PATH: `${bins.binDir}:${process.env.PATH ?? ''}`,
@@ -142,7 +147,7 @@ export function peerCliEnv(
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.name),
     ORDERER_ADDRESS: endpoint(t, orderer.port),
-    ORDERER_CA: paths.caCert(t.orderer.name),
+    ORDERER_CA: tlsRootFor(paths, org.name, orderer.org.name),
     CHANNEL: t.channel,
     CHAINCODE: t.chaincode.name,
   };
@@ -151,13 +156,13 @@ export function peerCliEnv(
 /**
  * The peer CLI's arguments to reach an orderer: the `attempt`-th one, round the list, so that a
  * retried command moves on from an orderer that is down (a BFT or Raft service stays up when
- * one is).
+ * one is). `asOrg` is the org whose admin runs the command: it trusts the orderer's TLS root through its own copy.
  */
-export function ordererCliArgs(t: Topology, paths: RunPaths, attempt = 0): string[] {
-  const nodes = t.orderer.nodes;
+export function ordererCliArgs(t: Topology, paths: RunPaths, asOrg: PeerOrgConfig, attempt = 0): string[] {
+  const nodes = ordererNodes(t);
   const orderer = nodes[attempt % nodes.length];
   if (!orderer) throw new Error('the topology has no orderer');
-  return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', paths.caCert(t.orderer.name)];
+  return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', tlsRootFor(paths, asOrg.name, orderer.org.name)];
 }
 
 export function firstPeer(org: PeerOrgConfig): PeerConfig {
@@ -186,21 +191,8 @@ export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig
 
 /** configtx.yaml for the application channel, as JSON (which YAML parsers accept). */
 export function writeConfigtx(t: Topology, paths: RunPaths): string {
-  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
   const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
-  const o = t.orderer;
-  const ordererOrg = {
-    Name: o.mspId,
-    ID: o.mspId,
-    MSPDir: paths.orgMsp(o.name),
-    Policies: {
-      Readers: signature(`OR('${o.mspId}.member')`),
-      Writers: signature(`OR('${o.mspId}.member')`),
-      Admins: signature(`OR('${o.mspId}.admin')`),
-    },
-    // With BFT (channel capability V3_0) these are the only orderer addresses: no global ones.
-    OrdererEndpoints: o.nodes.map((n) => endpoint(t, n.port)),
-  };
+  const o = t.ordering;
   const peerOrgs = t.orgs.map((org) => peerOrgConfigtx(t, paths, org));
   const bft = o.consensus === 'BFT';
   const configtx = {
@@ -223,16 +215,16 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
             PreferredMaxBytes: o.batchSize.preferredMaxBytes,
           },
           ...(o.consensus === 'BFT' ? bftConsensus(t, paths, o) : raftConsensus(t, paths, o)),
-          Organizations: [ordererOrg],
+          Organizations: ordererSites(t).map((org) => ordererOrgConfigtx(t, paths, org)),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
             Admins: implicit('MAJORITY Admins'),
-            // Peers accept a block only with an orderer node's signature (a certificate with the
-            // orderer OU of the orderer org's NodeOUs), not any member of the orderer org. For
+            // Peers accept a block only with an ordering node's signature (a certificate with the
+            // orderer OU of its org's NodeOUs), not any member of an org that runs orderers. For
             // BFT configtxgen replaces this with a quorum (2f+1) of the consenters' identities,
             // but it must still be declared.
-            BlockValidation: signature(`OR('${o.mspId}.orderer')`),
+            BlockValidation: blockValidationPolicy(t),
           },
           // Fabric 3.1 has no V3_0 orderer capability (an unknown one stops the orderers); BFT
           // is enabled by the channel capability above.
@@ -257,15 +249,41 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
   return paths.channelDir;
 }
 
-function raftConsensus(t: Topology, paths: RunPaths, o: RaftOrdererOrgConfig): Record<string, unknown> {
+/**
+ * An org that runs ordering nodes as the Orderer group describes it: its MSP (the same as in the
+ * Application group, for a member org), policies over its members, and its nodes' endpoints. With
+ * BFT (channel capability V3_0) these are the only orderer addresses: no global ones.
+ */
+export function ordererOrgConfigtx(t: Topology, paths: RunPaths, org: SiteConfig): Record<string, unknown> {
+  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+  return {
+    Name: org.mspId,
+    ID: org.mspId,
+    MSPDir: paths.orgMsp(org.name),
+    Policies: {
+      Readers: signature(`OR('${org.mspId}.member')`),
+      Writers: signature(`OR('${org.mspId}.member')`),
+      Admins: signature(`OR('${org.mspId}.admin')`),
+    },
+    OrdererEndpoints: org.orderers.map((n) => endpoint(t, n.port)),
+  };
+}
+
+/** Raft: one signature of an ordering node of any org that runs them. */
+export function blockValidationPolicy(t: Topology): { Type: string; Rule: string } {
+  return { Type: 'Signature', Rule: `OR(${ordererSites(t).map((o) => `'${o.mspId}.orderer'`).join(',')})` };
+}
+
+/** A Raft consenter: where it listens and its TLS certificate (client and server). */
+export function raftConsenter(paths: RunPaths, node: OrdererNode): Record<string, unknown> {
+  const cert = join(paths.tls(node.org.name, node.id), 'server.crt');
+  return { Host: node.org.host, Port: node.port, ClientTLSCert: cert, ServerTLSCert: cert };
+}
+
+function raftConsensus(t: Topology, paths: RunPaths, o: RaftOrderingConfig): Record<string, unknown> {
   return {
     EtcdRaft: {
-      Consenters: o.nodes.map((n) => ({
-        Host: t.orderer.host,
-        Port: n.port,
-        ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
-        ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
-      })),
+      Consenters: ordererNodes(t).map((n) => raftConsenter(paths, n)),
       Options: {
         TickInterval: o.raft.tickInterval,
         ElectionTick: o.raft.electionTick,
@@ -289,16 +307,16 @@ const bytesOf = (size: string): number => {
  * the block signatures are checked against) and TLS certificates. configtxgen takes the SmartBFT
  * options as a whole (a missing one is zero, not Fabric's default), so all are given.
  */
-function bftConsensus(t: Topology, paths: RunPaths, o: BftOrdererOrgConfig): Record<string, unknown> {
+function bftConsensus(t: Topology, paths: RunPaths, o: BftOrderingConfig): Record<string, unknown> {
   return {
-    ConsenterMapping: o.nodes.map((n, i) => ({
+    ConsenterMapping: ordererNodes(t).map((n, i) => ({
       ID: i + 1,
-      Host: t.orderer.host,
+      Host: n.org.host,
       Port: n.port,
-      MSPID: o.mspId,
-      Identity: join(paths.msp(o.name, n.name), 'signcerts', 'cert.pem'),
-      ClientTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
-      ServerTLSCert: join(paths.tls(o.name, n.name), 'server.crt'),
+      MSPID: n.org.mspId,
+      Identity: join(paths.msp(n.org.name, n.id), 'signcerts', 'cert.pem'),
+      ClientTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
+      ServerTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
     })),
     SmartBFT: {
       // The orderers take these two from BatchSize; given the same values for the record.

@@ -1,6 +1,6 @@
 // Where the generated network lives. Everything `up` creates is under one run directory, so
 // `clean` is one removal and two networks (the product's and the test suite's) never mix.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { profilePath } from '@donation-ledger/client';
 
@@ -57,6 +57,19 @@ export class RunPaths {
   log(id: string): string { return join(this.logs, `${id}.log`); }
   pid(id: string): string { return join(this.pids, `${id}.pid`); }
   channelBlock(channel: string): string { return join(this.channelDir, `${channel}.block`); }
+}
+
+/**
+ * The TLS root certificate of `member` as `site` reads it: its own CA's where it is its own, else
+ * its copy of the other org's (a public artifact, copied into the site's folder as a person would
+ * send it). A site reads only its own folder.
+ */
+export function tlsRootFor(paths: RunPaths, site: string, member: string): string {
+  if (member === site) return paths.caCert(site);
+  const copy = paths.memberTlsRoot(site, member);
+  mkdirSync(dirname(copy), { recursive: true });
+  copyFileSync(paths.caCert(member), copy);
+  return copy;
 }
 
 /** What a network was brought up from: later commands default to it, so they need only --run-dir. */

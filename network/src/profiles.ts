@@ -1,12 +1,12 @@
 // Connection profiles: what `up` writes for each org's applications (profile.json, read by the
 // SDK's loadProfile), and, for the operator's own tools and tests, the connection options of any
 // identity of this run directory (the org's own gateway peers first, then the others).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseBlock, PROFILE_FORMAT, SiteProfileFile } from '@donation-ledger/client';
 import { dirname, join, relative } from 'node:path';
 import { API_REGISTRAR, ORG_ADMIN, READER } from './ca';
 import { log } from './exec';
-import { RunPaths } from './paths';
+import { RunPaths, tlsRootFor } from './paths';
 import { handOverSite } from './site-users';
 import { endpoint, findOrg, Topology } from './topology';
 
@@ -52,18 +52,6 @@ export function clientProfile(t: Topology, paths: RunPaths, orgName: string, use
   };
 }
 
-/**
- * A site reads only its own folder: another member's TLS root certificate (public) is copied into
- * it, as a person would send it; the site's own stays where its CA wrote it.
- */
-function siteCopy(paths: RunPaths, orgName: string, certFile: string, member: string | undefined): string {
-  if (member === undefined || member === orgName) return certFile;
-  const copy = paths.memberTlsRoot(orgName, member);
-  mkdirSync(dirname(copy), { recursive: true });
-  copyFileSync(certFile, copy);
-  return copy;
-}
-
 function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
   if (!existsSync(file)) return {};
   const { headerHash } = parseBlock(readFileSync(file));
@@ -88,6 +76,7 @@ export function writeSiteProfiles(t: Topology, paths: RunPaths): void {
       const { identity: files } = clientProfile(t, paths, org.name, name);
       return { certificatePath: rel(files.certificatePath), privateKeyPath: rel(files.privateKeyPath) };
     };
+    const tlsRootOf = (mspId: string): string => tlsRootFor(paths, org.name, findOrg(t, mspId).name);
     const profile: SiteProfileFile = {
       format: PROFILE_FORMAT,
       org: org.name,
@@ -95,7 +84,7 @@ export function writeSiteProfiles(t: Topology, paths: RunPaths): void {
       channel: connection.channel,
       chaincode: connection.chaincode,
       ...(connection.genesisBlockHash ? { genesisBlockHash: connection.genesisBlockHash } : {}),
-      gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(siteCopy(paths, org.name, g.tlsRootCertPath, t.orgs.find((o) => o.mspId === g.mspId)?.name)) })),
+      gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(tlsRootOf(g.mspId)) })),
       ca: { url: `https://${org.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
       registrar: { enrollmentId: API_REGISTRAR, secretPath: rel(paths.registrarSecret(org.name)) },
       identities: Object.fromEntries([READER, ...org.users.map((u) => u.name)].map((name) => [name, identity(name)])),

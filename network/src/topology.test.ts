@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ordererEnv, writeConfigtx } from './nodes';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { allPorts, DEFAULT_SMARTBFT, endpoint, faultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
+import { allPorts, DEFAULT_SMARTBFT, endpoint, ordererNodes, orderingFaultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
 
 const BFT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
 const defaultTopology = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8'));
 const bftTopology = (): Record<string, any> => JSON.parse(readFileSync(BFT_TOPOLOGY, 'utf8'));
+/** The layout before member orgs ran the ordering nodes: an org of its own runs them (still possible). */
+const withOrdererOnlyOrg = (raw: Record<string, any>): Record<string, any> => {
+  const nodes = raw.orgs.flatMap((o: Record<string, any>) => o.orderers).map((n: Record<string, any>, i: number) => ({ ...n, name: `orderer${i}` }));
+  for (const org of raw.orgs) delete org.orderers;
+  raw.orderer = { ...raw.orderer, name: 'orderer', mspId: 'OrdererMSP', host: '127.0.1.1', ca: { port: 7154, operationsPort: 9543 }, nodes };
+  return raw;
+};
 
 function problemsOf(raw: unknown, offset = 0): string[] {
   try {
@@ -20,11 +27,12 @@ function problemsOf(raw: unknown, offset = 0): string[] {
 }
 
 describe('the topology file', () => {
-  test('the shipped topology is valid: two member orgs, three Raft orderers, the channel\'s MAJORITY endorsement policy', () => {
+  test('the shipped topology is valid: two member orgs, which run the three Raft orderers (2 + 1), the channel\'s MAJORITY endorsement policy', () => {
     const t = loadTopology(DEFAULT_TOPOLOGY);
     expect(t.orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
-    expect(t.orderer.nodes).toHaveLength(3);
-    expect(t.orderer).toMatchObject({ consensus: 'etcdraft', raft: { tickInterval: '500ms', electionTick: 10, heartbeatTick: 1 } });
+    expect(t.ordererOrg).toBeUndefined();
+    expect(ordererNodes(t).map((n) => n.id)).toEqual(['orderer0.donorplatform', 'orderer1.donorplatform', 'orderer0.ngo']);
+    expect(t.ordering).toMatchObject({ consensus: 'etcdraft', raft: { tickInterval: '500ms', electionTick: 10, heartbeatTick: 1 } });
     expect(t.chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
     expect(t.governance).toEqual({ thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 });
   });
@@ -42,16 +50,16 @@ describe('the topology file', () => {
 
   test('each site listens on its own loopback address: orderers, CAs, peers and chaincode servers on their org\'s', () => {
     const t = loadTopology(DEFAULT_TOPOLOGY);
-    expect([t.orderer.host, ...t.orgs.map((o) => o.host)]).toEqual(['127.0.1.1', '127.0.2.1', '127.0.3.1']);
+    expect(t.orgs.map((o) => o.host)).toEqual(['127.0.2.1', '127.0.3.1']);
     const ngo = t.orgs[1]!;
     expect(endpoint(t, ngo.peers[0]!.port)).toBe(`127.0.3.1:${ngo.peers[0]!.port}`);
     expect(endpoint(t, ngo.chaincodeServer.port)).toBe(`127.0.3.1:${ngo.chaincodeServer.port}`);
-    expect(endpoint(t, t.orderer.nodes[0]!.port)).toBe(`127.0.1.1:${t.orderer.nodes[0]!.port}`);
+    expect(ordererNodes(t).map((n) => endpoint(t, n.port))).toEqual(['127.0.2.1:7255', '127.0.2.1:7257', '127.0.3.1:7355']);
     expect(() => endpoint(t, 1)).toThrow('no node of the topology listens on port 1');
   });
 
   test('an org without a host of its own is on the topology\'s; a host off the loopback network is refused', () => {
-    const raw = defaultTopology();
+    const raw = withOrdererOnlyOrg(defaultTopology());
     delete raw.orgs[0].host;
     expect(validateTopology(raw).orgs[0]!.host).toBe('127.0.0.1');
     raw.orgs[0].host = '10.0.0.5';
@@ -73,12 +81,12 @@ describe('the topology file', () => {
     raw.channel = 'Donations!';
     raw.orgs[0].peers[0].port = 80;
     raw.orgs[1].ca.operationsPort = raw.orgs[0].ca.operationsPort;
-    raw.orderer.nodes = [];
+    raw.orgs[1].orderers[0].adminPort = 'x';
     expect(problemsOf(raw)).toEqual([
       'channel: must be a lower-case channel name, got "Donations!"',
-      'orderer.nodes: needs at least 1 entry',
       'orgs[0].peers[0].port: must be a whole number from 1024 to 65535, got 80',
       'orgs[1].ca.operationsPort: port 9640 is already used by orgs[0].ca.operationsPort',
+      'orgs[1].orderers[0].adminPort: must be a whole number from 1024 to 65535, got "x"',
     ]);
   });
 
@@ -106,39 +114,75 @@ describe('the consensus of the ordering service', () => {
     const raw = defaultTopology();
     expect(raw.orderer.consensus).toBeUndefined();
     const t = validateTopology(raw);
-    expect(t.orderer.consensus).toBe('etcdraft');
-    expect(faultsTolerated(t.orderer)).toBe(1);
+    expect(t.ordering.consensus).toBe('etcdraft');
+    expect(orderingFaultsTolerated(t)).toBe(1);
     expect(validateTopology({ ...raw, orderer: { ...raw.orderer, consensus: 'etcdraft' } })).toEqual(t);
   });
 
-  test('the shipped BFT topology is valid: the same orgs, four SmartBFT orderers on ports of their own', () => {
+  test('the shipped BFT topology is valid: the same orgs, running four SmartBFT orderers (2 + 2) on ports of their own', () => {
     const t = loadTopology(BFT_TOPOLOGY);
     const raft = loadTopology(DEFAULT_TOPOLOGY);
-    expect(t.orderer.consensus).toBe('BFT');
-    expect(t.orderer.nodes.map((n) => n.name)).toEqual(['orderer0', 'orderer1', 'orderer2', 'orderer3']);
-    expect(faultsTolerated(t.orderer)).toBe(1);
-    expect(t.orgs).toEqual(raft.orgs);
+    expect(t.ordering.consensus).toBe('BFT');
+    expect(ordererNodes(t).map((n) => n.id)).toEqual(['orderer0.donorplatform', 'orderer1.donorplatform', 'orderer0.ngo', 'orderer1.ngo']);
+    expect(orderingFaultsTolerated(t)).toBe(1);
+    const withoutOrderers = (orgs: Topology['orgs']): unknown[] => orgs.map((o) => ({ ...o, orderers: [] }));
+    expect(withoutOrderers(t.orgs)).toEqual(withoutOrderers(raft.orgs));
     expect(t.chaincode).toEqual(raft.chaincode);
     const ports = allPorts(t).map((p) => p.port);
     expect(new Set(ports).size).toBe(ports.length);
   });
 
-  test('BFT with fewer than 4 orderers is refused, saying that 3f+1 are needed', () => {
+  test('BFT with fewer than 4 ordering nodes in all is refused, saying that 3f+1 are needed and who runs how many', () => {
     const raw = bftTopology();
-    raw.orderer.nodes.pop();
+    raw.orgs[1].orderers.pop();
     expect(problemsOf(raw)).toEqual([
-      'orderer.nodes: consensus BFT needs at least 4 orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 3',
+      'consensus BFT needs at least 4 ordering nodes in all (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 3 (donorplatform: 2, ngo: 1)',
     ]);
-    raw.orderer.nodes = [];
-    expect(problemsOf(raw)).toEqual(['orderer.nodes: consensus BFT needs at least 4 orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 0']);
+    for (const org of raw.orgs) delete org.orderers;
+    expect(problemsOf(raw)).toEqual([
+      'consensus BFT needs at least 4 ordering nodes in all (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got 0 (none in orgs[].orderers or orderer.nodes)',
+    ]);
   });
 
-  test('etcdraft needs at least 1 orderer; a single one is accepted', () => {
+  test('etcdraft needs at least 1 ordering node; a single one, run by any member, is accepted', () => {
     const raw = defaultTopology();
-    raw.orderer.nodes = raw.orderer.nodes.slice(0, 1);
-    expect(validateTopology(raw).orderer.nodes).toHaveLength(1);
-    raw.orderer.nodes = [];
-    expect(problemsOf(raw)).toEqual(['orderer.nodes: needs at least 1 entry']);
+    raw.orgs[0].orderers = [];
+    expect(ordererNodes(validateTopology(raw)).map((n) => n.id)).toEqual(['orderer0.ngo']);
+    raw.orgs[1].orderers = [];
+    expect(problemsOf(raw)).toEqual(['consensus etcdraft needs at least 1 ordering node in all, got 0 (none in orgs[].orderers or orderer.nodes)']);
+  });
+
+  test('ordering nodes are checked like every node: ports unique across the network, names unique within their org', () => {
+    const raw = defaultTopology();
+    raw.orgs[1].orderers[0].port = raw.orgs[0].orderers[1].port;
+    raw.orgs[0].orderers[1].name = 'orderer0';
+    raw.orgs[0].orderers.push({ name: 'Orderer 2', port: 7259, adminPort: 7259, operationsPort: 9644, tls: true });
+    expect(problemsOf(raw)).toEqual([
+      'orgs[0].orderers[2].tls: unknown field (allowed: name, port, adminPort, operationsPort)',
+      'orgs[0].orderers[2].name: must be a lower-case name, got "Orderer 2"',
+      'orgs[0].orderers[2].adminPort: port 7259 is already used by orgs[0].orderers[2].port',
+      'orgs[1].orderers[0].port: port 7257 is already used by orgs[0].orderers[1].port',
+    ]);
+    const named = defaultTopology();
+    named.orgs[0].orderers[1].name = 'orderer0';
+    expect(problemsOf(named)).toEqual(['org "donorplatform" has two orderer nodes with one name']);
+  });
+
+  test('an orderer-only org stays possible: the orderer section with name, mspId, ca and nodes; it must be complete', () => {
+    const t = validateTopology(withOrdererOnlyOrg(defaultTopology()));
+    expect(t.ordererOrg).toMatchObject({ name: 'orderer', mspId: 'OrdererMSP', host: '127.0.1.1' });
+    expect(ordererNodes(t).map((n) => `${n.id}@${endpoint(t, n.port)}`)).toEqual(['orderer0.orderer@127.0.1.1:7255', 'orderer1.orderer@127.0.1.1:7257', 'orderer2.orderer@127.0.1.1:7355']);
+    expect(t.orgs.every((o) => o.orderers.length === 0)).toBe(true);
+    const partial = withOrdererOnlyOrg(defaultTopology());
+    delete partial.orderer.ca;
+    delete partial.orderer.mspId;
+    expect(problemsOf(partial)).toEqual([
+      'orderer: an orderer-only org needs name, mspId, ca and nodes (missing: mspId, ca); without any of them, member orgs run the ordering nodes (orgs[].orderers)',
+      'orderer.mspId: must be an MSP ID, got undefined',
+      'orderer.ca: must be an object',
+      'orderer.ca.port: must be a whole number from 1024 to 65535, got undefined',
+      'orderer.ca.operationsPort: must be a whole number from 1024 to 65535, got undefined',
+    ]);
   });
 
   test('an unknown consensus type is refused (the names are Fabric\'s: etcdraft, BFT)', () => {
@@ -163,10 +207,10 @@ describe('the consensus of the ordering service', () => {
     delete raw.orderer.smartbft;
     raw.orderer.batchTimeout = '400ms';
     const t = validateTopology(raw);
-    if (t.orderer.consensus !== 'BFT') throw new Error('expected BFT');
-    expect(t.orderer.smartbft).toEqual({ ...DEFAULT_SMARTBFT, requestBatchMaxInterval: '400ms' });
+    if (t.ordering.consensus !== 'BFT') throw new Error('expected BFT');
+    expect(t.ordering.smartbft).toEqual({ ...DEFAULT_SMARTBFT, requestBatchMaxInterval: '400ms' });
     raw.orderer.smartbft = { leaderHeartbeatTimeout: '30s' };
-    expect(validateTopology(raw).orderer).toMatchObject({ smartbft: { leaderHeartbeatTimeout: '30s', viewChangeTimeout: DEFAULT_SMARTBFT.viewChangeTimeout } });
+    expect(validateTopology(raw).ordering).toMatchObject({ smartbft: { leaderHeartbeatTimeout: '30s', viewChangeTimeout: DEFAULT_SMARTBFT.viewChangeTimeout } });
   });
 
   test('unknown SmartBFT options and timeouts SmartBFT would refuse are reported, each naming its field and bound', () => {
@@ -196,15 +240,42 @@ describe('the channel configuration generated for each consensus', () => {
   const configtxOf = (t: Topology, paths: RunPaths): Record<string, any> =>
     JSON.parse(readFileSync(join(writeConfigtx(t, paths), 'configtx.yaml'), 'utf8')).Profiles.ApplicationChannel;
 
-  test('etcdraft: Raft consenters, V2_0 capabilities, and blocks valid only with an orderer node\'s signature', () => {
+  test('etcdraft: Raft consenters on their orgs\' sites, V2_0 capabilities, and blocks valid only with an ordering node\'s signature', () => {
     const paths = new RunPaths(dir);
     const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY), paths);
     expect(profile.Capabilities).toEqual({ V2_0: true });
     expect(profile.Orderer.OrdererType).toBe('etcdraft');
-    expect(profile.Orderer.EtcdRaft.Consenters).toHaveLength(3);
+    expect(profile.Orderer.EtcdRaft.Consenters).toEqual([
+      ['127.0.2.1', 7255, 'donorplatform', 'orderer0.donorplatform'], ['127.0.2.1', 7257, 'donorplatform', 'orderer1.donorplatform'], ['127.0.3.1', 7355, 'ngo', 'orderer0.ngo'],
+    ].map(([host, port, org, id]) => ({
+      Host: host, Port: port, ClientTLSCert: join(paths.tls(org as string, id as string), 'server.crt'), ServerTLSCert: join(paths.tls(org as string, id as string), 'server.crt'),
+    })));
     expect(profile.Orderer.ConsenterMapping).toBeUndefined();
     expect(profile.Orderer.SmartBFT).toBeUndefined();
     expect(profile.Orderer.Capabilities).toEqual({ V2_0: true });
+    expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('DonorPlatformMSP.orderer','NgoMSP.orderer')" });
+  });
+
+  test('the member orgs that run ordering nodes are in the Orderer group too, with the same MSP, their endpoints and policies over their own members; MAJORITY of them administers it', () => {
+    const paths = new RunPaths(dir);
+    const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY), paths);
+    const [donorPlatform, ngo] = profile.Application.Organizations;
+    expect(profile.Orderer.Organizations).toEqual([
+      { Name: 'DonorPlatformMSP', ID: 'DonorPlatformMSP', MSPDir: donorPlatform.MSPDir, OrdererEndpoints: ['127.0.2.1:7255', '127.0.2.1:7257'], Policies: {
+        Readers: { Type: 'Signature', Rule: "OR('DonorPlatformMSP.member')" }, Writers: { Type: 'Signature', Rule: "OR('DonorPlatformMSP.member')" },
+        Admins: { Type: 'Signature', Rule: "OR('DonorPlatformMSP.admin')" },
+      } },
+      expect.objectContaining({ Name: 'NgoMSP', MSPDir: ngo.MSPDir, OrdererEndpoints: ['127.0.3.1:7355'] }),
+    ]);
+    expect(profile.Orderer.Policies.Admins).toEqual({ Type: 'ImplicitMeta', Rule: 'MAJORITY Admins' });
+    expect(profile.Application.Policies.Admins).toEqual({ Type: 'ImplicitMeta', Rule: 'MAJORITY Admins' });
+  });
+
+  test('an orderer-only org is the Orderer group\'s only org, and not in the Application group', () => {
+    const paths = new RunPaths(dir);
+    const profile = configtxOf(validateTopology(withOrdererOnlyOrg(defaultTopology())), paths);
+    expect(profile.Orderer.Organizations.map((o: { Name: string }) => o.Name)).toEqual(['OrdererMSP']);
+    expect(profile.Application.Organizations.map((o: { Name: string }) => o.Name)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
     expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('OrdererMSP.orderer')" });
   });
 
@@ -216,16 +287,17 @@ describe('the channel configuration generated for each consensus', () => {
     expect(profile.Orderer.OrdererType).toBe('BFT');
     expect(profile.Orderer.EtcdRaft).toBeUndefined();
     expect(profile.Orderer.Capabilities).toEqual({ V2_0: true }); // Fabric 3.1 knows no V3_0 orderer capability
-    expect(profile.Orderer.ConsenterMapping).toEqual(t.orderer.nodes.map((n, i) => ({
+    expect(profile.Orderer.ConsenterMapping).toEqual(ordererNodes(t).map((n, i) => ({
       ID: i + 1,
-      Host: t.orderer.host,
+      Host: n.org.host,
       Port: n.port,
-      MSPID: 'OrdererMSP',
-      Identity: join(paths.msp('orderer', n.name), 'signcerts', 'cert.pem'),
-      ClientTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
-      ServerTLSCert: join(paths.tls('orderer', n.name), 'server.crt'),
+      MSPID: n.org.mspId,
+      Identity: join(paths.msp(n.org.name, n.id), 'signcerts', 'cert.pem'),
+      ClientTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
+      ServerTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
     })));
-    expect(profile.Orderer.Organizations[0].OrdererEndpoints).toEqual(t.orderer.nodes.map((n) => `${t.orderer.host}:${n.port}`));
+    expect(profile.Orderer.ConsenterMapping.map((c: { MSPID: string }) => c.MSPID)).toEqual(['DonorPlatformMSP', 'DonorPlatformMSP', 'NgoMSP', 'NgoMSP']);
+    expect(profile.Orderer.Organizations.map((o: { OrdererEndpoints: string[] }) => o.OrdererEndpoints)).toEqual([['127.0.2.1:10255', '127.0.2.1:10257'], ['127.0.3.1:10355', '127.0.3.1:10357']]);
     expect(profile.Orderer.SmartBFT).toMatchObject({
       RequestBatchMaxCount: 100, RequestBatchMaxBytes: 10 * 1024 * 1024, RequestBatchMaxInterval: '250ms', LeaderHeartbeatTimeout: '10s',
       RequestComplainTimeout: '10s', ViewChangeTimeout: '10s', ViewChangeResendInterval: '5s', RequestForwardTimeout: '2s', RequestAutoRemoveTimeout: '3m',
@@ -233,19 +305,33 @@ describe('the channel configuration generated for each consensus', () => {
     // configtxgen takes SmartBFT options whole: none may be left to default to zero.
     for (const value of Object.values(profile.Orderer.SmartBFT as Record<string, unknown>)) expect(value).toBeTruthy();
     // Declared (configtxgen requires it), then replaced by configtxgen with a quorum of the consenters.
-    expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('OrdererMSP.orderer')" });
+    expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('DonorPlatformMSP.orderer','NgoMSP.orderer')" });
   });
 
   test('each consensus keeps its write-ahead log in its own folder of the orderer\'s data', () => {
     const paths = new RunPaths(dir);
     const raft = loadTopology(DEFAULT_TOPOLOGY);
     const bft = loadTopology(BFT_TOPOLOGY);
-    expect(ordererEnv(raft, paths, raft.orderer.nodes[0]!)).toMatchObject({
-      ORDERER_CONSENSUS_WALDIR: join(paths.nodeData('orderer0'), 'etcdraft', 'wal'),
-      ORDERER_CONSENSUS_SNAPDIR: join(paths.nodeData('orderer0'), 'etcdraft', 'snapshot'),
+    expect(ordererEnv(raft, paths, ordererNodes(raft)[0]!)).toMatchObject({
+      ORDERER_CONSENSUS_WALDIR: join(paths.nodeData('orderer0.donorplatform'), 'etcdraft', 'wal'),
+      ORDERER_CONSENSUS_SNAPDIR: join(paths.nodeData('orderer0.donorplatform'), 'etcdraft', 'snapshot'),
     });
-    const env = ordererEnv(bft, paths, bft.orderer.nodes[3]!);
-    expect(env.ORDERER_CONSENSUS_WALDIR).toBe(join(paths.nodeData('orderer3'), 'smartbft', 'wal'));
+    const env = ordererEnv(bft, paths, ordererNodes(bft)[3]!);
+    expect(env.ORDERER_CONSENSUS_WALDIR).toBe(join(paths.nodeData('orderer1.ngo'), 'smartbft', 'wal'));
     expect(env.ORDERER_CONSENSUS_SNAPDIR).toBeUndefined();
+  });
+
+  test('an ordering node runs as its org: its MSP ID, its own identities and CA, on its site\'s address', () => {
+    const paths = new RunPaths(dir);
+    const t = loadTopology(DEFAULT_TOPOLOGY);
+    const node = ordererNodes(t)[2]!;
+    expect(ordererEnv(t, paths, node)).toMatchObject({
+      ORDERER_GENERAL_LOCALMSPID: 'NgoMSP',
+      ORDERER_GENERAL_LISTENADDRESS: '127.0.3.1',
+      ORDERER_GENERAL_LOCALMSPDIR: paths.msp('ngo', 'orderer0.ngo'),
+      ORDERER_GENERAL_TLS_CERTIFICATE: join(paths.tls('ngo', 'orderer0.ngo'), 'server.crt'),
+      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${paths.caCert('ngo')}]`,
+      ORDERER_ADMIN_LISTENADDRESS: '127.0.3.1:7356',
+    });
   });
 });

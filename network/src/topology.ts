@@ -21,23 +21,38 @@ export interface UserConfig {
   readonly attrs: Readonly<Record<string, string>>;
 }
 
-export interface PeerOrgConfig {
+export interface OrdererNodeConfig {
+  readonly name: string;
+  readonly port: number;
+  readonly adminPort: number;
+  readonly operationsPort: number;
+}
+
+/** What every site has: a name, an MSP, its loopback address and its CA. */
+export interface SiteConfig {
   readonly name: string;
   readonly mspId: string;
   /** The loopback address this org's site listens on (each site its own; default: the topology's host). */
   readonly host: string;
   readonly ca: CaConfig;
+  /** The ordering nodes this org runs on its site (none for most member orgs). */
+  readonly orderers: readonly OrdererNodeConfig[];
+}
+
+export interface PeerOrgConfig extends SiteConfig {
   /** Its chaincode server's port; benchPort, that of the bench's chaincode (only `npm run bench` starts it). */
   readonly chaincodeServer: { readonly port: number; readonly benchPort?: number };
   readonly peers: readonly PeerConfig[];
   readonly users: readonly UserConfig[];
 }
 
-export interface OrdererNodeConfig {
-  readonly name: string;
-  readonly port: number;
-  readonly adminPort: number;
-  readonly operationsPort: number;
+/** An org outside the consortium that runs only ordering nodes (the topology's optional `orderer.name`, `mspId`, `ca`, `nodes`). */
+export type OrdererOnlyOrgConfig = SiteConfig;
+
+/** An ordering node with the org that runs it; `id` names its process, data and identity (`orderer0.ngo`). */
+export interface OrdererNode extends OrdererNodeConfig {
+  readonly id: string;
+  readonly org: SiteConfig;
 }
 
 /** How the orderers agree on blocks: Raft (crash faults) or SmartBFT (Byzantine faults, Fabric 3). */
@@ -73,40 +88,34 @@ export const SMARTBFT_REQUEST_FORWARD_TIMEOUT = '2s';
 /** A request still unordered after this long is dropped from the pool (Fabric's default); complaining comes before. */
 export const SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT = '3m';
 
-interface OrdererOrgBase {
-  readonly name: string;
-  readonly mspId: string;
-  /** The loopback address this org's site listens on (each site its own; default: the topology's host). */
-  readonly host: string;
-  readonly ca: CaConfig;
+/** How the channel's ordering service orders: the same for every ordering node, whichever org runs it. */
+interface OrderingBase {
   readonly batchTimeout: string;
   readonly batchSize: {
     readonly maxMessageCount: number;
     readonly absoluteMaxBytes: string;
     readonly preferredMaxBytes: string;
   };
-  readonly nodes: readonly OrdererNodeConfig[];
 }
 
-export interface RaftOrdererOrgConfig extends OrdererOrgBase {
+export interface RaftOrderingConfig extends OrderingBase {
   readonly consensus: 'etcdraft';
   readonly raft: RaftOptions;
 }
 
-export interface BftOrdererOrgConfig extends OrdererOrgBase {
+export interface BftOrderingConfig extends OrderingBase {
   readonly consensus: 'BFT';
   readonly smartbft: SmartBftOptions;
 }
 
-export type OrdererOrgConfig = RaftOrdererOrgConfig | BftOrdererOrgConfig;
+export type OrderingConfig = RaftOrderingConfig | BftOrderingConfig;
 
-/** The fewest orderer nodes each consensus accepts: BFT tolerates f faults with 3f+1 nodes. */
+/** The fewest ordering nodes each consensus accepts: BFT tolerates f faults with 3f+1 nodes. */
 export const MIN_ORDERERS: Readonly<Record<ConsensusType, number>> = { etcdraft: 1, BFT: 4 };
 
-/** How many orderers may fail (crash, or for BFT also misbehave) with the ordering service still ordering. */
-export function faultsTolerated(orderer: OrdererOrgConfig): number {
-  const n = orderer.nodes.length;
-  return orderer.consensus === 'BFT' ? Math.floor((n - 1) / 3) : Math.floor((n - 1) / 2);
+/** How many of `n` ordering nodes may fail (crash, or for BFT also misbehave) with the service still ordering. */
+export function faultsTolerated(consensus: ConsensusType, n: number): number {
+  return consensus === 'BFT' ? Math.floor((n - 1) / 3) : Math.floor((n - 1) / 2);
 }
 
 export interface ChaincodeConfig {
@@ -130,7 +139,10 @@ export const DEFAULT_GOVERNANCE: GovernancePolicy = { thresholdPercentage: 50, c
 export interface Topology {
   readonly channel: string;
   readonly host: string;
-  readonly orderer: OrdererOrgConfig;
+  /** The ordering service's settings (the topology file's `orderer` section). */
+  readonly ordering: OrderingConfig;
+  /** An org outside the consortium that runs ordering nodes, when the topology has one (by default none: members run them). */
+  readonly ordererOrg?: OrdererOnlyOrgConfig;
   /** The application orgs that are members of the channel now (founders and orgs added by governance). */
   readonly orgs: readonly PeerOrgConfig[];
   readonly chaincode: ChaincodeConfig;
@@ -200,46 +212,28 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const host = check.matching(top.host, 'host', LOOPBACK, 'a loopback address');
 
   const o = check.object(top.orderer, 'orderer', [
-    'name', 'mspId', 'host', 'ca', 'consensus', 'batchTimeout', 'batchSize', 'raft', 'smartbft', 'nodes',
+    'consensus', 'batchTimeout', 'batchSize', 'raft', 'smartbft', 'name', 'mspId', 'host', 'ca', 'nodes',
   ]);
   const batchSize = check.object(o.batchSize, 'orderer.batchSize', [
     'maxMessageCount', 'absoluteMaxBytes', 'preferredMaxBytes',
   ]);
   const consensus = check.consensus(o.consensus ?? 'etcdraft', 'orderer.consensus');
-  const base: OrdererOrgBase = {
-    name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
-    mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID_PATTERN, 'an MSP ID'),
-    host: check.host(o.host, 'orderer.host', host),
-    ca: check.ca(o.ca, 'orderer.ca'),
+  const base: OrderingBase = {
     batchTimeout: check.matching(o.batchTimeout, 'orderer.batchTimeout', DURATION, 'a duration like 250ms'),
     batchSize: {
       maxMessageCount: check.integer(batchSize.maxMessageCount, 'orderer.batchSize.maxMessageCount', 1, 100000),
       absoluteMaxBytes: check.matching(batchSize.absoluteMaxBytes, 'orderer.batchSize.absoluteMaxBytes', BYTES, 'a size like 10 MB'),
       preferredMaxBytes: check.matching(batchSize.preferredMaxBytes, 'orderer.batchSize.preferredMaxBytes', BYTES, 'a size like 2 MB'),
     },
-    nodes: check.list(o.nodes, 'orderer.nodes', consensus === 'BFT' ? 0 : MIN_ORDERERS.etcdraft, (n, at) => {
-      const node = check.object(n, at, ['name', 'port', 'adminPort', 'operationsPort']);
-      return {
-        name: check.matching(node.name, `${at}.name`, NAME, 'a lower-case name'),
-        port: check.port(node.port, `${at}.port`),
-        adminPort: check.port(node.adminPort, `${at}.adminPort`),
-        operationsPort: check.port(node.operationsPort, `${at}.operationsPort`),
-      };
-    }),
   };
-  let orderer: OrdererOrgConfig;
+  let ordering: OrderingConfig;
   if (consensus === 'BFT') {
-    if (Array.isArray(o.nodes) && o.nodes.length < MIN_ORDERERS.BFT) {
-      problems.push(
-        `orderer.nodes: consensus BFT needs at least ${MIN_ORDERERS.BFT} orderer nodes (3f+1 nodes tolerate f faulty ones; 4 tolerate 1), got ${o.nodes.length}`,
-      );
-    }
     if (o.raft !== undefined) problems.push('orderer.raft: only for consensus etcdraft; BFT takes its options from orderer.smartbft');
-    orderer = { ...base, consensus, smartbft: check.smartBft(o.smartbft ?? {}, 'orderer.smartbft', base.batchTimeout) };
+    ordering = { ...base, consensus, smartbft: check.smartBft(o.smartbft ?? {}, 'orderer.smartbft', base.batchTimeout) };
   } else {
     if (o.smartbft !== undefined) problems.push('orderer.smartbft: only for consensus BFT (this topology\'s consensus is etcdraft)');
     const raft = check.object(o.raft, 'orderer.raft', ['tickInterval', 'electionTick', 'heartbeatTick']);
-    orderer = {
+    ordering = {
       ...base,
       consensus,
       raft: {
@@ -247,6 +241,22 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
         electionTick: check.integer(raft.electionTick, 'orderer.raft.electionTick', 2, 1000),
         heartbeatTick: check.integer(raft.heartbeatTick, 'orderer.raft.heartbeatTick', 1, 1000),
       },
+    };
+  }
+  // An orderer-only org: all of its fields, or none (then the member orgs run the ordering nodes).
+  const orgFields = ['name', 'mspId', 'host', 'ca', 'nodes'].filter((f) => o[f] !== undefined);
+  let ordererOrg: OrdererOnlyOrgConfig | undefined;
+  if (orgFields.length > 0) {
+    const missing = ['name', 'mspId', 'ca', 'nodes'].filter((f) => o[f] === undefined);
+    if (missing.length > 0) {
+      problems.push(`orderer: an orderer-only org needs name, mspId, ca and nodes (missing: ${missing.join(', ')}); without any of them, member orgs run the ordering nodes (orgs[].orderers)`);
+    }
+    ordererOrg = {
+      name: check.matching(o.name, 'orderer.name', NAME, 'a lower-case name'),
+      mspId: check.matching(o.mspId, 'orderer.mspId', MSP_ID_PATTERN, 'an MSP ID'),
+      host: check.host(o.host, 'orderer.host', host),
+      ca: check.ca(o.ca, 'orderer.ca'),
+      orderers: check.ordererNodes(o.nodes ?? [], 'orderer.nodes', 1),
     };
   }
 
@@ -261,7 +271,9 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
     collections: cc.collections === undefined ? '' : check.matching(cc.collections, 'chaincode.collections', /^[A-Za-z0-9_./-]+\.json$/, 'a relative path to a .json file'),
   };
 
-  const topology: Topology = { channel, host, orderer, orgs, chaincode, governance: check.governance(top.governance ?? DEFAULT_GOVERNANCE, 'governance') };
+  const topology: Topology = {
+    channel, host, ordering, ...(ordererOrg ? { ordererOrg } : {}), orgs, chaincode, governance: check.governance(top.governance ?? DEFAULT_GOVERNANCE, 'governance'),
+  };
   if (problems.length === 0) crossCheck(topology, problems);
   if (problems.length > 0) throw new TopologyError(file, problems);
   return topology;
@@ -270,7 +282,7 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
 function crossCheck(t: Topology, problems: string[]): void {
   const names = new Set<string>();
   const mspIds = new Set<string>();
-  for (const org of [t.orderer, ...t.orgs]) {
+  for (const org of sites(t)) {
     if (names.has(org.name)) problems.push(`org name "${org.name}" is used twice`);
     if (mspIds.has(org.mspId)) problems.push(`MSP ID "${org.mspId}" is used twice`);
     names.add(org.name);
@@ -285,8 +297,16 @@ function crossCheck(t: Topology, problems: string[]): void {
       if (userNames.has(reserved)) problems.push(`org "${org.name}": user name "${reserved}" is reserved`);
     }
   }
-  const nodeNames = new Set(t.orderer.nodes.map((n) => n.name));
-  if (nodeNames.size !== t.orderer.nodes.length) problems.push('two orderer nodes have one name');
+  for (const org of sites(t)) {
+    if (new Set(org.orderers.map((n) => n.name)).size !== org.orderers.length) problems.push(`org "${org.name}" has two orderer nodes with one name`);
+  }
+  const nodes = ordererNodes(t);
+  const min = MIN_ORDERERS[t.ordering.consensus];
+  if (nodes.length < min) {
+    const why = t.ordering.consensus === 'BFT' ? ' (3f+1 nodes tolerate f faulty ones; 4 tolerate 1)' : '';
+    const where = ordererSites(t).map((o) => `${o.name}: ${o.orderers.length}`).join(', ') || 'none in orgs[].orderers or orderer.nodes';
+    problems.push(`consensus ${t.ordering.consensus} needs at least ${min} ordering node${min === 1 ? '' : 's'} in all${why}, got ${nodes.length} (${where})`);
+  }
   for (const id of mspIdsInPolicy(t.chaincode.endorsementPolicy)) {
     if (!t.orgs.some((o) => o.mspId === id)) {
       problems.push(`chaincode.endorsementPolicy names ${id}, which is not an org of the topology`);
@@ -340,7 +360,9 @@ class Checker {
   }
 
   port(value: unknown, at: string): number {
+    const problems = this.problems.length;
     const port = this.integer(value, at, 1024, 65535 - this.portOffset) + this.portOffset;
+    if (this.problems.length > problems) return port; // not a port: no clash to report either
     const other = this.portsSeen.get(port);
     if (other !== undefined) this.problems.push(`${at}: port ${port} is already used by ${other}`);
     else this.portsSeen.set(port, at);
@@ -358,13 +380,14 @@ class Checker {
   }
 
   peerOrg(raw: unknown, at: string, defaultHost: string): PeerOrgConfig {
-    const org = this.object(raw, at, ['name', 'mspId', 'host', 'ca', 'chaincodeServer', 'peers', 'users']);
+    const org = this.object(raw, at, ['name', 'mspId', 'host', 'ca', 'orderers', 'chaincodeServer', 'peers', 'users']);
     const ccs = this.object(org.chaincodeServer, `${at}.chaincodeServer`, ['port', 'benchPort']);
     return {
       name: this.matching(org.name, `${at}.name`, NAME, 'a lower-case name'),
       mspId: this.matching(org.mspId, `${at}.mspId`, MSP_ID_PATTERN, 'an MSP ID'),
       host: this.host(org.host, `${at}.host`, defaultHost),
       ca: this.ca(org.ca, `${at}.ca`),
+      orderers: this.ordererNodes(org.orderers ?? [], `${at}.orderers`, 0),
       chaincodeServer: {
         port: this.port(ccs.port, `${at}.chaincodeServer.port`),
         ...(ccs.benchPort === undefined ? {} : { benchPort: this.port(ccs.benchPort, `${at}.chaincodeServer.benchPort`) }),
@@ -386,6 +409,18 @@ class Checker {
         };
       }),
     };
+  }
+
+  ordererNodes(value: unknown, at: string, min: number): OrdererNodeConfig[] {
+    return this.list(value, at, min, (n, nat) => {
+      const node = this.object(n, nat, ['name', 'port', 'adminPort', 'operationsPort']);
+      return {
+        name: this.matching(node.name, `${nat}.name`, NAME, 'a lower-case name'),
+        port: this.port(node.port, `${nat}.port`),
+        adminPort: this.port(node.adminPort, `${nat}.adminPort`),
+        operationsPort: this.port(node.operationsPort, `${nat}.operationsPort`),
+      };
+    });
   }
 
   consensus(value: unknown, at: string): ConsensusType {
@@ -463,6 +498,24 @@ export function hostOf(t: Topology, port: number): string {
   return owner.host;
 }
 
+/** Every site of the topology, each with its CA: the orderer-only org (if any) first, then the member orgs. */
+export const sites = (t: Topology): SiteConfig[] => [...(t.ordererOrg ? [t.ordererOrg] : []), ...t.orgs];
+
+/** The orgs that run ordering nodes, in the order their nodes are numbered (see ordererNodes). */
+export const ordererSites = (t: Topology): SiteConfig[] => sites(t).filter((o) => o.orderers.length > 0);
+
+export const ordererId = (org: SiteConfig, node: OrdererNodeConfig): string => `${node.name}.${org.name}`;
+
+/**
+ * Every ordering node of the channel with the org that runs it: the orderer-only org's first, then
+ * the member orgs' in topology order. (BFT consenter IDs are given in this order at genesis.)
+ */
+export const ordererNodes = (t: Topology): OrdererNode[] =>
+  ordererSites(t).flatMap((org) => org.orderers.map((n) => ({ ...n, id: ordererId(org, n), org })));
+
+/** How many ordering nodes may fail with the channel's ordering service still ordering. */
+export const orderingFaultsTolerated = (t: Topology): number => faultsTolerated(t.ordering.consensus, ordererNodes(t).length);
+
 export function findOrg(t: Topology, name: string): PeerOrgConfig {
   const org = t.orgs.find((o) => o.name === name || o.mspId === name);
   if (!org) {
@@ -474,13 +527,13 @@ export function findOrg(t: Topology, name: string): PeerOrgConfig {
 /** Every port the topology will listen on, with the node that owns it. */
 export function allPorts(t: Topology): { port: number; owner: string; host: string }[] {
   const ports: { port: number; owner: string; host: string }[] = [];
-  for (const org of [t.orderer, ...t.orgs]) {
+  for (const org of sites(t)) {
     const { host } = org;
     ports.push({ port: org.ca.port, owner: caId(org.name), host }, { port: org.ca.operationsPort, owner: caId(org.name), host });
   }
-  for (const n of t.orderer.nodes) {
-    const { host } = t.orderer;
-    ports.push({ port: n.port, owner: n.name, host }, { port: n.adminPort, owner: n.name, host }, { port: n.operationsPort, owner: n.name, host });
+  for (const n of ordererNodes(t)) {
+    const { host } = n.org;
+    ports.push({ port: n.port, owner: n.id, host }, { port: n.adminPort, owner: n.id, host }, { port: n.operationsPort, owner: n.id, host });
   }
   for (const org of t.orgs) {
     const { host } = org;

@@ -17,7 +17,7 @@ import { status, waitForGossip, waitForOrdering, waitHealthy } from './network';
 import { Launch, RunPaths, writeLaunch } from './paths';
 import { runningCommand, start, StartSpec, stop } from './processes';
 import { hold, release } from './supervisor';
-import { endpoint, peerId, Topology } from './topology';
+import { endpoint, ordererNodes, peerId, Topology } from './topology';
 
 /** An upgrade that cannot go ahead; nothing was changed. */
 export class UpgradeRefusal extends Error {
@@ -88,8 +88,8 @@ interface FabricNode {
 
 function fabricNodes(t: Topology, paths: RunPaths): FabricNode[] {
   return [
-    ...t.orderer.nodes.map((n): FabricNode => ({
-      id: n.name, kind: 'orderer', operations: endpoint(t, n.operationsPort), height: (bins) => ordererChannelInfo(bins, t, paths, n).height,
+    ...ordererNodes(t).map((n): FabricNode => ({
+      id: n.id, kind: 'orderer', operations: endpoint(t, n.operationsPort), height: (bins) => ordererChannelInfo(bins, t, paths, n).height,
     })),
     ...t.orgs.flatMap((org) => org.peers.map((p): FabricNode => ({
       id: peerId(org, p), kind: 'peer', operations: endpoint(t, p.operationsPort), height: (bins) => peerHeight(bins, t, paths, org, p),
@@ -210,7 +210,7 @@ async function waitCaughtUp(t: Topology, nodes: readonly FabricNode[], node: Fab
  * on the view's leader again (waitForOrdering).
  */
 async function waitRejoined(t: Topology, node: FabricNode): Promise<void> {
-  if (t.orderer.consensus === 'etcdraft') {
+  if (t.ordering.consensus === 'etcdraft') {
     await retry(2 * 60_000, 250, async () => {
       const m = await channelGauges(node.operations, t.channel, ['consensus_etcdraft_active_nodes', 'consensus_etcdraft_cluster_size']);
       if (m.consensus_etcdraft_cluster_size === undefined || m.consensus_etcdraft_active_nodes !== m.consensus_etcdraft_cluster_size) {
@@ -223,9 +223,9 @@ async function waitRejoined(t: Topology, node: FabricNode): Promise<void> {
 
 /** The Raft leader of the channel, if the orderers have one (SmartBFT: undefined, its leader rotates by view). */
 async function raftLeader(t: Topology): Promise<string | undefined> {
-  if (t.orderer.consensus !== 'etcdraft') return undefined;
-  for (const node of t.orderer.nodes) {
-    if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.name;
+  if (t.ordering.consensus !== 'etcdraft') return undefined;
+  for (const node of ordererNodes(t)) {
+    if ((await channelGauge(endpoint(t, node.operationsPort), 'consensus_etcdraft_is_leader', t.channel)) === 1) return node.id;
   }
   return undefined;
 }

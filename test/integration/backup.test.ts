@@ -1,5 +1,6 @@
 // Backup and restore of a member's site on the shared test network: the NGO's site is backed up
-// while the network runs, more is written, then the site is stopped and its folder and ledger are
+// while the network runs, more is written, then the site is stopped and its folder and ledgers (its
+// peer's and its ordering node's) are
 // taken away (as a lost disk would), and the archive alone brings it back. Taken away, not
 // deleted: whatever happens in the test, afterAll puts the original back if the site is not
 // restored, so the test files after this one find the network as they expect it.
@@ -13,9 +14,11 @@ import { cli, connectAs, connectPayments, ensureNgo, give, NETWORK_ARGS, paths, 
 
 const SITE = 'ngo';
 const PEER = 'peer0.ngo';
+/** The site's nodes with a ledger of their own: its peer and its ordering node. */
+const LEDGERS = [PEER, 'orderer0.ngo'];
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
 const siteNodes = (): NodeStatus[] => statusOf().filter((n) => n.id.endsWith(`.${SITE}`));
-const siteDirs = (): string[] => [paths().org(SITE), paths().nodeData(PEER)];
+const siteDirs = (): string[] => [paths().org(SITE), ...LEDGERS.map((id) => paths().nodeData(id))];
 
 // Archive, passphrase and the site's original files, beside the test network (0700: keys inside).
 const work = mkdtempSync(join(dirname(TEST_RUN_DIR), 'backup-test-'));
@@ -70,7 +73,7 @@ async function giveSettled(count: number): Promise<Donation[]> {
 function takeSiteAway(): void {
   for (const node of siteNodes().filter((n) => n.pid !== undefined)) expect(cli(['stop', node.id, ...NETWORK_ARGS]).status).toBe(0);
   renameSync(paths().org(SITE), `${kept}-org`);
-  renameSync(paths().nodeData(PEER), `${kept}-peer`);
+  for (const id of LEDGERS) renameSync(paths().nodeData(id), `${kept}-${id}`);
 }
 
 /** If the site was taken away and not restored: its original files back, and `up` starts it again. */
@@ -79,7 +82,7 @@ function putSiteBack(): void {
   for (const node of siteNodes().filter((n) => n.pid !== undefined)) cli(['stop', node.id, ...NETWORK_ARGS]);
   for (const dir of siteDirs()) rmSync(dir, { recursive: true, force: true });
   renameSync(`${kept}-org`, paths().org(SITE));
-  renameSync(`${kept}-peer`, paths().nodeData(PEER));
+  for (const id of LEDGERS) renameSync(`${kept}-${id}`, paths().nodeData(id));
   cli(['up', ...NETWORK_ARGS], { inherit: true });
 }
 
@@ -146,7 +149,7 @@ describe('backup and restore of a site', () => {
     expect({ status: restore.status, stderr: restore.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('restored site ngo') });
     process.stderr.write(`[backup] restored and caught up in ${((Date.now() - restoreStarted) / 1000).toFixed(1)}s: ${restore.stdout}\n`);
     expect(siteNodes().filter((n) => !n.id.startsWith('ccaas-bench.')).map((n) => `${n.id}: ${n.healthy ? 'healthy' : 'not healthy'}`)).toEqual([
-      'ca.ngo: healthy', 'peer0.ngo: healthy', 'ccaas.ngo: healthy',
+      'ca.ngo: healthy', 'orderer0.ngo: healthy', 'peer0.ngo: healthy', 'ccaas.ngo: healthy',
     ]);
 
     const acknowledged = [...before, ...after];
@@ -171,6 +174,6 @@ describe('backup and restore of a site', () => {
     expect(statSync(key).uid).toBe(statSync(`${kept}-org`).uid);
 
     // Restored: the originals are no longer needed to put the network back.
-    for (const suffix of ['-org', '-peer']) rmSync(`${kept}${suffix}`, { recursive: true, force: true });
+    for (const suffix of ['org', ...LEDGERS]) rmSync(`${kept}-${suffix}`, { recursive: true, force: true });
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, LedgerClient, LedgerError, Proposal, verifyChain } from '@donation-ledger/client';
 import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
-import { clientProfile, endpoint, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { clientProfile, endpoint, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
 import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, settle, startOwnNetwork, uniqueId, until } from './harness';
@@ -15,7 +15,11 @@ const RUN_DIR = process.env.LEDGER_BFT_RUN_DIR ?? join(REPO_ROOT, 'test-artifact
 const OFFSET = Number(process.env.LEDGER_BFT_PORT_OFFSET ?? 3000);
 const TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
 const ARGS = ['--topology', TOPOLOGY, '--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
-const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
+/**
+ * The auditor org as network/orgs/auditor.json describes it, without its ordering node: these
+ * scripts change Raft consenters only (see docs/governance.md), so on BFT it joins with peers only.
+ */
+const AUDITOR_SPEC = join(RUN_DIR, '..', 'bft-auditor.json');
 const FAULT_TESTS = process.env.LEDGER_FAULT_TESTS !== '0';
 
 const paths = new RunPaths(RUN_DIR);
@@ -37,14 +41,14 @@ async function gauge(operationsPort: number, metric: string): Promise<number | u
 
 /** The SmartBFT leader the live orderers agree on: consenter ID i is the topology's i-th orderer. */
 async function currentLeader(): Promise<string | undefined> {
-  const nodes = topology().orderer.nodes;
+  const nodes = ordererNodes(topology());
   const ids = (await Promise.all(nodes.map((n) => gauge(n.operationsPort, 'consensus_smartbft_view_leader_id')))).filter((id) => id !== undefined);
   const [first] = ids;
-  return first !== undefined && ids.length >= 3 && ids.every((id) => id === first) ? nodes[first - 1]?.name : undefined;
+  return first !== undefined && ids.length >= 3 && ids.every((id) => id === first) ? nodes[first - 1]?.id : undefined;
 }
 
 const ledgerHeight = (node: string): Promise<number | undefined> => {
-  const n = topology().orderer.nodes.find((o) => o.name === node);
+  const n = ordererNodes(topology()).find((o) => o.id === node);
   if (!n) throw new Error(`no orderer ${node}`);
   return gauge(n.operationsPort, 'ledger_blockchain_height');
 };
@@ -82,8 +86,11 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
 
   test('the donation path works on BFT: an NGO registered by ngoadmin1, a pledge by donor1 settled by payments1, read back through the NGO org', async () => {
     const t = topology();
-    expect(t.orderer.consensus).toBe('BFT');
-    expect(t.orderer.nodes).toHaveLength(4);
+    expect(t.ordering.consensus).toBe('BFT');
+    // Run by the member orgs, two each: no org outside the consortium orders.
+    expect(ordererNodes(t).map((n) => `${n.id} (${n.org.mspId})`)).toEqual([
+      'orderer0.donorplatform (DonorPlatformMSP)', 'orderer1.donorplatform (DonorPlatformMSP)', 'orderer0.ngo (NgoMSP)', 'orderer1.ngo (NgoMSP)',
+    ]);
     const id = uniqueId('don');
 
     const written = await donor.donate({ id, ngoId, amount: '2500', currency: 'EUR' });
@@ -202,7 +209,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
       expect(restartsOf(leader)).toBeGreaterThan(restartsBefore);
       let heights: (number | undefined)[] = [];
       await until(`${leader} to catch up with the other orderers`, async () => {
-        heights = await Promise.all(topology().orderer.nodes.map((n) => ledgerHeight(n.name)));
+        heights = await Promise.all(ordererNodes(topology()).map((n) => ledgerHeight(n.id)));
         const mine = await ledgerHeight(leader);
         return mine !== undefined && heights.every((h) => h !== undefined && h <= mine);
       }, 90_000);
@@ -210,10 +217,10 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     }, 300_000);
 
     test('with 2 of 4 orderers stopped, a donation fails quickly with UNAVAILABLE and is never half-written; after up, writes succeed', async () => {
-      const [, second, third] = topology().orderer.nodes;
+      const [, second, third] = ordererNodes(topology());
       if (!second || !third) throw new Error('needs 4 orderers');
-      expect(network('stop', second.name).status).toBe(0);
-      expect(network('stop', third.name).status).toBe(0);
+      expect(network('stop', second.id).status).toBe(0);
+      expect(network('stop', third.id).status).toBe(0);
 
       const id = uniqueId('don');
       const started = Date.now();
@@ -257,7 +264,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
   test('governance add-org works on BFT with the first orderer down: the members vote the auditor org in, and it reads and endorses', async () => {
     // The operator commands (config fetch and update, chaincode approval) move on to the next
     // orderer: a BFT service that tolerates one faulty orderer must not need orderer0 to govern.
-    const first = topology().orderer.nodes[0]!.name;
+    const first = ordererNodes(topology())[0]!.id;
     expect(network('stop', first).status).toBe(0);
     try {
       await inviteTheAuditor();
@@ -267,6 +274,14 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
   }, 300_000);
 
   async function inviteTheAuditor(): Promise<void> {
+    const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'network', 'orgs', 'auditor.json'), 'utf8')) as Record<string, unknown>;
+    // With its ordering node, the invitation is refused before anything changes.
+    const withOrderer = network('org', 'add', join(REPO_ROOT, 'network', 'orgs', 'auditor.json'));
+    expect(withOrderer.status).toBe(1);
+    expect(withOrderer.stderr).toContain('these scripts change only Raft consenters');
+    expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
+    delete spec.orderers;
+    writeFileSync(AUDITOR_SPEC, JSON.stringify(spec));
     const prepared = network('org', 'prepare', AUDITOR_SPEC);
     if (prepared.status !== 0) throw new Error(prepared.stderr);
     const proposalFile = join(RUN_DIR, 'auditor-invite.json');
@@ -279,7 +294,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     const started = Date.now();
     const executed = network('governance', 'execute', id, '--org-spec', AUDITOR_SPEC);
     if (executed.status !== 0) throw new Error(executed.stderr);
-    report(`the auditor org was added with ${topology().orderer.nodes[0]?.name ?? '?'} stopped (BFT leader now: ${(await currentLeader()) ?? '?'}) in ${seconds(Date.now() - started)}`);
+    report(`the auditor org was added with ${ordererNodes(topology())[0]?.id ?? '?'} stopped (BFT leader now: ${(await currentLeader()) ?? '?'}) in ${seconds(Date.now() - started)}`);
     expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED' });
     expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
 

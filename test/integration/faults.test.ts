@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { LedgerClient } from '@donation-ledger/client';
-import { endpoint, NodeStatus } from '@donation-ledger/network';
+import { endpoint, NodeStatus, ordererNodes } from '@donation-ledger/network';
 import { ADMIN_PASSWORD, Apis, startApis } from './api-harness';
 import { cli, connectAs, NETWORK_ARGS, openLoop, outcome, paths, recoveryAfter, TimedSubmit, topology, uniqueId, until } from './harness';
 
@@ -90,7 +90,7 @@ describe('faults under load', () => {
     const running = load(50);
     await sleep(2000);
     let leaderName = '';
-    for (const node of t.orderer.nodes) if (await isLeader(node.operationsPort)) leaderName = node.name;
+    for (const node of ordererNodes(t)) if (await isLeader(node.operationsPort)) leaderName = node.id;
     if (!leaderName) throw new Error('no Raft leader found');
     const killedAt = Date.now();
     process.kill(pidOf(leaderName), 'SIGKILL');
@@ -108,11 +108,11 @@ describe('faults under load', () => {
 
   test('with 2 of 3 orderers down, a donation fails with 503 and writes nothing; after restart the same request succeeds', async () => {
     const t = topology();
-    const [first, second, third] = t.orderer.nodes;
+    const [first, second, third] = ordererNodes(t);
     if (!first || !second || !third) throw new Error('needs 3 orderers');
-    expect(cli(['stop', second.name, ...NETWORK_ARGS]).status).toBe(0);
-    expect(cli(['stop', third.name, ...NETWORK_ARGS]).status).toBe(0);
-    await until(`${first.name} to lose its leadership (no quorum)`, async () => !(await isLeader(first.operationsPort)));
+    expect(cli(['stop', second.id, ...NETWORK_ARGS]).status).toBe(0);
+    expect(cli(['stop', third.id, ...NETWORK_ARGS]).status).toBe(0);
+    await until(`${first.id} to lose its leadership (no quorum)`, async () => !(await isLeader(first.operationsPort)));
     // Until its election timeout (5-10 s) it still forwards to the leader it knew; after, it refuses at once.
     await sleep(11_000);
 

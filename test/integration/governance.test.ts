@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
-import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { cli, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
 
 // Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it), so that two
@@ -125,6 +125,9 @@ describe('membership governance', () => {
     const seconds = (Date.now() - started) / 1000;
     if (executed.status !== 0) throw new Error(executed.stderr);
     expect(executed.stderr).toContain('with the signatures of NgoMSP, DonorPlatformMSP');
+    // It brought an ordering node: now a Raft consenter, run on its own site, caught up.
+    expect(executed.stderr).toContain('(add AuditorMSP with ordering node orderer0.auditor)');
+    expect(executed.stderr).toMatch(/orderer0\.auditor caught up \(height \d+\) and orders for donations/);
     process.stderr.write(`[governance] the auditor org was added in ${seconds.toFixed(1)}s\n${executed.stderr.split('\n').filter((l) => /caught up|joined channel/.test(l)).join('\n')}\n`);
     expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED', outcome: { by: 'DonorPlatformMSP' } });
     expect(topology().orgs.map((o) => o.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
@@ -224,10 +227,14 @@ describe('membership governance', () => {
     const executed = network('governance', 'execute', id);
     if (executed.status !== 0) throw new Error(executed.stderr);
     expect(proposalOf(executed)).toMatchObject({ status: 'EXECUTED', outcome: { by: 'NgoMSP' } });
-    expect(executed.stderr).toContain('signed by NgoMSP, AuditorMSP');
+    // Its two Raft consenters go one per config update, each signed by the NGO org and the
+    // auditor: a MAJORITY of the members and of the orgs that run ordering nodes.
+    expect(executed.stderr).toContain('remove ordering node orderer0.donorplatform of DonorPlatformMSP (1 of its 2 consenters; Raft changes one per update) (signed by NgoMSP, AuditorMSP)');
+    expect(executed.stderr).toContain('remove DonorPlatformMSP and its ordering node orderer1.donorplatform (signed by NgoMSP, AuditorMSP)');
     expect(topology().orgs.map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
     expect(network('status').stdout).not.toContain('donorplatform');
-    expect(existsSync(paths.pid('peer0.donorplatform'))).toBe(false);
+    for (const id of ['peer0.donorplatform', 'orderer0.donorplatform', 'orderer1.donorplatform']) expect([id, existsSync(paths.pid(id))]).toEqual([id, false]);
+    expect(ordererNodes(topology()).map((n) => n.id)).toEqual(['orderer0.ngo', 'orderer0.auditor']);
 
     // The removed org's identities are no longer accepted by the channel.
     const founderProfile = { ...clientProfile(topology(), paths, 'ngo', 'orgadmin'), mspId: 'DonorPlatformMSP', identity: {

@@ -327,7 +327,7 @@ describe('following an idle ledger', () => {
 describe('orderer signatures and validation codes', () => {
   test('a block re-signed by a key that is not an orderer node\'s halts the indexer at that block, named', async () => {
     const victim = (await admin.getDigest()).height - 2;
-    const orgAdmin = credentialOf('orderer', 'orgadmin', 'OrdererMSP');
+    const orgAdmin = credentialOf('donorplatform', 'orgadmin', 'DonorPlatformMSP');
     const forged = tamperedSource(admin.blockSource(), victim, (block) => signBlock(block, [orgAdmin]));
     const indexer = await openIndexer(forged, embeddedStore('forged-signature'));
     const failure = await indexer.catchUp().catch((err: unknown) => err);

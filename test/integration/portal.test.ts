@@ -200,7 +200,7 @@ describe('the transparency portal in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Explorer' }).waitFor();
     await page.locator('#blocks').waitFor();
     await reloadUntil(page, `${apis.ngo.url}/#/explorer/blocks/0`, page.getByRole('list', { name: 'What this config block changed' }));
-    await page.getByText(/^channel created: application orgs DonorPlatformMSP, NgoMSP; ordering orgs \S+; consensus etcdraft$/).waitFor();
+    await page.getByText(/^channel created: application orgs DonorPlatformMSP, NgoMSP; ordering orgs DonorPlatformMSP, NgoMSP; consensus etcdraft$/).waitFor();
     await reloadUntil(page, `${apis.ngo.url}/#/explorer/blocks/${pledgeBlock}`, page.getByRole('link', { name: `donation ${donationId}` }));
     await page.locator('.transactions li', { hasText: `donation ${donationId}` }).getByText('VALID').waitFor();
     await page.getByRole('link', { name: `donation ${donationId}` }).click();

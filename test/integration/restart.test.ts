@@ -15,7 +15,7 @@ describe('status and up on a running network', () => {
     const nodes = statusOf();
     // The bench's chaincode servers are listed too once a bench run (bench.test) has started them.
     expect(nodes.map((n) => n.id).filter((id) => !id.startsWith('ccaas-bench.'))).toEqual([
-      'ca.orderer', 'ca.donorplatform', 'ca.ngo', 'orderer0', 'orderer1', 'orderer2',
+      'ca.donorplatform', 'ca.ngo', 'orderer0.donorplatform', 'orderer1.donorplatform', 'orderer0.ngo',
       'peer0.donorplatform', 'peer0.ngo', 'ccaas.donorplatform', 'ccaas.ngo',
     ]);
     for (const node of nodes) expect(node).toMatchObject({ healthy: true, pid: expect.any(Number), endpoint: expect.stringMatching(/^127\.\d+\.\d+\.\d+:\d+$/) }); // on its site's address: sites.test

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, ConnectOptions, LedgerClient, LedgerError } from '@donation-ledger/client';
-import { clientProfile, endpoint, loadEffectiveTopology, REPO_ROOT, RunPaths, Topology, UpgradeReport } from '@donation-ledger/network';
+import { clientProfile, endpoint, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology, UpgradeReport } from '@donation-ledger/network';
 import { cli, CLI, CliResult, openLoop, startOwnNetwork, uniqueId } from './harness';
 
 const RUN_DIR = process.env.LEDGER_UPGRADE_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-upgrade');
@@ -56,7 +56,7 @@ interface FabricNode {
 const fabricNodes = (): FabricNode[] => {
   const t = topology();
   return [
-    ...t.orderer.nodes.map((n) => ({ id: n.name, operations: endpoint(t, n.operationsPort) })),
+    ...ordererNodes(t).map((n) => ({ id: n.id, operations: endpoint(t, n.operationsPort) })),
     ...t.orgs.flatMap((o) => o.peers.map((p) => ({ id: `${p.name}.${o.name}`, operations: endpoint(t, p.operationsPort) }))),
   ];
 };
@@ -123,7 +123,7 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
       expect(refused.status).toBe(2);
       expect(refused.stderr).toMatch(/peer0\.ngo is down: a rolling upgrade starts only from a whole network .*nothing was changed/);
       expect(pids()).toEqual(before);
-      expect(runningBinaryVersion('orderer0')).toBe(FROM);
+      expect(runningBinaryVersion('orderer0.donorplatform')).toBe(FROM);
     } finally {
       expect(network('up').status).toBe(0);
     }
@@ -190,7 +190,7 @@ describe(`rolling Fabric upgrade ${FROM} -> ${TO}`, () => {
       // node runs the new release, as the process itself says (/version) and as its binary says
       // (`version`), and restarts on it (its spec).
       const order = result.upgraded.map((n) => n.id);
-      const orderers = topology().orderer.nodes.map((n) => n.name);
+      const orderers = ordererNodes(topology()).map((n) => n.id);
       expect([...order.slice(0, orderers.length)].sort()).toEqual([...orderers].sort());
       expect(order.slice(orderers.length)).toEqual(fabricNodes().map((n) => n.id).slice(orderers.length));
       expect(result.upgraded.every((n) => n.from === FROM && n.to === TO)).toBe(true);

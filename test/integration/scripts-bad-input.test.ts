@@ -54,7 +54,7 @@ describe('bad input to the network scripts', () => {
   test('a malformed topology is refused, listing every problem, and nothing starts', () => {
     const topology = JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, any>;
     topology.orgs[0].peers[0].port = 'seven';
-    topology.orgs[1].ca.port = topology.orderer.ca.port;
+    topology.orgs[1].ca.port = topology.orgs[0].orderers[0].port;
     topology.orgs[1].colour = 'blue';
     const file = join(scratch, 'topology.json');
     writeFileSync(file, JSON.stringify(topology));
@@ -64,7 +64,7 @@ describe('bad input to the network scripts', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('is invalid');
     expect(result.stderr).toContain('orgs[0].peers[0].port: must be a whole number');
-    expect(result.stderr).toContain('orgs[1].ca.port: port 7154 is already used by orderer.ca.port');
+    expect(result.stderr).toContain('orgs[1].ca.port: port 7255 is already used by orgs[0].orderers[0].port');
     expect(result.stderr).toContain('orgs[1].colour: unknown field');
     expect(nothingStarted()).toBe(true);
   });

@@ -265,19 +265,19 @@ describe('ledger verification', () => {
     if (!result.ok) expect(result.reason).toContain('do not match its data hash');
   });
 
-  test("a block re-signed by the orderer org's admin, a member but not an orderer node, fails verification, naming the block and the policy", async () => {
+  test("a block re-signed by the admin of an org that runs ordering nodes, a member but not an ordering node, fails verification, naming the block and the policy", async () => {
     const source = client.blockSource();
     const height = await source.height();
     const blocks = await Promise.all(Array.from({ length: height }, (_, n) => source.block(n)));
     expect(await verifyChain(memoryBlockSource(blocks))).toMatchObject({ ok: true });
     const victim = height - 1;
     const block = common.Block.deserializeBinary(blocks[victim]!);
-    signBlock(block, [credentialOf('orderer', 'orgadmin', topology().orderer.mspId)]);
+    signBlock(block, [credentialOf('donorplatform', 'orgadmin', 'DonorPlatformMSP')]);
     blocks[victim] = block.serializeBinary();
 
     const result = await verifyChain(memoryBlockSource(blocks));
     expect(result).toMatchObject({ ok: false, blockNumber: victim });
-    if (!result.ok) expect(result.reason).toMatch(new RegExp(`^block ${victim}: its orderer signatures do not satisfy the BlockValidation policy OutOf\\(1, 'OrdererMSP.orderer'\\).*OrdererMSP orgadmin`));
+    if (!result.ok) expect(result.reason).toMatch(new RegExp(`^block ${victim}: its orderer signatures do not satisfy the BlockValidation policy OutOf\\(1, 'DonorPlatformMSP.orderer', 'NgoMSP.orderer'\\).*DonorPlatformMSP orgadmin`));
   });
 
   test("verify anchors the chain at the profile's genesis block: a profile naming another genesis fails at block 0", async () => {

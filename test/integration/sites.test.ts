@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { NodeStatus, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
+import { NodeStatus, ordererNodes, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
 import { cli, NETWORK_ARGS, paths, topology } from './harness';
 
 /** Every listening TCP socket on the machine, with the PID of the process that owns it. */
@@ -32,8 +32,11 @@ describe('sites', () => {
       for (const s of own.filter((o) => o.address !== site)) wrong.push(`${node.id} listens on ${s.address}, not on its site's ${site}`);
     }
     expect(wrong).toEqual([]);
-    // The orderers' site, the donor platform's and the NGO's: three addresses.
-    expect(new Set(nodes.map((n) => n.endpoint.replace(/:\d+$/, ''))).size).toBe(3);
+    // The donor platform's site and the NGO's, each with its ordering nodes: two addresses.
+    expect(new Set(nodes.map((n) => n.endpoint.replace(/:\d+$/, ''))).size).toBe(2);
+    expect(nodes.filter((n) => n.kind === 'orderer').map((n) => n.endpoint.replace(/:\d+$/, ''))).toEqual(
+      ordererNodes(topology()).map((n) => n.org.host),
+    );
   });
 
   test("each site's connection profile names files in the site's own folder only (other members' TLS roots are copies)", () => {
@@ -50,12 +53,13 @@ describe('sites', () => {
   const asRoot = process.getuid?.() === 0 ? test : test.skip;
 
   asRoot("every node runs as its site's own Unix user", () => {
-    const t = topology();
     const nodes = JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
-    const siteOf = (id: string): string => (t.orderer.nodes.some((n) => n.name === id) ? t.orderer.name : id.slice(id.lastIndexOf('.') + 1));
+    // Every node's ID ends with its site's name (orderer0.ngo, peer0.ngo, ca.ngo, ccaas.ngo).
+    const siteOf = (id: string): string => id.slice(id.lastIndexOf('.') + 1);
     const owners = nodes.map((n) => `${n.id}: ${userOf(n.pid)}`);
     expect(owners).toEqual(nodes.map((n) => `${n.id}: ledger-${siteOf(n.id)}`));
-    expect(new Set(owners.map((o) => o.split(': ')[1])).size).toBe(3);
+    expect(owners).toEqual(expect.arrayContaining(['orderer0.donorplatform', 'orderer1.donorplatform', 'orderer0.ngo'].map((id) => `${id}: ledger-${siteOf(id)}`)));
+    expect(new Set(owners.map((o) => o.split(': ')[1])).size).toBe(2);
   });
 
   asRoot("a site's user opens its own key files and cannot open another site's", () => {
@@ -66,7 +70,8 @@ describe('sites', () => {
     for (const file of [
       join(paths().msp('donorplatform', 'peer0.donorplatform'), 'keystore', 'key.pem'),
       paths().secrets('donorplatform'),
-      join(paths().msp('orderer', 'orderer0'), 'keystore', 'key.pem'),
+      join(paths().msp('donorplatform', 'orderer0.donorplatform'), 'keystore', 'key.pem'),
+      join(paths().tls('donorplatform', 'orderer0.donorplatform'), 'server.key'),
     ]) {
       const result = read(file);
       expect({ file, status: result.status, stderr: result.stderr }).toEqual({ file, status: 1, stderr: expect.stringContaining('Permission denied') });
@@ -140,14 +145,14 @@ describe('a channel config update signed on separate sites, only files crossing'
     const bytes = Buffer.from(good.signature, 'base64');
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
     writeFileSync(file('changed.sig.json'), JSON.stringify({ ...good, signature: bytes.toString('base64') }));
-    writeFileSync(file('orderer.sig.json'), JSON.stringify(signatureAsOrdererAdmin(file('update.pb'))));
+    writeFileSync(file('outsider.sig.json'), JSON.stringify(signatureAsOutsider(file('update.pb'))));
     writeFileSync(file('junk.sig.json'), JSON.stringify({ hello: 'world' }));
     writeFileSync(file('junk.pb'), 'not an envelope');
 
     const refusal = (update: string, signature: string): { status: number | null; stderr: string } =>
       network('config-update', 'submit', file(update), '--org', 'donorplatform', '--signature', file(signature));
     expect(refusal('update.pb', 'changed.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('the signature of NgoMSP does not verify') as unknown });
-    expect(refusal('update.pb', 'orderer.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('OrdererMSP is not a member of channel donations') as unknown });
+    expect(refusal('update.pb', 'outsider.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('OutsiderMSP is not a member of channel donations') as unknown });
     expect(refusal('update.pb', 'junk.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('not a signature file') as unknown });
     expect(refusal('junk.pb', 'ngo.sig.json')).toMatchObject({ status: 2, stderr: expect.stringContaining('is not a config update envelope') as unknown });
     expect(fetchedAcl('after-refusals.json')).toBeUndefined();
@@ -160,20 +165,24 @@ describe('a channel config update signed on separate sites, only files crossing'
     expect(fetchedAcl('after-majority.json')).toEqual({ policy_ref: '/Channel/Application/Writers' });
   });
 
-  /** A well-formed signature of the update by the orderer org's admin: a real admin, but not a channel member. */
-  function signatureAsOrdererAdmin(updateFile: string): SignatureFile {
+  /** A well-formed signature of the update by an admin (OU=admin) of an org that is not a channel member. */
+  function signatureAsOutsider(updateFile: string): SignatureFile {
     const update = readUpdateEnvelope(updateFile);
-    const mspDir = paths().msp('orderer', 'orgadmin');
+    const made = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/OU=admin/CN=outsider', '-keyout', file('outsider.key'), '-out', file('outsider.crt'),
+    ], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
     const creator = new msp.SerializedIdentity();
-    creator.setMspid('OrdererMSP');
-    creator.setIdBytes(readFileSync(join(mspDir, 'signcerts', 'cert.pem')));
+    creator.setMspid('OutsiderMSP');
+    creator.setIdBytes(readFileSync(file('outsider.crt')));
     const header = new common.SignatureHeader();
     header.setCreator(creator.serializeBinary());
     header.setNonce(randomBytes(24));
     const headerBytes = Buffer.from(header.serializeBinary());
-    const key = createPrivateKey(readFileSync(join(mspDir, 'keystore', 'key.pem')));
+    const key = createPrivateKey(readFileSync(file('outsider.key')));
     return {
-      format: SIGNATURE_FORMAT, channel: update.channel, mspId: 'OrdererMSP', update: createHash('sha256').update(update.configUpdate).digest('hex'),
+      format: SIGNATURE_FORMAT, channel: update.channel, mspId: 'OutsiderMSP', update: createHash('sha256').update(update.configUpdate).digest('hex'),
       signatureHeader: headerBytes.toString('base64'), signature: sign('sha256', Buffer.concat([headerBytes, update.configUpdate]), key).toString('base64'),
     };
   }

@@ -70,6 +70,49 @@ describe('Raft: BlockValidation OR(OrdererMSP.orderer)', () => {
   });
 });
 
+describe('Raft run by member orgs: BlockValidation OR over each org that runs ordering nodes', () => {
+  let donorPlatform: { certificate: string; keyFile: string; certFile: string };
+  let ngo: { certificate: string; keyFile: string; certFile: string };
+  const channel = (orgs: readonly { mspId: string; root: string }[]): OrdererTrust => ordererTrustOf(configBlock(0, {
+    ordererMspId: orgs[0]!.mspId, rootCertificates: [orgs[0]!.root], memberOrderers: orgs.slice(1).map((o) => ({ mspId: o.mspId, rootCertificates: [o.root] })),
+  }))!;
+  let trust: OrdererTrust;
+  beforeAll(() => {
+    donorPlatform = pki.ca('donorplatform');
+    ngo = pki.ca('ngo');
+    trust = channel([{ mspId: 'DonorPlatformMSP', root: donorPlatform.certificate }, { mspId: 'NgoMSP', root: ngo.certificate }]);
+  });
+
+  test('a block signed by an ordering node of either member org passes, naming its signer', async () => {
+    const ngoOrderer = pki.issue(ngo, 'NgoMSP', 'orderer0.ngo', 'orderer');
+    const donorOrderer = pki.issue(donorPlatform, 'DonorPlatformMSP', 'orderer1.donorplatform', 'orderer');
+    expect(await checkBlockSignatures(signedBy(5, [ngoOrderer]), trust)).toEqual({ ok: true, signers: ['NgoMSP orderer0.ngo'] });
+    expect(await checkBlockSignatures(signedBy(5, [donorOrderer]), trust)).toEqual({ ok: true, signers: ['DonorPlatformMSP orderer1.donorplatform'] });
+  });
+
+  test("a block signed by a member org's peer or admin (not an ordering node) fails, naming the policy over both orgs", async () => {
+    const check = await checkBlockSignatures(signedBy(5, [pki.issue(ngo, 'NgoMSP', 'peer0.ngo', 'peer'), pki.issue(donorPlatform, 'DonorPlatformMSP', 'orgadmin', 'admin')]), trust);
+    expect(check).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/OutOf\(1, 'DonorPlatformMSP.orderer', 'NgoMSP.orderer'\) of config block 0: 2 valid signature\(s\) \(NgoMSP peer0.ngo, DonorPlatformMSP orgadmin\)/) as unknown,
+    });
+  });
+
+  test("an orderer certificate claiming one member's MSP but issued by the other member's CA is refused", async () => {
+    const forged = pki.issue(donorPlatform, 'NgoMSP', 'orderer0.ngo', 'orderer');
+    expect(await checkBlockSignatures(signedBy(5, [forged]), trust)).toMatchObject({
+      ok: false, reason: expect.stringMatching(/orderer0.ngo: its certificate was not issued by a CA of NgoMSP/) as unknown,
+    });
+  });
+
+  test('once an org is out of the Orderer group, its ordering nodes no longer sign valid blocks', async () => {
+    const without = channel([{ mspId: 'NgoMSP', root: ngo.certificate }]);
+    const donorOrderer = pki.issue(donorPlatform, 'DonorPlatformMSP', 'orderer0.donorplatform', 'orderer');
+    expect((await checkBlockSignatures(signedBy(5, [donorOrderer]), without)).ok).toBe(false);
+    expect((await checkBlockSignatures(signedBy(5, [pki.issue(ngo, 'NgoMSP', 'orderer0.ngo', 'orderer')]), without)).ok).toBe(true);
+  });
+});
+
 describe('BFT: a quorum of consenters (3 of 4)', () => {
   test('signatures of 3 of the 4 consenters, by consenter ID, pass', async () => {
     expect(await checkBlockSignatures(signedBy(7, consenters.slice(0, 3).map(asConsenter)), bftTrust)).toEqual({

@@ -12,8 +12,9 @@
 //   dropped; each identity counts once; then the policy is evaluated: a signature policy
 //   (NOutOf / SignedBy over ROLE or IDENTITY principals, each signature used at most once) or an
 //   implicit-meta policy (ANY / ALL / MAJORITY of a sub-policy of the orderer orgs).
-// - Raft channels here use OR('<OrdererMSP>.orderer'): a block needs a signature of an orderer
-//   node of an orderer org. BFT channels get, from configtxgen, a quorum (ceil((n+f+1)/2)) of the
+// - Raft channels here use OR('<MSP>.orderer', ...) over the orgs that run ordering nodes (member
+//   orgs by default, each in the Application and Orderer groups): a block needs a signature of an
+//   ordering node of one of them. BFT channels get, from configtxgen, a quorum (ceil((n+f+1)/2)) of the
 //   consenters' own identities.
 // Not reproduced: certificate expiry and revocation lists (a historical block stays valid after
 // its signer's certificate expires; our CAs publish no CRLs), and idemix identities.

@@ -59,6 +59,11 @@ export interface TestConsenter {
 export interface ChannelSpec {
   readonly ordererMspId: string;
   readonly rootCertificates: readonly string[];
+  /**
+   * Member orgs that run ordering nodes besides `ordererMspId`: each in the Orderer group and the
+   * Application group (one MSP in both, as configtxgen writes it); Raft: OR over every one's orderer role.
+   */
+  readonly memberOrderers?: readonly { readonly mspId: string; readonly rootCertificates: readonly string[] }[];
   /** BFT: consenters by ID, V3_0 capability and a quorum policy over their identities. Raft: OR('<msp>.orderer'). */
   readonly bft?: readonly TestConsenter[];
 }
@@ -90,14 +95,17 @@ export function configBlock(number: number, spec: ChannelSpec): common.Block {
     envelope.setIdentitiesList(spec.bft.map((c) => identityPrincipal(c.credential)));
     envelope.setRule(nOutOf(Math.ceil((n + f + 1) / 2), spec.bft.map((_, i) => signedBy(i))));
   } else {
-    const role = new msp.MSPRole();
-    role.setMspIdentifier(spec.ordererMspId);
-    role.setRole(msp.MSPRole.MSPRoleType.ORDERER);
-    const principal = new msp.MSPPrincipal();
-    principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
-    principal.setPrincipal(role.serializeBinary());
-    envelope.setIdentitiesList([principal]);
-    envelope.setRule(nOutOf(1, [signedBy(0)]));
+    const mspIds = [spec.ordererMspId, ...(spec.memberOrderers ?? []).map((o) => o.mspId)];
+    envelope.setIdentitiesList(mspIds.map((mspId) => {
+      const role = new msp.MSPRole();
+      role.setMspIdentifier(mspId);
+      role.setRole(msp.MSPRole.MSPRoleType.ORDERER);
+      const principal = new msp.MSPPrincipal();
+      principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
+      principal.setPrincipal(role.serializeBinary());
+      return principal;
+    }));
+    envelope.setRule(nOutOf(1, mspIds.map((_, i) => signedBy(i))));
   }
   const policy = new common.Policy();
   policy.setType(common.Policy.PolicyType.SIGNATURE);
@@ -106,23 +114,15 @@ export function configBlock(number: number, spec: ChannelSpec): common.Block {
   configPolicy.setPolicy(policy);
   ordererGroup.getPoliciesMap().set('BlockValidation', configPolicy);
 
-  const fabricMsp = new msp.FabricMSPConfig();
-  fabricMsp.setName(spec.ordererMspId);
-  fabricMsp.setRootCertsList(spec.rootCertificates.map((c) => Buffer.from(c)));
-  const ous = new msp.FabricNodeOUs();
-  ous.setEnable(true);
-  for (const [set, ou] of [[ous.setOrdererOuIdentifier.bind(ous), 'orderer'], [ous.setAdminOuIdentifier.bind(ous), 'admin'], [ous.setPeerOuIdentifier.bind(ous), 'peer'], [ous.setClientOuIdentifier.bind(ous), 'client']] as const) {
-    const id = new msp.FabricOUIdentifier();
-    id.setOrganizationalUnitIdentifier(ou);
-    set(id);
+  ordererGroup.getGroupsMap().set(spec.ordererMspId, mspGroup(spec.ordererMspId, spec.rootCertificates));
+  if (spec.memberOrderers) {
+    const applicationGroup = new common.ConfigGroup();
+    for (const org of spec.memberOrderers) {
+      ordererGroup.getGroupsMap().set(org.mspId, mspGroup(org.mspId, org.rootCertificates));
+      applicationGroup.getGroupsMap().set(org.mspId, mspGroup(org.mspId, org.rootCertificates));
+    }
+    channelGroup.getGroupsMap().set('Application', applicationGroup);
   }
-  fabricMsp.setFabricNodeOus(ous);
-  const mspConfig = new msp.MSPConfig();
-  mspConfig.setType(0);
-  mspConfig.setConfig(fabricMsp.serializeBinary());
-  const org = new common.ConfigGroup();
-  org.getValuesMap().set('MSP', configValue(mspConfig.serializeBinary()));
-  ordererGroup.getGroupsMap().set(spec.ordererMspId, org);
   channelGroup.getGroupsMap().set('Orderer', ordererGroup);
 
   const config = new common.Config();
@@ -228,6 +228,27 @@ export function setValidationCode(target: common.Block, index: number, code: num
   const flags = list[common.BlockMetadataIndex.TRANSACTIONS_FILTER]!;
   flags[index] = code;
   target.getMetadata()!.setMetadataList(list);
+}
+
+/** An org's config group holding its MSP (NodeOUs enabled: orderer, admin, peer, client). */
+function mspGroup(mspId: string, rootCertificates: readonly string[]): common.ConfigGroup {
+  const fabricMsp = new msp.FabricMSPConfig();
+  fabricMsp.setName(mspId);
+  fabricMsp.setRootCertsList(rootCertificates.map((c) => Buffer.from(c)));
+  const ous = new msp.FabricNodeOUs();
+  ous.setEnable(true);
+  for (const [set, ou] of [[ous.setOrdererOuIdentifier.bind(ous), 'orderer'], [ous.setAdminOuIdentifier.bind(ous), 'admin'], [ous.setPeerOuIdentifier.bind(ous), 'peer'], [ous.setClientOuIdentifier.bind(ous), 'client']] as const) {
+    const id = new msp.FabricOUIdentifier();
+    id.setOrganizationalUnitIdentifier(ou);
+    set(id);
+  }
+  fabricMsp.setFabricNodeOus(ous);
+  const mspConfig = new msp.MSPConfig();
+  mspConfig.setType(0);
+  mspConfig.setConfig(fabricMsp.serializeBinary());
+  const org = new common.ConfigGroup();
+  org.getValuesMap().set('MSP', configValue(mspConfig.serializeBinary()));
+  return org;
 }
 
 function configValue(bytes: Uint8Array): common.ConfigValue {
