@@ -176,6 +176,8 @@ export interface RestoreReport {
   readonly extractedAfter: number;
   /** The height of the site's peers' chain once caught up (peer sites). */
   readonly height: number | undefined;
+  /** Raft ordering nodes of the site left out (see restoreSite). */
+  readonly notRestored: readonly string[];
 }
 
 /**
@@ -187,11 +189,19 @@ export async function restoreSite(t: Topology, paths: RunPaths, name: string, op
   const started = Date.now();
   const site = siteOf(t, name);
   refuseLiveSite(paths, site);
-  const ledgerIds = new Set(site.ledgers.map((n) => n.id));
+  // A Raft consenter must never go back in its log: brought back as it was at the backup, it lags
+  // what the leader knows it acknowledged, and it panics ("tocommit(N) is out of range"). Fabric's
+  // way back for such a node is to take it out of the consenter set and add it again (two config
+  // updates, docs/operations.md), so its ledger is not written out and the node is not started.
+  const skipped = t.ordering.consensus === 'etcdraft' ? site.ledgers.filter((n) => n.kind === 'orderer').map((n) => n.id) : [];
+  const restored: Site = { ...site, ledgers: site.ledgers.filter((n) => !skipped.includes(n.id)) };
+  const ledgerIds = new Set(restored.ledgers.map((n) => n.id));
+  const discarded = join(paths.root, `.restore-discarded-${process.pid}`);
   const targetOf = (path: string): string => {
     const [root, id, ...rest] = path.split('/');
     if (root === 'org') return join(paths.org(name), ...[id, ...rest].filter((s): s is string => s !== undefined));
     if (root === 'data' && id !== undefined && ledgerIds.has(id)) return join(paths.nodeData(id), ...rest);
+    if (root === 'data' && id !== undefined && skipped.includes(id)) return join(discarded, id, ...rest);
     throw new SiteBackupRefusal(`the archive holds ${path}, which is not part of site ${name}`);
   };
   log(`checking ${options.archive} (authenticity, contents) before writing anything`);
@@ -203,13 +213,18 @@ export async function restoreSite(t: Topology, paths: RunPaths, name: string, op
     for (const dir of [paths.org(name), ...site.ledgers.map((n) => paths.nodeData(n.id))]) rmSync(dir, { recursive: true, force: true });
     for (const dir of [paths.org('x'), paths.nodeData('x')]) mkdirSync(join(dir, '..'), { recursive: true });
   });
-  handOverSite(paths, name, site.ledgers.map((n) => paths.nodeData(n.id)));
+  rmSync(discarded, { recursive: true, force: true });
+  handOverSite(paths, name, restored.ledgers.map((n) => paths.nodeData(n.id)));
   const extractedAfter = (Date.now() - started) / 1000;
   log(`wrote ${summary.entries} files and folders (${mib(summary.bytes)}) in ${extractedAfter.toFixed(1)}s; starting the site's nodes`);
-  const height = await startSite(t, paths, site);
+  const height = await startSite(t, paths, restored);
   const seconds = (Date.now() - started) / 1000;
   log(`restored site ${name} in ${seconds.toFixed(1)}s${height === undefined ? '' : `; its peers are at block height ${height}, as the orderers`}`);
-  return { seconds, extractedAfter, height };
+  for (const id of skipped) {
+    log(`WARNING: ${id} was not restored: a Raft ordering node must not go back in its log. The channel orders on the other consenters; ` +
+      'to run it again, the members take it out of the consenter set and add it back (docs/operations.md)');
+  }
+  return { seconds, extractedAfter, height, notRestored: skipped };
 }
 
 /** Refuses when any node of the site runs or its folder or a node's data folder holds anything. */
