@@ -212,6 +212,7 @@ export async function restoreSite(t: Topology, paths: RunPaths, name: string, op
     // The roots are empty (refuseLiveSite): made again by the archive's own records.
     for (const dir of [paths.org(name), ...site.ledgers.map((n) => paths.nodeData(n.id))]) rmSync(dir, { recursive: true, force: true });
     for (const dir of [paths.org('x'), paths.nodeData('x')]) mkdirSync(join(dir, '..'), { recursive: true });
+    mkdirSync(discarded, { recursive: true, mode: 0o700 });
   });
   rmSync(discarded, { recursive: true, force: true });
   handOverSite(paths, name, restored.ledgers.map((n) => paths.nodeData(n.id)));
