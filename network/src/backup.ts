@@ -17,7 +17,7 @@ import { startRecordedChaincodeServers } from './chaincode';
 import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { channelGauge } from './health';
-import { startNode, waitForGossip, waitHealthy } from './network';
+import { startNode, waitForGossip, waitHealthy, waitRejoined } from './network';
 import { peerHeight } from './heights';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { createRunFolder, readLaunch, RunPaths } from './paths';
@@ -103,6 +103,9 @@ export async function backupSite(t: Topology, paths: RunPaths, name: string, opt
     paused[caId(name)] = await copyWhileStopped(paths, caId(name), caHealth, paths.org(name), join(staging, 'org'));
     for (const node of site.ledgers) {
       paused[node.id] = await copyWhileStopped(paths, node.id, node.operations, paths.nodeData(node.id), join(staging, 'data', node.id));
+      // An ordering node back from its pause must follow the cluster again before the next pause,
+      // and before the backup says it is done: until then submits can find no leader.
+      if (node.kind === 'orderer' && runningPid(paths.pid(node.id)) !== undefined) await waitRejoined(t, node);
     }
     const manifest: BackupManifest = {
       format: 'donation-ledger site backup', site: name, mspId: site.mspId, channel: t.channel, ledgers: site.ledgers.map((n) => n.id), createdAt: new Date().toISOString(),

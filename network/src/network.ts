@@ -125,6 +125,25 @@ export async function waitHealthy(paths: RunPaths, id: string, operations: strin
   });
 }
 
+/**
+ * A Raft follower learns the leader's count of active consenters from the leader's heartbeats
+ * (consensus_etcdraft_active_nodes): equal to the cluster size, the restarted orderer follows a
+ * leader that counts every consenter in. Without this, stopping the next orderer could leave
+ * the cluster below quorum while this one is still connecting. SmartBFT: every orderer agrees
+ * on the view's leader again (waitForOrdering).
+ */
+export async function waitRejoined(t: Topology, node: { readonly id: string; readonly operations: string }): Promise<void> {
+  if (t.ordering.consensus === 'etcdraft') {
+    await retry(2 * 60_000, 250, async () => {
+      const m = await channelGauges(node.operations, t.channel, ['consensus_etcdraft_active_nodes', 'consensus_etcdraft_cluster_size']);
+      if (m.consensus_etcdraft_cluster_size === undefined || m.consensus_etcdraft_active_nodes !== m.consensus_etcdraft_cluster_size) {
+        throw new Error(`${node.id} has not rejoined the Raft cluster of ${t.channel} within 2 minutes (active ${m.consensus_etcdraft_active_nodes ?? '-'} of ${m.consensus_etcdraft_cluster_size ?? '-'})`);
+      }
+    });
+  }
+  await waitForOrdering(t);
+}
+
 /** Until the ordering service can order (a Raft leader; a SmartBFT view with its leader), submits are refused or stall. */
 export async function waitForOrdering(t: Topology): Promise<void> {
   if (t.ordering.consensus === 'BFT') await waitForBftLeader(t);

@@ -11,9 +11,9 @@ import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { log, retry } from './exec';
 import { binaryVersion, compareVersions, FabricBinaries, installedFabricBinaries, knownFabricBinaries, rememberBinaries } from './fabric-bin';
-import { channelGauge, channelGauges, reportedVersion } from './health';
+import { channelGauge, reportedVersion } from './health';
 import { ordererChannelInfo, peerHeight } from './heights';
-import { status, waitForGossip, waitForOrdering, waitHealthy } from './network';
+import { status, waitForGossip, waitHealthy, waitRejoined } from './network';
 import { Launch, RunPaths, writeLaunch } from './paths';
 import { runningCommand, start, StartSpec, stop } from './processes';
 import { hold, release } from './supervisor';
@@ -200,25 +200,6 @@ async function waitCaughtUp(t: Topology, nodes: readonly FabricNode[], node: Fab
   if (node.kind === 'orderer') await waitRejoined(t, node);
   else await waitForGossip(t);
   return height;
-}
-
-/**
- * A Raft follower learns the leader's count of active consenters from the leader's heartbeats
- * (consensus_etcdraft_active_nodes): equal to the cluster size, the restarted orderer follows a
- * leader that counts every consenter in. Without this, stopping the next orderer could leave
- * the cluster below quorum while this one is still connecting. SmartBFT: every orderer agrees
- * on the view's leader again (waitForOrdering).
- */
-async function waitRejoined(t: Topology, node: FabricNode): Promise<void> {
-  if (t.ordering.consensus === 'etcdraft') {
-    await retry(2 * 60_000, 250, async () => {
-      const m = await channelGauges(node.operations, t.channel, ['consensus_etcdraft_active_nodes', 'consensus_etcdraft_cluster_size']);
-      if (m.consensus_etcdraft_cluster_size === undefined || m.consensus_etcdraft_active_nodes !== m.consensus_etcdraft_cluster_size) {
-        throw new Error(`${node.id} has not rejoined the Raft cluster of ${t.channel} within 2 minutes (active ${m.consensus_etcdraft_active_nodes ?? '-'} of ${m.consensus_etcdraft_cluster_size ?? '-'})`);
-      }
-    });
-  }
-  await waitForOrdering(t);
 }
 
 /** The Raft leader of the channel, if the orderers have one (SmartBFT: undefined, its leader rotates by view). */
