@@ -171,9 +171,13 @@ export function firstPeer(org: PeerOrgConfig): PeerConfig {
   return peer;
 }
 
+/** A configtx.yaml signature policy. */
+function signature(rule: string): { Type: string; Rule: string } {
+  return { Type: 'Signature', Rule: rule };
+}
+
 /** An application org as configtx.yaml describes it: MSP, policies, anchor peer. */
 export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig): Record<string, unknown> {
-  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
   return {
     Name: org.mspId,
     ID: org.mspId,
@@ -255,7 +259,6 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
  * BFT (channel capability V3_0) these are the only orderer addresses: no global ones.
  */
 export function ordererOrgConfigtx(t: Topology, paths: RunPaths, org: SiteConfig): Record<string, unknown> {
-  const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
   return {
     Name: org.mspId,
     ID: org.mspId,
