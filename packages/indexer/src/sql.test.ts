@@ -1,22 +1,18 @@
 // The embedded store's maintenance: PGlite runs no autovacuum, so without it the planner never
 // learns the tables' sizes and answers a page of a big NGO by sorting all its donations.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ReadModel } from './read-model';
 import { createSchema } from './schema';
-import { openStore, SqlStore } from './sql';
+import { SqlStore } from './sql';
+import { openScratchStore } from './test-support/scratch-store';
 
 const PAGE_OF_ONE_NGO = `explain select record_id, value from records where record_type = 'donation' and value->>'ngoId' = 'big'
   order by record_id limit 21`;
 
 describe('the embedded read model, maintained', () => {
-  let dir: string;
   let store: SqlStore;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sql-maintain-'));
-    store = await openStore({ kind: 'embedded', dir });
+    store = await openScratchStore();
     await createSchema(store);
     // 3,000 donations of one NGO, 3,000 of another, and the checkpoint.
     await store.query(`insert into records (record_type, record_id, value, block, tx_index, tx_id)
@@ -27,7 +23,6 @@ describe('the embedded read model, maintained', () => {
 
   afterAll(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('once maintained, a page of one NGO walks its index in order and stops, instead of sorting all its donations', async () => {
