@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'network/run/**', 'test-artifacts/**', 'coverage/**', 'bench/caliper/**', 'test/**/*.js', '*.js', '*.mjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'network/run/**', 'test-artifacts/**', 'coverage/**', 'bench/caliper/**', 'packages/api/openapi/**', 'test/**/*.js', '*.js', '*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -55,6 +55,23 @@ ensure_test_packages() {
   fi
 }
 
+# The TypeScript types in packages/api/openapi/ are what openapi-typescript makes of the committed
+# document (a unit test holds that document to the one the API serves); the type check that
+# follows compiles a small client against them.
+check_openapi_types() {
+  local generated
+  generated="$(mktemp --suffix .d.ts)"
+  node "$(dirname "$(node -p "require.resolve('openapi-typescript/package.json')")")/bin/cli.js" \
+    packages/api/openapi/openapi.json --output "$generated" >/dev/null
+  if ! cmp -s "$generated" packages/api/openapi/types.d.ts; then
+    rm -f "$generated"
+    echo "[setup] ERROR: packages/api/openapi/types.d.ts is not what openapi-typescript generates from openapi.json;" \
+      "rewrite both: RECORD_OPENAPI=1 npx jest packages/api/src/openapi.test.ts" >&2
+    exit 1
+  fi
+  rm -f "$generated"
+}
+
 # Everything a fresh clone needs before the product or the tests can run.
 prepare() {
   require_node

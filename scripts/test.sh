@@ -10,6 +10,7 @@ prepare
 ensure_upgrade_fabric
 ensure_test_packages
 say "type-checking the tests and linting"
+check_openapi_types
 npx tsc -p tsconfig.test.json
 npx tsc -p packages/portal/tsconfig.json
 npx eslint .

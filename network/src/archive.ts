@@ -26,6 +26,7 @@ const TAG_BYTES = 16;
 const SCRYPT = { logN: 17, r: 8, p: 1 } as const;
 /** A header asking for more work than this is refused rather than obeyed. */
 const MAX_SCRYPT_LOG_N = 20;
+const MIN_SCRYPT_LOG_N = 10;
 const MAX_RECORD_HEADER = 64 * 1024;
 /** Below this a passphrase is refused when an archive is written. */
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -89,19 +90,29 @@ function deriveKeys(passphrase: string, salt: Buffer, params: { logN: number; r:
 
 const passphraseCheck = (keys: Keys): Buffer => createHmac('sha256', keys.check).update('donation-ledger site archive passphrase check').digest().subarray(0, 16);
 
-/**
- * Writes the roots' trees to `file` (created 0600; must not exist). Returns what went in.
- * `progress` hears about every 64 MiB of file contents.
- */
-export async function writeArchive(file: string, passphrase: string, manifest: unknown, roots: readonly ArchiveRoot[], progress: (bytes: number) => void = () => {}): Promise<ArchiveSummary> {
+export interface WriteOptions {
+  /** Hears about every 64 MiB of file contents. */
+  readonly progress?: (bytes: number) => void;
+  /**
+   * log2 of scrypt's N; by default 17 (128 MiB). The header records it, so a reader follows.
+   * Only the archive format's own tests take less, to run in milliseconds.
+   */
+  readonly scryptLogN?: number;
+}
+
+/** Writes the roots' trees to `file` (created 0600; must not exist). Returns what went in. */
+export async function writeArchive(file: string, passphrase: string, manifest: unknown, roots: readonly ArchiveRoot[], options: WriteOptions = {}): Promise<ArchiveSummary> {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new ArchiveError('WEAK_PASSPHRASE', `the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  const progress = options.progress ?? ((): void => {});
+  const kdf = { ...SCRYPT, logN: options.scryptLogN ?? SCRYPT.logN };
+  if (kdf.logN < MIN_SCRYPT_LOG_N || kdf.logN > MAX_SCRYPT_LOG_N) throw new RangeError(`scrypt's log2 N must be ${MIN_SCRYPT_LOG_N} to ${MAX_SCRYPT_LOG_N}`);
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
-  const keys = await deriveKeys(passphrase, salt, SCRYPT);
+  const keys = await deriveKeys(passphrase, salt, kdf);
   const header = Buffer.alloc(HEADER_BYTES);
   header.write(ARCHIVE_MAGIC, 0, 'latin1');
   header.writeUInt8(ARCHIVE_VERSION, 8);
-  header.writeUInt8(SCRYPT.logN, 9);
+  header.writeUInt8(kdf.logN, 9);
   header.writeUInt8(SCRYPT.r, 10);
   header.writeUInt8(SCRYPT.p, 11);
   salt.copy(header, 12);
@@ -209,7 +220,7 @@ function readFrame(file: string): { header: Buffer; tag: Buffer; bodyEnd: number
     const version = header.readUInt8(8);
     if (version !== ARCHIVE_VERSION) throw new ArchiveError('UNSUPPORTED_VERSION', `${file} has archive format ${version}; this version reads format ${ARCHIVE_VERSION}`);
     const logN = header.readUInt8(9);
-    if (logN < 10 || logN > MAX_SCRYPT_LOG_N || header.readUInt8(10) !== SCRYPT.r || header.readUInt8(11) !== SCRYPT.p) {
+    if (logN < MIN_SCRYPT_LOG_N || logN > MAX_SCRYPT_LOG_N || header.readUInt8(10) !== SCRYPT.r || header.readUInt8(11) !== SCRYPT.p) {
       throw new ArchiveError('CORRUPT', `${file}: its key-derivation parameters are out of range`);
     }
     const tag = Buffer.alloc(TAG_BYTES);

@@ -112,7 +112,7 @@ export async function backupSite(t: Topology, paths: RunPaths, name: string, opt
     };
     const roots = [{ name: 'org', dir: join(staging, 'org') }, ...site.ledgers.map((n) => ({ name: `data/${n.id}`, dir: join(staging, 'data', n.id) }))];
     log(`compressing and encrypting into ${options.out}`);
-    const summary = await writeArchive(options.out, options.passphrase, manifest, roots, (bytes) => log(`  ${mib(bytes)} archived`));
+    const summary = await writeArchive(options.out, options.passphrase, manifest, roots, { progress: (bytes) => log(`  ${mib(bytes)} archived`) });
     const report = { file: options.out, bytes: statSync(options.out).size, contentBytes: summary.bytes, seconds: (Date.now() - started) / 1000, paused };
     log(`backed up site ${name}: ${summary.entries} files and folders, ${mib(summary.bytes)} -> ${mib(report.bytes)} in ${report.seconds.toFixed(1)}s`);
     return report;

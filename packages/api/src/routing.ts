@@ -221,7 +221,7 @@ class Components {
 
   /** The JSON Schema of `schema` (output), its named parts moved into the components. */
   reference(schema: ZodType): object {
-    const { $schema: _ignored, $defs, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    const { $schema: _ignored, $defs, ...rest } = toJsonSchema(schema, 'output');
     void _ignored;
     for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, object>)) this.add(id, toComponentRefs(def));
     return toComponentRefs(rest);
@@ -245,8 +245,22 @@ const IDEMPOTENCY_PARAMETER = {
     '(header Idempotent-Replayed: true) and nothing is written twice; with another request it is 422; while the first is running, 409.',
 };
 
+/**
+ * zod's JSON Schema of `schema`, converted once per schema and direction: the schemas are
+ * constants, and every app built in a process (the tests build hundreds) asks again.
+ */
+const converted = { input: new WeakMap<ZodType, Record<string, unknown>>(), output: new WeakMap<ZodType, Record<string, unknown>>() };
+function toJsonSchema(schema: ZodType, io: 'input' | 'output'): Readonly<Record<string, unknown>> {
+  let json = converted[io].get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    converted[io].set(schema, json);
+  }
+  return json;
+}
+
 function jsonSchema(schema: ZodType): object {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = toJsonSchema(schema, 'input');
   void _ignored;
   return rest;
 }

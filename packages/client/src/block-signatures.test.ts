@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { checkBlockSignatures, ordererTrustOf, OrdererTrust } from './block-signatures';
 import { BlockSource, blockHeaderHash, verifyChain } from './ledger';
-import { block, configBlock, Credential, dropSignatures, signBlock, TestConsenter, TestPki } from './test-support/blocks';
+import { block, configBlock, Credential, dropSignatures, signBlock, TestCa, TestConsenter, TestPki } from './test-support/blocks';
 
 const MSP = 'OrdererMSP';
 let pki: TestPki;
@@ -29,7 +29,6 @@ beforeAll(() => {
   bftTrust = ordererTrustOf(configBlock(0, { ordererMspId: MSP, rootCertificates: [ca.certificate], bft: consenters }))!;
 });
 
-afterAll(() => pki.remove());
 
 const signedBy = (n: number, signers: Parameters<typeof signBlock>[1]): ReturnType<typeof block> => {
   const b = block(n);
@@ -71,8 +70,8 @@ describe('Raft: BlockValidation OR(OrdererMSP.orderer)', () => {
 });
 
 describe('Raft run by member orgs: BlockValidation OR over each org that runs ordering nodes', () => {
-  let donorPlatform: { certificate: string; keyFile: string; certFile: string };
-  let ngo: { certificate: string; keyFile: string; certFile: string };
+  let donorPlatform: TestCa;
+  let ngo: TestCa;
   const channel = (orgs: readonly { mspId: string; root: string }[]): OrdererTrust => ordererTrustOf(configBlock(0, {
     ordererMspId: orgs[0]!.mspId, rootCertificates: [orgs[0]!.root], memberOrderers: orgs.slice(1).map((o) => ({ mspId: o.mspId, rootCertificates: [o.root] })),
   }))!;

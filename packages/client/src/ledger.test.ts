@@ -14,7 +14,6 @@ beforeAll(() => {
   orderer = pki.issue(ca, 'OrdererMSP', 'orderer0', 'orderer');
 });
 
-afterAll(() => pki.remove());
 
 /** A chain of blocks built the way Fabric links and signs them: a genesis config block, then blocks of two transactions. */
 function chain(length: number, signer = orderer, root = rootCertificate): Uint8Array[] {

@@ -17,7 +17,6 @@ beforeAll(async () => {
   receipt = await receiptOf(chain);
 });
 
-afterAll(() => chain.pki.remove());
 
 /** A deep copy to tamper with. */
 interface Tx { txId: string; blockNumber: number; blockHash: string; block: string }

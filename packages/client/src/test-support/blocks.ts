@@ -1,12 +1,9 @@
-// Test fixtures for block signatures: certificates made with openssl (Node can sign but cannot
-// issue certificates), channel configurations and blocks built from Fabric's protos, and the
-// ways a block can be tampered with. Used by unit tests and by the integration tamper tests.
+// Test fixtures for block signatures: throw-away certificates (DER written here, signed with
+// node:crypto, no openssl process: Node can sign but has no API to issue certificates), channel
+// configurations and blocks built from Fabric's protos, and the ways a block can be tampered
+// with. Used by unit tests and by the integration tamper tests.
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
-import { execFileSync } from 'node:child_process';
-import { createPrivateKey, KeyObject, randomBytes, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { blockHeaderDer } from '@donation-ledger/receipt';
 
 export interface Credential {
@@ -15,40 +12,105 @@ export interface Credential {
   readonly key: KeyObject;
 }
 
-/** A throw-away PKI in a temporary folder; remove() deletes it. */
+export interface TestCa {
+  readonly certificate: string;
+  readonly key: KeyObject;
+  /** Its subject's DER: the issuer of what it signs. */
+  readonly name: Buffer;
+}
+
+/** A throw-away PKI in memory: P-256 keys, ECDSA-SHA256 certificates valid for 30 days. */
 export class TestPki {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'ledger-pki-'));
   private serial = 0;
 
   /** A self-signed CA certificate and key. */
-  ca(name: string): { certificate: string; keyFile: string; certFile: string } {
-    const keyFile = join(this.dir, `${name}.key`);
-    const certFile = join(this.dir, `${name}.crt`);
-    this.openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
-      '-subj', `/O=${name}/CN=ca.${name}`, '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,digitalSignature']);
-    return { certificate: readFileSync(certFile, 'utf8'), keyFile, certFile };
+  ca(name: string): TestCa {
+    const subject = x509Name([[OID.organization, name], [OID.commonName, `ca.${name}`]]);
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const extensions = [extension(OID.basicConstraints, der(0x30, der(0x01, Buffer.from([0xff])))), extension(OID.keyUsage, keyUsage(KEY_CERT_SIGN | DIGITAL_SIGNATURE))];
+    const certificate = this.certificate(subject, { name: subject, key: privateKey }, publicKey, extensions);
+    return { certificate, key: privateKey, name: subject };
   }
 
   /** A leaf certificate issued by `ca`, with the NodeOU `ou` (orderer, admin, peer, client). */
-  issue(ca: { keyFile: string; certFile: string }, mspId: string, commonName: string, ou: string): Credential {
-    const id = `leaf-${++this.serial}`;
-    const keyFile = join(this.dir, `${id}.key`);
-    const csr = join(this.dir, `${id}.csr`);
-    const cert = join(this.dir, `${id}.crt`);
-    const ext = join(this.dir, `${id}.ext`);
-    writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n');
-    this.openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', csr, '-subj', `/OU=${ou}/CN=${commonName}`]);
-    this.openssl(['x509', '-req', '-in', csr, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', String(1000 + this.serial), '-days', '30', '-out', cert, '-extfile', ext]);
-    return { mspId, certificate: readFileSync(cert, 'utf8'), key: createPrivateKey(readFileSync(keyFile)) };
+  issue(ca: TestCa, mspId: string, commonName: string, ou: string): Credential {
+    const subject = x509Name([[OID.organizationalUnit, ou], [OID.commonName, commonName]]);
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const extensions = [extension(OID.basicConstraints, der(0x30)), extension(OID.keyUsage, keyUsage(DIGITAL_SIGNATURE))];
+    return { mspId, certificate: this.certificate(subject, ca, publicKey, extensions), key: privateKey };
   }
 
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+  private certificate(subject: Buffer, issuer: { name: Buffer; key: KeyObject }, publicKey: KeyObject, extensions: Buffer[]): string {
+    const now = Date.now();
+    const tbs = der(0x30,
+      der(0xa0, derInteger(2)), // v3
+      derInteger(1000 + ++this.serial),
+      ECDSA_WITH_SHA256,
+      issuer.name,
+      der(0x30, utcTime(new Date(now - 60_000)), utcTime(new Date(now + 30 * 86_400_000))),
+      subject,
+      publicKey.export({ type: 'spki', format: 'der' }),
+      der(0xa3, der(0x30, ...extensions)),
+    );
+    const signature = sign('sha256', tbs, issuer.key); // DER ECDSA-Sig-Value
+    const certificate = der(0x30, tbs, ECDSA_WITH_SHA256, der(0x03, Buffer.from([0]), signature));
+    return `-----BEGIN CERTIFICATE-----\n${certificate.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
   }
+}
 
-  private openssl(args: string[]): void {
-    execFileSync('openssl', args, { stdio: 'pipe' });
+const OID = {
+  commonName: '2.5.4.3', organization: '2.5.4.10', organizationalUnit: '2.5.4.11',
+  basicConstraints: '2.5.29.19', keyUsage: '2.5.29.15', ecdsaWithSha256: '1.2.840.10045.4.3.2',
+} as const;
+const DIGITAL_SIGNATURE = 0x80; // keyUsage bit 0, the first bit of the string
+const KEY_CERT_SIGN = 0x04; // keyUsage bit 5
+
+/** A DER element: tag, definite length, contents. */
+function der(tag: number, ...contents: Buffer[]): Buffer {
+  const body = Buffer.concat(contents);
+  const n = body.length;
+  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), length, body]);
+}
+
+function derInteger(value: number): Buffer {
+  const bytes: number[] = [];
+  for (let v = value; v > 0 || bytes.length === 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  if ((bytes[0] ?? 0) & 0x80) bytes.unshift(0);
+  return der(0x02, Buffer.from(bytes));
+}
+
+function derOid(oid: string): Buffer {
+  const [first = 0, second = 0, ...rest] = oid.split('.').map(Number);
+  const bytes = [first * 40 + second];
+  for (const arc of rest) {
+    const base128 = [arc & 0x7f];
+    for (let v = arc >> 7; v > 0; v >>= 7) base128.unshift((v & 0x7f) | 0x80);
+    bytes.push(...base128);
   }
+  return der(0x06, Buffer.from(bytes));
+}
+
+const ECDSA_WITH_SHA256 = der(0x30, derOid(OID.ecdsaWithSha256));
+
+function x509Name(attributes: readonly (readonly [string, string])[]): Buffer {
+  return der(0x30, ...attributes.map(([oid, value]) => der(0x31, der(0x30, derOid(oid), der(0x0c, Buffer.from(value, 'utf8'))))));
+}
+
+function utcTime(date: Date): Buffer {
+  return der(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`, 'latin1'));
+}
+
+/** A critical extension. */
+function extension(oid: string, value: Buffer): Buffer {
+  return der(0x30, derOid(oid), der(0x01, Buffer.from([0xff])), der(0x04, value));
+}
+
+function keyUsage(bits: number): Buffer {
+  // The unused bits of the last byte: everything after the lowest bit set.
+  let unused = 0;
+  while (unused < 7 && !(bits & (1 << unused))) unused++;
+  return der(0x03, Buffer.from([unused, bits]));
 }
 
 export interface TestConsenter {
