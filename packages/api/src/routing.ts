@@ -253,7 +253,7 @@ const converted = { input: new WeakMap<ZodType, Record<string, unknown>>(), outp
 function toJsonSchema(schema: ZodType, io: 'input' | 'output'): Readonly<Record<string, unknown>> {
   let json = converted[io].get(schema);
   if (!json) {
-    json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
     converted[io].set(schema, json);
   }
   return json;
