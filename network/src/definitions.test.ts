@@ -71,8 +71,9 @@ describe("an org's public definition", () => {
   });
 
   test('unknown and missing fields are all reported at once, each by its path', () => {
-    const { mspId: _mspId, ...noMspId } = definitionOf('alpha');
     const alpha = definitionOf('alpha');
+    const noMspId: Partial<OrgDefinition> = { ...alpha };
+    delete noMspId.mspId;
     expect(problemsOf({ ...noMspId, privateKey: 'x', nodeOUs: { client: 'client', peer: 'peer', admin: 'admin' }, orderers: [{ ...alpha.orderers[0], adminPort: 1 }] })).toEqual([
       'privateKey: unknown field (allowed: version, name, mspId, host, caRootCert, tlsRootCert, nodeOUs, anchorPeers, orderers)',
       'mspId: missing',
