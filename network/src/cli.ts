@@ -27,9 +27,11 @@ import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
 const USAGE = `usage: ledger-network <command> [options]
 
 commands:
-  up              start CAs, orderers, peers and chaincode servers; create and join the channel;
-                  deploy the chaincode; set the ledger's governance (founders as members, the
-                  topology's voting policy) once (idempotent: safe to run again)
+  up              start CAs, orderers, peers and chaincode servers; create the channel from the
+                  definitions each founding site exports to <run-dir>/public/ (see 'founding'
+                  below) and join each site's nodes to it; deploy the chaincode; set the
+                  ledger's governance (founders as members, the topology's voting policy) once
+                  (idempotent: safe to run again; a founded channel is left as it is)
   down            stop every process 'up' started (by PID file); keeps all state
   stop <node>     stop one node (see status for names); the supervisor leaves it stopped
                   until the next 'up'. A node that crashes is restarted by the supervisor.

@@ -72,7 +72,7 @@ describe("an org's public definition", () => {
 
   test('unknown and missing fields are all reported at once, each by its path', () => {
     const alpha = definitionOf('alpha');
-    const noMspId: Partial<OrgDefinition> = { ...alpha };
+    const noMspId: Record<string, unknown> = { ...alpha };
     delete noMspId.mspId;
     expect(problemsOf({ ...noMspId, privateKey: 'x', nodeOUs: { client: 'client', peer: 'peer', admin: 'admin' }, orderers: [{ ...alpha.orderers[0], adminPort: 1 }] })).toEqual([
       'privateKey: unknown field (allowed: version, name, mspId, host, caRootCert, tlsRootCert, nodeOUs, anchorPeers, orderers)',

@@ -285,7 +285,7 @@ export function describeDefinition(d: OrgDefinition): string {
     `  TLS root: ${d.tlsRootCert === d.caRootCert ? 'the CA root' : about(cert(d.tlsRootCert))}`,
     `  NodeOUs:  client=${d.nodeOUs.client} peer=${d.nodeOUs.peer} admin=${d.nodeOUs.admin} orderer=${d.nodeOUs.orderer}`,
     `  anchor peers: ${d.anchorPeers.map((p) => `${p.host}:${p.port}`).join(', ') || 'none (an orderer-only org)'}`,
-    `  ordering nodes: ${d.orderers.length === 0 ? 'none' : ''}`,
+    `  ordering nodes:${d.orderers.length === 0 ? ' none' : ''}`,
     ...d.orderers.map((n) => `    ${n.name} at ${n.host}:${n.port}\n      TLS ${about(cert(n.tlsCert))}\n      enrollment ${about(cert(n.enrollmentCert))}`),
   ];
   return `${lines.join('\n')}\n`;
