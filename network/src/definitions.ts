@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { NodeOus } from './ca';
 import { RunPaths } from './paths';
 import { firstPeer } from './nodes';
-import { ordererId, SiteConfig, sites, Topology } from './topology';
+import { ordererId, sites, Topology } from './topology';
 
 /** The definition format this code writes and reads; another version is refused, not guessed at. */
 export const DEFINITION_VERSION = 1;
@@ -291,10 +291,10 @@ export function describeDefinition(d: OrgDefinition): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Which site of the topology a definition stands for, or why it stands for none. */
-export function siteOfDefinition(t: Topology, d: OrgDefinition): { site?: SiteConfig; problems: string[] } {
+/** How a definition differs from its org in the topology (name, MSP ID, address, nodes); [] when it fits. */
+export function topologyMismatches(t: Topology, d: OrgDefinition): string[] {
   const site = sites(t).find((o) => o.name === d.name);
-  if (!site) return { problems: [`org "${d.name}" is not in the topology (its orgs: ${sites(t).map((o) => o.name).join(', ')})`] };
+  if (!site) return [`org "${d.name}" is not in the topology (its orgs: ${sites(t).map((o) => o.name).join(', ')})`];
   const problems: string[] = [];
   if (site.mspId !== d.mspId) problems.push(`mspId: ${d.mspId}, but the topology's org ${d.name} has ${site.mspId}`);
   if (site.host !== d.host) problems.push(`host: ${d.host}, but the topology's org ${d.name} is at ${site.host}`);
@@ -305,5 +305,5 @@ export function siteOfDefinition(t: Topology, d: OrgDefinition): { site?: SiteCo
   const peers = new Set((member?.peers ?? []).map((p) => `${site.host}:${p.port}`));
   for (const p of d.anchorPeers) if (!peers.has(`${p.host}:${p.port}`)) problems.push(`anchorPeers: ${p.host}:${p.port} is not a peer of ${d.name} in the topology`);
   if (member && d.anchorPeers.length === 0) problems.push(`anchorPeers: a member org needs at least one (the other orgs find its peers through it)`);
-  return problems.length > 0 ? { problems } : { site, problems };
+  return problems;
 }

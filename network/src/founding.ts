@@ -7,7 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nodeOuConfigYaml } from './ca';
-import { DefinitionError, definitionJson, exportDefinition, OrgDefinition, readDefinition, siteOfDefinition } from './definitions';
+import { DefinitionError, definitionJson, exportDefinition, OrgDefinition, readDefinition, topologyMismatches } from './definitions';
 import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { ConfigtxOrg, writeConfigtx } from './nodes';
@@ -24,8 +24,7 @@ export function readFoundingDefinitions(t: Topology, files: readonly string[]): 
   const read = files.map((file) => ({ file, definition: readDefinition(file) }));
   const problems: string[] = [];
   for (const { file, definition } of read) {
-    const { problems: mismatches } = siteOfDefinition(t, definition);
-    problems.push(...mismatches.map((p) => `${file}: ${p}`));
+    problems.push(...topologyMismatches(t, definition).map((p) => `${file}: ${p}`));
   }
   for (const key of ['mspId', 'name'] as const) {
     const seen = new Map<string, string>();
