@@ -243,11 +243,24 @@ function layOutTls(from: string, to: string): void {
   chmodSync(join(to, 'server.key'), 0o600);
 }
 
+/** The OU identifiers NodeOUs read from a certificate to tell its holder's role apart. */
+export interface NodeOus {
+  readonly client: string;
+  readonly peer: string;
+  readonly admin: string;
+  readonly orderer: string;
+}
+
+/** What this CA writes into every certificate it issues, by the identity's type. */
+export const NODE_OUS: NodeOus = { client: 'client', peer: 'peer', admin: 'admin', orderer: 'orderer' };
+
+/** An MSP's config.yaml: NodeOUs on, each role's OU identifier, all under the MSP's CA root (cacerts/ca.pem). */
+export function nodeOuConfigYaml(ous: NodeOus): string {
+  const ou = (name: string, id: string): string => `  ${name}OUIdentifier:\n    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${id}\n`;
+  return `NodeOUs:\n  Enable: true\n${ou('Client', ous.client)}${ou('Peer', ous.peer)}${ou('Admin', ous.admin)}${ou('Orderer', ous.orderer)}`;
+}
+
 /** NodeOUs let the MSP tell peers, orderers, admins and clients apart by their certificate's OU. */
 function writeNodeOuConfig(mspDir: string): void {
-  const ou = (name: string): string => `  ${name}OUIdentifier:\n    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name.toLowerCase()}\n`;
-  writeFileSync(
-    join(mspDir, 'config.yaml'),
-    `NodeOUs:\n  Enable: true\n${ou('Client')}${ou('Peer')}${ou('Admin')}${ou('Orderer')}`,
-  );
+  writeFileSync(join(mspDir, 'config.yaml'), nodeOuConfigYaml(NODE_OUS));
 }

@@ -1,23 +1,12 @@
-// The application channel: created from a generated genesis block and joined by every orderer
+// The application channel: created from its genesis block (founding.ts) and joined by every orderer
 // through its admin endpoint (channel participation, no system channel), then by every peer.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORG_ADMIN } from './ca';
 import { log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { peerCliEnv, writeConfigtx } from './nodes';
+import { peerCliEnv } from './nodes';
 import { RunPaths } from './paths';
 import { endpoint, OrdererNode, ordererNodes, peerId, Topology } from './topology';
-
-export function createGenesisBlock(bins: FabricBinaries, t: Topology, paths: RunPaths): void {
-  const block = paths.channelBlock(t.channel);
-  if (existsSync(block)) return;
-  const configDir = writeConfigtx(t, paths);
-  run(bins.path('configtxgen'), ['-configPath', configDir, '-profile', 'ApplicationChannel', '-outputBlock', block, '-channelID', t.channel], {
-    step: `generate the genesis block of channel ${t.channel}`,
-  });
-  log(`generated the genesis block of channel ${t.channel}`);
-}
 
 /** Runs osnadmin against an ordering node's admin endpoint as the admin of the org that runs it (mutual TLS, on its own site). */
 export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNode, args: string[], step: string): string {

@@ -14,7 +14,9 @@ import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, Launch, readLaunch, RunPaths, writeLaunch } from './paths';
-import { findOrg, PeerOrgConfig, Topology } from './topology';
+import { findOrg, PeerOrgConfig, SiteConfig, sites, Topology } from './topology';
+import { DefinitionError, definitionJson, describeDefinition, exportDefinition, readDefinition } from './definitions';
+import { buildGenesisBlock, writePublicFile } from './founding';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
@@ -25,9 +27,11 @@ import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
 const USAGE = `usage: ledger-network <command> [options]
 
 commands:
-  up              start CAs, orderers, peers and chaincode servers; create and join the channel;
-                  deploy the chaincode; set the ledger's governance (founders as members, the
-                  topology's voting policy) once (idempotent: safe to run again)
+  up              start CAs, orderers, peers and chaincode servers; create the channel from the
+                  definitions each founding site exports to <run-dir>/public/ (see 'founding'
+                  below) and join each site's nodes to it; deploy the chaincode; set the
+                  ledger's governance (founders as members, the topology's voting policy) once
+                  (idempotent: safe to run again; a founded channel is left as it is)
   down            stop every process 'up' started (by PID file); keeps all state
   stop <node>     stop one node (see status for names); the supervisor leaves it stopped
                   until the next 'up'. A node that crashes is restarted by the supervisor.
@@ -67,6 +71,20 @@ membership (low level, for operators; 'governance execute' runs these for an app
                             a member's ledger snapshot when the chain has 1000 blocks or more
                             (auto; LEDGER_SNAPSHOT_JOIN_MIN_HEIGHT), else from genesis
   org remove <mspId>        take the org out of the channel config and stop its nodes
+
+founding from exported definitions (only public files cross between sites; 'up' does all of it):
+  org export --org ORG --out FILE.json
+                            ORG's public definition, from its own site folder: name, MSP ID, site
+                            address, CA and TLS root certs, NodeOU config, anchor peers, ordering
+                            nodes (endpoint, TLS and enrollment certs). Nothing secret (0644)
+  org inspect FILE.json     check a definition on its own (fields, PEM, certs issued by its own
+                            roots) and summarise it: roots' subjects, fingerprints, expiry; nodes
+  channel genesis --definition FILE [--definition FILE]... --out FILE.block
+                            the channel's genesis block from the founders' definitions only (one
+                            per founding org of the topology, any order) and the topology's
+                            channel settings (consensus, policies, batching). Every file is checked
+                            first, against the topology too (org, MSP ID, endpoints, no org twice);
+                            a bad one is refused (exit 2), nothing written
 
 channel config updates between sites (each member signs on its own site; only files travel):
   config-update fetch --org ORG --out FILE         the channel's current config, decoded (JSON)
@@ -115,7 +133,9 @@ options:
   --passphrase-file FILE
                     with backup and restore: the file holding the archive's passphrase ('-':
                     read it from stdin); never given on the command line itself
-  --out FILE        with config-update, backup and diagram: where to write
+  --out FILE        with config-update, org export, channel genesis, backup and diagram: where
+                    to write
+  --definition FILE with channel genesis: a founding org's definition (repeatable)
   --signature FILE  with config-update submit and governance execute: another member's
                     signature file (repeatable)
   --update FILE     with governance execute: the update envelope the signature files sign
@@ -138,6 +158,7 @@ interface Options {
   out?: string;
   update?: string;
   signatures: string[];
+  definitions: string[];
   site?: string;
   in?: string;
   passphraseFile?: string;
@@ -147,7 +168,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: '', positional: [], runDir: DEFAULT_RUN_DIR, json: false, signatures: [] };
+  const options: Options = { command: '', positional: [], runDir: DEFAULT_RUN_DIR, json: false, signatures: [], definitions: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -168,6 +189,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--description') options.description = value();
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--signature') options.signatures.push(resolve(value()));
+    else if (arg === '--definition') options.definitions.push(resolve(value()));
     else if (arg === '--update') options.update = resolve(value());
     else if (arg === '--site') options.site = value();
     else if (arg === '--in') options.in = resolve(value());
@@ -288,9 +310,23 @@ async function main(): Promise<void> {
         await addOrgToChannel(at, resolve(arg), undefined, options.join ?? 'auto');
       } else if (action === 'remove' && arg) {
         await removeOrgFromChannel(at, arg);
+      } else if (action === 'export') {
+        if (!options.org || !options.out) throw new UsageError('org export needs --org <org> and --out <file.json>');
+        writePublicFile(options.out, definitionJson(exportDefinition(loadTopology(), paths, findSite(loadTopology(), options.org).name)));
+        process.stderr.write(`[network] wrote ${options.out}: send it to the other founders\n`);
+      } else if (action === 'inspect' && arg) {
+        process.stdout.write(describeDefinition(readDefinition(resolve(arg))));
       } else {
-        throw new UsageError('org needs "prepare <spec.json>", "add <spec.json>" or "remove <mspId>"');
+        throw new UsageError('org needs "prepare <spec.json>", "add <spec.json>", "remove <mspId>", "export --org ORG --out FILE" or "inspect <definition.json>"');
       }
+      return;
+    }
+    case 'channel': {
+      if (options.positional[0] !== 'genesis') throw new UsageError(`unknown channel subcommand "${options.positional[0] ?? ''}" (genesis)`);
+      if (!options.out) throw new UsageError('channel genesis needs --out <file.block>');
+      const t = loadTopology();
+      const founders = buildGenesisBlock(ensureFabricBinaries(paths.binDirFile), t, options.definitions, options.out);
+      process.stderr.write(`[network] wrote ${options.out}: the genesis block of ${t.channel} for ${founders.map((d) => d.mspId).join(', ')}\n`);
       return;
     }
     case 'governance':
@@ -390,6 +426,13 @@ async function configUpdateCommand(options: Options, at: NetworkLocation): Promi
   }
 }
 
+/** A site of the topology (a member, or the orderer-only org) by name or MSP ID. */
+function findSite(t: Topology, name: string): SiteConfig {
+  const site = sites(t).find((o) => o.name === name || o.mspId === name);
+  if (!site) throw new UsageError(`unknown org "${name}"; the topology has: ${sites(t).map((o) => o.name).join(', ')}`);
+  return site;
+}
+
 /** The archive passphrase: from a file, stdin ('-'), or the environment; never from argv. */
 function readPassphrase(options: Options): string {
   const fromEnv = process.env.LEDGER_BACKUP_PASSPHRASE;
@@ -460,6 +503,6 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  const refused = [GovernanceRefusal, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
+  const refused = [GovernanceRefusal, DefinitionError, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
   process.exitCode = err instanceof UsageError || refused ? 2 : 1;
 });

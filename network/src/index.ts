@@ -19,3 +19,5 @@ export type { SignatureFile } from './config-signatures';
 export type { GovernancePolicy } from './topology';
 export { planUpgrade, UpgradeRefusal } from './upgrade';
 export type { NodeUpgradeReport, UpgradeReport } from './upgrade';
+export { DEFINITION_VERSION, DefinitionError, parseDefinition, readDefinition } from './definitions';
+export type { OrgDefinition } from './definitions';

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { CertificateAttribute } from '@donation-ledger/model';
 import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa, READER } from './ca';
 import { deployChaincode } from './chaincode';
-import { createGenesisBlock, joinOrderers, joinPeers } from './channel';
+import { joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries } from './fabric-bin';
+import { foundChannel } from './founding';
 import { channelGauge, channelGauges, gossipPeersKnown, httpGetStatus, isPortFree } from './health';
 import { ordererEnv, peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
@@ -54,7 +55,7 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   startOrderers(bins.path('orderer'), t, paths);
   await Promise.all(ordererNodes(t).map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
 
-  createGenesisBlock(bins, t, paths);
+  foundChannel(bins, t, paths);
   await joinOrderers(bins, t, paths);
   await waitForOrdering(t);
 

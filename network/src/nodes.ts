@@ -1,6 +1,7 @@
 // How each node is configured. Every node runs Fabric's stock config (core.yaml, orderer.yaml)
 // with its own settings given as environment overrides, the pattern of Fabric's
-// test-network-nano-bash. The channel's genesis config is generated from the topology.
+// test-network-nano-bash. The channel's genesis config is generated from the topology's channel
+// settings and the founding orgs' exported definitions (founding.ts).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -176,12 +177,40 @@ function signature(rule: string): { Type: string; Rule: string } {
   return { Type: 'Signature', Rule: rule };
 }
 
-/** An application org as configtx.yaml describes it: MSP, policies, anchor peer. */
-export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig): Record<string, unknown> {
+/** A host and port, as configtx.yaml names anchor peers. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** An ordering node as the channel's consenter set names it: its endpoint and certificate files. */
+export interface ConfigtxConsenter extends HostPort {
+  /** Its enrollment certificate (BFT: what its block signatures are checked against). */
+  readonly identityFile: string;
+  /** Its TLS certificate, server and client. */
+  readonly tlsCertFile: string;
+}
+
+/**
+ * A founding org as configtxgen reads it: an MSP folder (CA and TLS roots, NodeOUs) and the
+ * public endpoints of its nodes. Made from the org's exported definition (founding.ts), never
+ * from its site folder.
+ */
+export interface ConfigtxOrg {
+  readonly mspId: string;
+  readonly mspDir: string;
+  /** Empty for an orderer-only org. */
+  readonly anchorPeers: readonly HostPort[];
+  /** In the topology's order: BFT consenter IDs follow it. */
+  readonly consenters: readonly ConfigtxConsenter[];
+}
+
+/** An application org as configtx.yaml describes it: MSP, policies, anchor peers. */
+export function applicationOrgConfigtx(org: Pick<ConfigtxOrg, 'mspId' | 'mspDir' | 'anchorPeers'>): Record<string, unknown> {
   return {
     Name: org.mspId,
     ID: org.mspId,
-    MSPDir: paths.orgMsp(org.name),
+    MSPDir: org.mspDir,
     Policies: {
       Readers: signature(`OR('${org.mspId}.admin','${org.mspId}.peer','${org.mspId}.client')`),
       Writers: signature(`OR('${org.mspId}.admin','${org.mspId}.client')`),
@@ -189,15 +218,26 @@ export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig
       Endorsement: signature(`OR('${org.mspId}.peer')`),
     },
     // Anchor peers let the other orgs' peers (and the gateway's discovery) find this org.
-    AnchorPeers: [{ Host: org.host, Port: firstPeer(org).port }],
+    AnchorPeers: org.anchorPeers.map((p) => ({ Host: p.host, Port: p.port })),
   };
 }
 
-/** configtx.yaml for the application channel, as JSON (which YAML parsers accept). */
-export function writeConfigtx(t: Topology, paths: RunPaths): string {
+/** A member org on its own site (an org joining by governance), as configtx.yaml describes it. */
+export function peerOrgConfigtx(t: Topology, paths: RunPaths, org: PeerOrgConfig): Record<string, unknown> {
+  return applicationOrgConfigtx({ mspId: org.mspId, mspDir: paths.orgMsp(org.name), anchorPeers: [{ host: org.host, port: firstPeer(org).port }] });
+}
+
+/**
+ * configtx.yaml for the application channel, as JSON (which YAML parsers accept), in `dir`: the
+ * channel-level settings from the topology, every org from `orgs` (member orgs in the
+ * Application group, those with ordering nodes in the Orderer group).
+ */
+export function writeConfigtx(t: Topology, orgs: readonly ConfigtxOrg[], dir: string): string {
   const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
   const o = t.ordering;
-  const peerOrgs = t.orgs.map((org) => peerOrgConfigtx(t, paths, org));
+  const members = new Set(t.orgs.map((org) => org.mspId));
+  const ordering = orgs.filter((org) => org.consenters.length > 0);
+  const consenters = ordering.flatMap((org) => org.consenters.map((c) => ({ ...c, mspId: org.mspId })));
   const bft = o.consensus === 'BFT';
   const configtx = {
     Profiles: {
@@ -218,8 +258,8 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
             AbsoluteMaxBytes: o.batchSize.absoluteMaxBytes,
             PreferredMaxBytes: o.batchSize.preferredMaxBytes,
           },
-          ...(o.consensus === 'BFT' ? bftConsensus(t, paths, o) : raftConsensus(t, paths, o)),
-          Organizations: ordererSites(t).map((org) => ordererOrgConfigtx(t, paths, org)),
+          ...(o.consensus === 'BFT' ? bftConsensus(consenters, o) : raftConsensus(consenters, o)),
+          Organizations: ordering.map((org) => ordererGroupOrgConfigtx(org.mspId, org.mspDir, org.consenters.map((c) => `${c.host}:${c.port}`))),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
@@ -235,7 +275,7 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
           Capabilities: { V2_0: true },
         },
         Application: {
-          Organizations: peerOrgs,
+          Organizations: orgs.filter((org) => members.has(org.mspId)).map(applicationOrgConfigtx),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
@@ -248,9 +288,9 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
       },
     },
   };
-  mkdirSync(paths.channelDir, { recursive: true });
-  writeFileSync(join(paths.channelDir, 'configtx.yaml'), JSON.stringify(configtx, null, 2));
-  return paths.channelDir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'configtx.yaml'), JSON.stringify(configtx, null, 2));
+  return dir;
 }
 
 /**
@@ -258,18 +298,23 @@ export function writeConfigtx(t: Topology, paths: RunPaths): string {
  * Application group, for a member org), policies over its members, and its nodes' endpoints. With
  * BFT (channel capability V3_0) these are the only orderer addresses: no global ones.
  */
-export function ordererOrgConfigtx(t: Topology, paths: RunPaths, org: SiteConfig): Record<string, unknown> {
+function ordererGroupOrgConfigtx(mspId: string, mspDir: string, endpoints: readonly string[]): Record<string, unknown> {
   return {
-    Name: org.mspId,
-    ID: org.mspId,
-    MSPDir: paths.orgMsp(org.name),
+    Name: mspId,
+    ID: mspId,
+    MSPDir: mspDir,
     Policies: {
-      Readers: signature(`OR('${org.mspId}.member')`),
-      Writers: signature(`OR('${org.mspId}.member')`),
-      Admins: signature(`OR('${org.mspId}.admin')`),
+      Readers: signature(`OR('${mspId}.member')`),
+      Writers: signature(`OR('${mspId}.member')`),
+      Admins: signature(`OR('${mspId}.admin')`),
     },
-    OrdererEndpoints: org.orderers.map((n) => endpoint(t, n.port)),
+    OrdererEndpoints: [...endpoints],
   };
+}
+
+/** An org on its own site (one joining by governance) as the Orderer group describes it. */
+export function ordererOrgConfigtx(t: Topology, paths: RunPaths, org: SiteConfig): Record<string, unknown> {
+  return ordererGroupOrgConfigtx(org.mspId, paths.orgMsp(org.name), org.orderers.map((n) => endpoint(t, n.port)));
 }
 
 /** Raft: one signature of an ordering node of any org that runs them. */
@@ -277,16 +322,11 @@ export function blockValidationPolicy(t: Topology): { Type: string; Rule: string
   return { Type: 'Signature', Rule: `OR(${ordererSites(t).map((o) => `'${o.mspId}.orderer'`).join(',')})` };
 }
 
-/** A Raft consenter: where it listens and its TLS certificate (client and server). */
-export function raftConsenter(paths: RunPaths, node: OrdererNode): Record<string, unknown> {
-  const cert = join(paths.tls(node.org.name, node.id), 'server.crt');
-  return { Host: node.org.host, Port: node.port, ClientTLSCert: cert, ServerTLSCert: cert };
-}
-
-function raftConsensus(t: Topology, paths: RunPaths, o: RaftOrderingConfig): Record<string, unknown> {
+/** Raft: each consenter's endpoint and TLS certificate (client and server). */
+function raftConsensus(consenters: readonly ConfigtxConsenter[], o: RaftOrderingConfig): Record<string, unknown> {
   return {
     EtcdRaft: {
-      Consenters: ordererNodes(t).map((n) => raftConsenter(paths, n)),
+      Consenters: consenters.map((c) => ({ Host: c.host, Port: c.port, ClientTLSCert: c.tlsCertFile, ServerTLSCert: c.tlsCertFile })),
       Options: {
         TickInterval: o.raft.tickInterval,
         ElectionTick: o.raft.electionTick,
@@ -310,16 +350,16 @@ const bytesOf = (size: string): number => {
  * the block signatures are checked against) and TLS certificates. configtxgen takes the SmartBFT
  * options as a whole (a missing one is zero, not Fabric's default), so all are given.
  */
-function bftConsensus(t: Topology, paths: RunPaths, o: BftOrderingConfig): Record<string, unknown> {
+function bftConsensus(consenters: readonly (ConfigtxConsenter & { mspId: string })[], o: BftOrderingConfig): Record<string, unknown> {
   return {
-    ConsenterMapping: ordererNodes(t).map((n, i) => ({
+    ConsenterMapping: consenters.map((c, i) => ({
       ID: i + 1,
-      Host: n.org.host,
-      Port: n.port,
-      MSPID: n.org.mspId,
-      Identity: join(paths.msp(n.org.name, n.id), 'signcerts', 'cert.pem'),
-      ClientTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
-      ServerTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
+      Host: c.host,
+      Port: c.port,
+      MSPID: c.mspId,
+      Identity: c.identityFile,
+      ClientTLSCert: c.tlsCertFile,
+      ServerTLSCert: c.tlsCertFile,
     })),
     SmartBFT: {
       // The orderers take these two from BatchSize; given the same values for the record.

@@ -57,6 +57,13 @@ export class RunPaths {
   log(id: string): string { return join(this.logs, `${id}.log`); }
   pid(id: string): string { return join(this.pids, `${id}.pid`); }
   channelBlock(channel: string): string { return join(this.channelDir, `${channel}.block`); }
+  /**
+   * The public exchange folder: what crosses between sites at founding (each org's definition,
+   * the genesis block built from them), readable by every site's user. Nothing secret.
+   */
+  get publicDir(): string { return join(this.root, 'public'); }
+  publicDefinition(org: string): string { return join(this.publicDir, `${org}.definition.json`); }
+  publicGenesisBlock(channel: string): string { return join(this.publicDir, `${channel}.genesis.block`); }
 }
 
 /**

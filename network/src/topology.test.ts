@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ordererEnv, writeConfigtx } from './nodes';
+import { ConfigtxOrg, ordererEnv, writeConfigtx } from './nodes';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { allPorts, DEFAULT_SMARTBFT, endpoint, ordererNodes, orderingFaultsTolerated, loadTopology, Topology, TopologyError, validateTopology } from './topology';
+import { allPorts, DEFAULT_SMARTBFT, endpoint, OrdererNode, ordererNodes, orderingFaultsTolerated, loadTopology, sites, Topology, TopologyError, validateTopology } from './topology';
 
 const BFT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
 const defaultTopology = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8'));
@@ -237,19 +237,33 @@ describe('the channel configuration generated for each consensus', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const configtxOf = (t: Topology, paths: RunPaths): Record<string, any> =>
-    JSON.parse(readFileSync(join(writeConfigtx(t, paths), 'configtx.yaml'), 'utf8')).Profiles.ApplicationChannel;
+  /** Where materialiseDefinitions (founding.ts) puts an org's MSP and its ordering nodes' certificates. */
+  const mspDir = (mspId: string): string => join(dir, mspId, 'msp');
+  const nodeFile = (n: OrdererNode, file: 'tls.pem' | 'enrollment.pem'): string => join(dir, n.org.mspId, 'orderers', n.name, file);
+  const configtxOf = (t: Topology): Record<string, any> => {
+    const orgs: ConfigtxOrg[] = sites(t).map((site) => {
+      const member = t.orgs.find((o) => o.name === site.name);
+      return {
+        mspId: site.mspId,
+        mspDir: mspDir(site.mspId),
+        anchorPeers: member ? [{ host: member.host, port: member.peers[0]!.port }] : [],
+        consenters: ordererNodes(t).filter((n) => n.org === site).map((n) => ({
+          host: site.host, port: n.port, identityFile: nodeFile(n, 'enrollment.pem'), tlsCertFile: nodeFile(n, 'tls.pem'),
+        })),
+      };
+    });
+    return JSON.parse(readFileSync(join(writeConfigtx(t, orgs, join(dir, 'channel')), 'configtx.yaml'), 'utf8')).Profiles.ApplicationChannel;
+  };
 
   test('etcdraft: Raft consenters on their orgs\' sites, V2_0 capabilities, and blocks valid only with an ordering node\'s signature', () => {
-    const paths = new RunPaths(dir);
-    const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY), paths);
+    const t = loadTopology(DEFAULT_TOPOLOGY);
+    const profile = configtxOf(t);
     expect(profile.Capabilities).toEqual({ V2_0: true });
     expect(profile.Orderer.OrdererType).toBe('etcdraft');
+    const [o0, o1, o2] = ordererNodes(t);
     expect(profile.Orderer.EtcdRaft.Consenters).toEqual([
-      ['127.0.2.1', 7255, 'donorplatform', 'orderer0.donorplatform'], ['127.0.2.1', 7257, 'donorplatform', 'orderer1.donorplatform'], ['127.0.3.1', 7355, 'ngo', 'orderer0.ngo'],
-    ].map(([host, port, org, id]) => ({
-      Host: host, Port: port, ClientTLSCert: join(paths.tls(org as string, id as string), 'server.crt'), ServerTLSCert: join(paths.tls(org as string, id as string), 'server.crt'),
-    })));
+      ['127.0.2.1', 7255, o0!], ['127.0.2.1', 7257, o1!], ['127.0.3.1', 7355, o2!],
+    ].map(([host, port, n]) => ({ Host: host, Port: port, ClientTLSCert: nodeFile(n as OrdererNode, 'tls.pem'), ServerTLSCert: nodeFile(n as OrdererNode, 'tls.pem') })));
     expect(profile.Orderer.ConsenterMapping).toBeUndefined();
     expect(profile.Orderer.SmartBFT).toBeUndefined();
     expect(profile.Orderer.Capabilities).toEqual({ V2_0: true });
@@ -257,8 +271,7 @@ describe('the channel configuration generated for each consensus', () => {
   });
 
   test('the member orgs that run ordering nodes are in the Orderer group too, with the same MSP, their endpoints and policies over their own members; MAJORITY of them administers it', () => {
-    const paths = new RunPaths(dir);
-    const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY), paths);
+    const profile = configtxOf(loadTopology(DEFAULT_TOPOLOGY));
     const [donorPlatform, ngo] = profile.Application.Organizations;
     expect(profile.Orderer.Organizations).toEqual([
       { Name: 'DonorPlatformMSP', ID: 'DonorPlatformMSP', MSPDir: donorPlatform.MSPDir, OrdererEndpoints: ['127.0.2.1:7255', '127.0.2.1:7257'], Policies: {
@@ -272,17 +285,15 @@ describe('the channel configuration generated for each consensus', () => {
   });
 
   test('an orderer-only org is the Orderer group\'s only org, and not in the Application group', () => {
-    const paths = new RunPaths(dir);
-    const profile = configtxOf(validateTopology(withOrdererOnlyOrg(defaultTopology())), paths);
+    const profile = configtxOf(validateTopology(withOrdererOnlyOrg(defaultTopology())));
     expect(profile.Orderer.Organizations.map((o: { Name: string }) => o.Name)).toEqual(['OrdererMSP']);
     expect(profile.Application.Organizations.map((o: { Name: string }) => o.Name)).toEqual(['DonorPlatformMSP', 'NgoMSP']);
     expect(profile.Orderer.Policies.BlockValidation).toEqual({ Type: 'Signature', Rule: "OR('OrdererMSP.orderer')" });
   });
 
   test('BFT: channel capability V3_0, a consenter mapping with IDs 1..n and each orderer\'s enrollment and TLS certificates, every SmartBFT option, no Raft', () => {
-    const paths = new RunPaths(dir);
     const t = loadTopology(BFT_TOPOLOGY, 3000);
-    const profile = configtxOf(t, paths);
+    const profile = configtxOf(t);
     expect(profile.Capabilities).toEqual({ V3_0: true });
     expect(profile.Orderer.OrdererType).toBe('BFT');
     expect(profile.Orderer.EtcdRaft).toBeUndefined();
@@ -292,9 +303,9 @@ describe('the channel configuration generated for each consensus', () => {
       Host: n.org.host,
       Port: n.port,
       MSPID: n.org.mspId,
-      Identity: join(paths.msp(n.org.name, n.id), 'signcerts', 'cert.pem'),
-      ClientTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
-      ServerTLSCert: join(paths.tls(n.org.name, n.id), 'server.crt'),
+      Identity: nodeFile(n, 'enrollment.pem'),
+      ClientTLSCert: nodeFile(n, 'tls.pem'),
+      ServerTLSCert: nodeFile(n, 'tls.pem'),
     })));
     expect(profile.Orderer.ConsenterMapping.map((c: { MSPID: string }) => c.MSPID)).toEqual(['DonorPlatformMSP', 'DonorPlatformMSP', 'NgoMSP', 'NgoMSP']);
     expect(profile.Orderer.Organizations.map((o: { OrdererEndpoints: string[] }) => o.OrdererEndpoints)).toEqual([['127.0.2.1:10255', '127.0.2.1:10257'], ['127.0.3.1:10355', '127.0.3.1:10357']]);

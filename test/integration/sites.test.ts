@@ -3,11 +3,13 @@
 // the site's Unix user, who alone may read the site's keys.
 import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { NodeStatus, ordererNodes, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile } from '@donation-ledger/network';
+import {
+  findOrg, knownFabricBinaries, NodeStatus, ordererNodes, peerCliEnv, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
+} from '@donation-ledger/network';
 import { cli, NETWORK_ARGS, paths, topology } from './harness';
 
 /** Every listening TCP socket on the machine, with the PID of the process that owns it. */
@@ -62,6 +64,12 @@ describe('sites', () => {
     expect(new Set(owners.map((o) => o.split(': ')[1])).size).toBe(2);
   });
 
+  asRoot("a site's user reads what the other sites published for founding (definitions, genesis block)", () => {
+    const ngo = unixUser('ledger-ngo');
+    const published = [paths().publicDefinition('donorplatform'), paths().publicGenesisBlock(topology().channel)];
+    expect(published.map((file) => ({ file, status: spawnSync('cat', [file], { ...ngo }).status }))).toEqual(published.map((file) => ({ file, status: 0 })));
+  });
+
   asRoot("a site's user opens its own key files and cannot open another site's", () => {
     const ngo = unixUser('ledger-ngo');
     const read = (file: string): { status: number | null; stderr: string } => spawnSync('cat', [file], { ...ngo, encoding: 'utf8' });
@@ -76,6 +84,72 @@ describe('sites', () => {
       const result = read(file);
       expect({ file, status: result.status, stderr: result.stderr }).toEqual({ file, status: 1, stderr: expect.stringContaining('Permission denied') });
     }
+  });
+});
+
+describe('founding: only public files crossed between the sites', () => {
+  const work = mkdtempSync(join(tmpdir(), 'founding-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const network = (...args: string[]): ReturnType<typeof cli> => cli([...args, ...NETWORK_ARGS]);
+
+  test("the public folder holds each founder's definition and the genesis block, and nothing secret", () => {
+    const t = topology();
+    const p = paths();
+    const files = readdirSync(p.publicDir).sort();
+    expect(files).toEqual([...sites(t).map((s) => `${s.name}.definition.json`), `${t.channel}.genesis.block`].sort());
+    expect(statSync(p.publicDir).mode & 0o777).toBe(0o755);
+    const secrets = sites(t).flatMap((s) => {
+      const stored = JSON.parse(readFileSync(p.secrets(s.name), 'utf8')) as { caAdmin: string; identities: Record<string, string> };
+      return [stored.caAdmin, ...Object.values(stored.identities)];
+    });
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const file of files.map((f) => join(p.publicDir, f))) {
+      expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o644 });
+      const content = readFileSync(file).toString('latin1');
+      expect(content).not.toContain('PRIVATE KEY');
+      expect(secrets.filter((secret) => content.includes(secret))).toEqual([]);
+    }
+  });
+
+  test("the channel's genesis block is the one built from the definitions: it carries their roots and consenters' certificates", () => {
+    const t = topology();
+    const p = paths();
+    const block = readFileSync(p.publicGenesisBlock(t.channel));
+    expect(block.equals(readFileSync(p.channelBlock(t.channel)))).toBe(true);
+    const definitions = sites(t).map((s) => readDefinition(p.publicDefinition(s.name)));
+    const published = definitions.flatMap((d) => [d.caRootCert, d.tlsRootCert, ...d.orderers.map((n) => n.tlsCert)]);
+    expect(published.length).toBe(2 * sites(t).length + ordererNodes(t).length);
+    expect(published.filter((pem) => !block.includes(pem))).toEqual([]);
+    // The channel's first block is its genesis block: what every peer of every site joined with.
+    const fetched = join(work, 'block0.pb');
+    const bins = knownFabricBinaries(p.binDirFile);
+    if (!bins) throw new Error('the test network has no Fabric binaries recorded');
+    const env: Record<string, string> = peerCliEnv(bins, t, p, findOrg(t, 'ngo'));
+    const fetch = spawnSync(bins.path('peer'), ['channel', 'fetch', '0', fetched, '-c', t.channel, '-o', env.ORDERER_ADDRESS ?? '', '--tls', '--cafile', env.ORDERER_CA ?? ''], {
+      env: { ...process.env, ...env }, encoding: 'utf8',
+    });
+    expect(fetch.status).toBe(0);
+    expect(readFileSync(fetched).equals(block)).toBe(true);
+  });
+
+  test('org export and org inspect work on a site as founders would use them; channel genesis refuses a tampered definition, writing nothing', () => {
+    const t = topology();
+    const exported = join(work, 'ngo.json');
+    expect(network('org', 'export', '--org', 'ngo', '--out', exported).status).toBe(0);
+    expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(JSON.parse(readFileSync(paths().publicDefinition('ngo'), 'utf8')));
+    const inspected = network('org', 'inspect', exported);
+    expect(inspected.stdout).toContain(`org ngo (MSP ID NgoMSP), site address ${findOrg(t, 'ngo').host}`);
+    // The NGO's definition claiming the donor platform's TLS root: its ordering node's TLS certificate no longer chains to it.
+    const tampered = join(work, 'tampered.json');
+    const donorPlatform = readDefinition(paths().publicDefinition('donorplatform'));
+    writeFileSync(tampered, JSON.stringify({ ...JSON.parse(readFileSync(exported, 'utf8')), tlsRootCert: donorPlatform.tlsRootCert }));
+    const out = join(work, 'genesis.block');
+    const refused = network('channel', 'genesis', '--definition', paths().publicDefinition('donorplatform'), '--definition', tampered, '--out', out);
+    expect({ status: refused.status, stderr: refused.stderr }).toEqual({ status: 2, stderr: expect.stringContaining("orderers[0].tlsCert: not issued by this definition's tlsRootCert") });
+    expect(existsSync(out)).toBe(false);
+    const built = network('channel', 'genesis', '--definition', exported, '--definition', paths().publicDefinition('donorplatform'), '--out', out);
+    expect(built.stderr).toContain(`the genesis block of ${t.channel} for DonorPlatformMSP, NgoMSP`);
+    expect(readFileSync(out).includes(donorPlatform.caRootCert)).toBe(true);
   });
 });
 
