@@ -32,14 +32,25 @@ function typeName(schema: SchemaObject | undefined): string {
   return schema?.type ?? 'nothing';
 }
 
+let strictAjv: Ajv | undefined;
+const strictValidators = new Map<string, ValidateFunction>();
 /** Checks answers against a return type, each object exactly: no unknown field, none missing but the model's optional ones. */
 function strictValidator(returns: SchemaObject): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  for (const [name, schema] of Object.entries(schemas)) {
-    const required = Object.keys(schema.properties ?? {}).filter((p) => !(OPTIONAL[name] ?? []).includes(p));
-    ajv.addSchema({ ...schema, required, additionalProperties: false });
+  if (!strictAjv) {
+    strictAjv = new Ajv({ strict: false, allErrors: true });
+    for (const [name, schema] of Object.entries(schemas)) {
+      const required = Object.keys(schema.properties ?? {}).filter((p) => !(OPTIONAL[name] ?? []).includes(p));
+      strictAjv.addSchema({ ...schema, required, additionalProperties: false });
+    }
   }
-  return ajv.compile(JSON.parse(JSON.stringify(returns).replaceAll(REF, '')) as object);
+  // One compiled validator per declared type: compiling is what costs.
+  const key = JSON.stringify(returns).replaceAll(REF, '');
+  let validate = strictValidators.get(key);
+  if (!validate) {
+    validate = strictAjv.compile(JSON.parse(key) as object);
+    strictValidators.set(key, validate);
+  }
+  return validate;
 }
 
 describe('the contract metadata', () => {
