@@ -195,7 +195,7 @@ export async function restoreSite(t: Topology, paths: RunPaths, name: string, op
   // A Raft consenter must never go back in its log: brought back as it was at the backup, it lags
   // what the leader knows it acknowledged, and it panics ("tocommit(N) is out of range"). Fabric's
   // way back for such a node is to take it out of the consenter set and add it again (two config
-  // updates, docs/operations.md), so its ledger is not written out and the node is not started.
+  // updates: rejoinConsenter), so its ledger is not written out and the node is not started.
   const skipped = t.ordering.consensus === 'etcdraft' ? site.ledgers.filter((n) => n.kind === 'orderer').map((n) => n.id) : [];
   const restored: Site = { ...site, ledgers: site.ledgers.filter((n) => !skipped.includes(n.id)) };
   const ledgerIds = new Set(restored.ledgers.map((n) => n.id));
@@ -226,7 +226,7 @@ export async function restoreSite(t: Topology, paths: RunPaths, name: string, op
   log(`restored site ${name} in ${seconds.toFixed(1)}s${height === undefined ? '' : `; its peers are at block height ${height}, as the orderers`}`);
   for (const id of skipped) {
     log(`WARNING: ${id} was not restored: a Raft ordering node must not go back in its log. The channel orders on the other consenters; ` +
-      'to run it again, the members take it out of the consenter set and add it back (docs/operations.md)');
+      `to run it again, take it out of the consenter set and add it back: ledger-network orderer rejoin ${id} (docs/operations.md)`);
   }
   return { seconds, extractedAfter, height, notRestored: skipped };
 }

@@ -20,7 +20,8 @@ import { buildGenesisBlock, writePublicFile } from './founding';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
-import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
+import { addOrgToChannel, MembershipError, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
+import { rejoinConsenter } from './rejoin';
 import { isJoinMode, JoinMode } from './snapshots';
 import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
 
@@ -71,6 +72,12 @@ membership (low level, for operators; 'governance execute' runs these for an app
                             a member's ledger snapshot when the chain has 1000 blocks or more
                             (auto; LEDGER_SNAPSHOT_JOIN_MIN_HEIGHT), else from genesis
   org remove <mspId>        take the org out of the channel config and stop its nodes
+  orderer rejoin <node>     bring back a Raft ordering node whose ledger is gone (lost disk, or
+                            left out by 'restore'): take it out of the consenters and add it
+                            back (two config updates, each signed by a majority of the admins
+                            of the orgs that run ordering nodes), start it empty and wait until
+                            it follows the cluster. Refused, nothing changed, while it runs or
+                            has a ledger, or on a BFT channel
 
 founding from exported definitions (only public files cross between sites; 'up' does all of it):
   org export --org ORG --out FILE.json
@@ -301,6 +308,12 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(env)) process.stdout.write(`export ${k}='${v.replace(/'/g, "'\\''")}'\n`);
       return;
     }
+    case 'orderer': {
+      const [action, node] = options.positional;
+      if (action !== 'rejoin' || !node) throw new UsageError('orderer needs "rejoin <node>", such as orderer0.ngo');
+      process.stdout.write(`${JSON.stringify(await rejoinConsenter(at, node))}\n`);
+      return;
+    }
     case 'org': {
       const [action, arg] = options.positional;
       if (action === 'prepare' && arg) {
@@ -503,6 +516,6 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  const refused = [GovernanceRefusal, DefinitionError, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
+  const refused = [GovernanceRefusal, MembershipError, DefinitionError, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
   process.exitCode = err instanceof UsageError || refused ? 2 : 1;
 });

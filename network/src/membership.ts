@@ -179,19 +179,25 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
   return { original: config, updated, majorities: [inConfig, ordererOrgs(config)], what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
 }
 
-/**
- * Starts a new member's ordering nodes and joins them to the channel with its latest config block
- * (which names them as consenters); each pulls the blocks before it from the other ordering nodes.
- */
+/** Starts a new member's ordering nodes and joins them to the channel (see startAndJoinOrderers). */
 async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, member: PeerOrgConfig, workDir: string): Promise<void> {
   const nodes = ordererNodes(t).filter((n) => n.org === org);
   if (nodes.length === 0) return;
   log(`starting the ordering node(s) of ${org.name}`);
+  await startAndJoinOrderers(bins, t, paths, nodes, member, workDir);
+}
+
+/**
+ * Starts ordering nodes with empty ledgers and joins them to the channel with its latest config
+ * block (which names them as consenters); each pulls the blocks before it from the other ordering
+ * nodes. Returns once each has the height `member`'s peer has and the cluster orders again.
+ */
+export async function startAndJoinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<void> {
   startOrderers(bins.path('orderer'), t, paths, nodes);
   await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
-  fetchChannelConfig(bins, t, paths, org, workDir);
+  fetchChannelConfig(bins, t, paths, member, workDir);
   await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
-  const height = channelHeight(bins, t, paths, member); // the new org's peers are not started yet
+  const height = channelHeight(bins, t, paths, member);
   for (const node of nodes) {
     await retry(120_000, 500, async () => {
       const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { CertificateAuthority, connect, Donation, LedgerClient, loadProfile, profileCa, registrarSecret } from '@donation-ledger/client';
 import { dumpTables, Indexer, openStore } from '@donation-ledger/indexer';
-import { clientProfile, NodeStatus } from '@donation-ledger/network';
+import { channelGauges, clientProfile, endpoint, NodeStatus, ordererNodes } from '@donation-ledger/network';
 import { cli, connectAs, connectPayments, ensureNgo, give, NETWORK_ARGS, paths, siteProfile, TEST_RUN_DIR, topology, uniqueId } from './harness';
 
 const SITE = 'ngo';
@@ -180,11 +180,23 @@ describe('backup and restore of a site', () => {
     if (process.getuid?.() === 0) expect(statSync(key).uid).toBe(statSync(paths().org(SITE)).uid);
     expect(statSync(key).uid).toBe(statSync(`${kept}-org`).uid);
 
-    // In this test the ordering node's own disk survived: it goes back and catches up, so the test
-    // files after this one find three consenters. The other originals are no longer needed.
-    renameSync(`${kept}-${ORDERER}`, paths().nodeData(ORDERER));
-    expect(cli(['up', ...NETWORK_ARGS]).status).toBe(0);
+    // The originals are no longer needed: the site runs from the archive alone.
+    for (const suffix of ['org', PEER, ORDERER]) rmSync(`${kept}-${suffix}`, { recursive: true, force: true });
+  });
+
+  test('the ordering node left out comes back as a new Raft consenter (out of the consenters, back in, started empty), catches up and orders again', async () => {
+    const running = cli(['orderer', 'rejoin', 'orderer0.donorplatform', ...NETWORK_ARGS]);
+    expect({ status: running.status, error: running.stderr }).toEqual({ status: 2, error: expect.stringContaining('orderer0.donorplatform is running') });
+    const rejoin = cli(['orderer', 'rejoin', ORDERER, ...NETWORK_ARGS], { inherit: false });
+    expect({ status: rejoin.status, stderr: rejoin.stderr }).toEqual({ status: 0, stderr: expect.stringContaining(`${ORDERER} is a Raft consenter of`) });
+    expect(JSON.parse(rejoin.stdout)).toEqual({ node: ORDERER, updates: 2, seconds: expect.any(Number) as number });
+    process.stderr.write(`[backup] ${ORDERER} rejoined: ${rejoin.stdout}\n`);
     expect(siteNodes().find((n) => n.id === ORDERER)?.healthy).toBe(true);
-    for (const suffix of ['org', PEER]) rmSync(`${kept}-${suffix}`, { recursive: true, force: true });
+    const node = ordererNodes(topology()).find((n) => n.id === ORDERER);
+    const gauges = await channelGauges(endpoint(topology(), node?.operationsPort ?? 0), topology().channel, ['consensus_etcdraft_active_nodes', 'consensus_etcdraft_cluster_size']);
+    expect(gauges).toEqual({ consensus_etcdraft_active_nodes: 3, consensus_etcdraft_cluster_size: 3 });
+    // It orders: a write goes through with it in the cluster, and a second rejoin is refused (it runs).
+    expect(await giveSettled(1)).toHaveLength(1);
+    expect(cli(['orderer', 'rejoin', ORDERER, ...NETWORK_ARGS]).status).toBe(2);
   });
 });
