@@ -92,7 +92,7 @@ describe('a donation on the real network', () => {
     expect(transactionsOf(DonationContract.prototype)).toEqual(expect.arrayContaining(['Donate', 'RecordSpend', 'RegisterNgo', 'ReadDonation']));
 
     // Each transaction's parameters and return type, and each type's schema, are those of the
-    // chaincode built from this source: the unit test (metadata.test.ts) holds the recorded
+    // chaincode built from this source: the unit test (shim.test.ts) holds the recorded
     // metadata equal to what fabric-shim's own dispatcher builds from the source, and checks every
     // answer against it. The peer runs that chaincode.
     const local = JSON.parse(readFileSync(METADATA_GOLDEN, 'utf8')) as ContractMetadata;

@@ -2,14 +2,14 @@
 // - the fault tests after the other integration tests: they kill and stop orderers, and a full
 //   `down`/`up` of a Raft cluster right after such faults can leave it without a leader
 //   (see docs/faults.md);
-// - last of all, the chaincode tests that run fabric-shim's dispatcher in process (they load the
+// - last of all, the chaincode test that runs fabric-shim's dispatcher in process (it loads the
 //   shim's @hyperledger/fabric-protos 0.2.2). Its message classes replace the SDK's 0.3.7 ones for
 //   the test files that run after them in the same process, even in other files ("MetadataSignature
 //   .getIdentifierHeader_asU8 is not a function" in the SDK's block-signature tests, seen in CI).
 const Sequencer = require('@jest/test-sequencer').default;
 
 const isFault = (t) => /faults\.test\.ts$/.test(t.path);
-const loadsShim = (t) => /packages\/chaincode\/src\/(metadata|wire)\.test\.ts$/.test(t.path);
+const loadsShim = (t) => /packages\/chaincode\/src\/shim\.test\.ts$/.test(t.path);
 
 class ShimAndFaultsLast extends Sequencer {
   sort(tests) {

@@ -1,7 +1,7 @@
 // The types of what transactions return, for the contract metadata (GetMetadata's
 // components.schemas; each transaction's @Returns names one). Each class is the JSON a transaction
 // answers: it implements the model's type, so it cannot lack a field of it, and a unit test holds
-// its properties equal to the records the contracts return (metadata.test.ts). The classes are
+// its properties equal to the records the contracts return (shim.test.ts). The classes are
 // never instantiated: transactions still return the sorted JSON the ledger stores (json.ts), which
 // the shim's serializer passes through untouched, so typing the metadata changes no byte.
 import type * as M from '@donation-ledger/model';

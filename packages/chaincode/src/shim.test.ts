@@ -1,11 +1,16 @@
-// The contract metadata (GetMetadata: what tools read to learn a contract) says what each
-// transaction takes and returns, and what it says is true: every answer of every transaction in
-// the scenario is checked against the type the metadata declares for it, with no field missing or
-// left over. The types implement the model's (schemas.ts), so the model stays the one place that
-// names the fields.
+// What fabric-shim's own dispatcher and serializer make of the contracts, as the chaincode server
+// does, in one file so the shim and the scenario load once:
+// - the bytes on the wire must not change: every endorser has to produce the same response, and
+//   clients parse it. The golden file holds the responses of the contracts as they were before
+//   their metadata was typed (recorded from commit "wire golden");
+// - the contract metadata (GetMetadata: what tools read to learn a contract) says what each
+//   transaction takes and returns, and what it says is true: every answer of every transaction in
+//   the scenario is checked against the type the metadata declares for it, with no field missing
+//   or left over. The types implement the model's (schemas.ts), so the model stays the one place
+//   that names the fields.
 // The fake first: it quiets fabric-contract-api's logging before the contracts load.
 import './test-support/fake-context';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { RECORD_TYPES } from '@donation-ledger/model';
@@ -16,6 +21,8 @@ import { Exchange, runScenario } from './test-support/scenario';
 const REF = '#/components/schemas/';
 /** The metadata as recorded for the integration test, which compares the peer's answer with it. */
 const GOLDEN = join(__dirname, 'test-support', 'metadata-golden.json');
+/** The responses the wire must keep. */
+const WIRE_GOLDEN = join(__dirname, 'test-support', 'wire-golden.json');
 /** The properties a record may lack (optional in the model). */
 const OPTIONAL: Record<string, readonly string[]> = { Proposal: ['org', 'outcome'] };
 
@@ -53,12 +60,12 @@ function strictValidator(returns: SchemaObject): ValidateFunction {
   return validate;
 }
 
-describe('the contract metadata', () => {
-  let exchanges: Exchange[];
-  beforeAll(async () => {
-    exchanges = await runScenario(peer);
-  });
+let exchanges: Exchange[];
+beforeAll(async () => {
+  exchanges = await runScenario(peer);
+});
 
+describe('the contract metadata', () => {
   test('GetMetadata answers through the shim with the metadata of both contracts and their types', async () => {
     const { FakeLedger } = await import('./test-support/fake-context');
     const response = await peer.evaluate(new FakeLedger(), { mspId: 'NgoMSP' }, 'org.hyperledger.fabric:GetMetadata', []);
@@ -71,7 +78,7 @@ describe('the contract metadata', () => {
   });
 
   test('the recorded metadata, which the integration test holds the peer\'s answer to, is the one this source builds', () => {
-    // After changing a contract: RECORD_METADATA_GOLDEN=1 npx jest packages/chaincode/src/metadata.test.ts
+    // After changing a contract: RECORD_METADATA_GOLDEN=1 npx jest packages/chaincode/src/shim.test.ts
     if (process.env.RECORD_METADATA_GOLDEN === '1') writeFileSync(GOLDEN, `${JSON.stringify(metadata, null, 1)}\n`);
     const recorded = JSON.parse(readFileSync(GOLDEN, 'utf8')) as ContractMetadata;
     expect(recorded.contracts).toEqual(metadata.contracts);
@@ -139,5 +146,26 @@ describe('the contract metadata', () => {
     delete lacking.refunded;
     expect(validate(lacking)).toBe(false);
     expect(validate({ ...record, status: 'lost' })).toBe(false);
+  });
+});
+
+describe('the bytes on the wire', () => {
+  test('every argument and response, error messages included, is byte for byte what the contracts answered before', () => {
+    // Only ever written by hand, from a commit whose wire format is the one to keep.
+    if (process.env.RECORD_WIRE_GOLDEN === '1' && !existsSync(WIRE_GOLDEN)) writeFileSync(WIRE_GOLDEN, `${JSON.stringify(exchanges, null, 1)}\n`);
+    const golden = JSON.parse(readFileSync(WIRE_GOLDEN, 'utf8')) as Exchange[];
+    expect(golden.length).toBeGreaterThan(50);
+    expect(exchanges).toHaveLength(golden.length);
+    exchanges.forEach((exchange, i) => expect(exchange).toEqual(golden[i]));
+  });
+
+  test('the scenario calls every transaction of both contracts successfully, and some calls fail', () => {
+    const succeeded = new Set(exchanges.filter((e) => e.response.status === 200).map((e) => e.fn.replace(/^Governance:/, '')));
+    for (const contract of chaincode.contracts) {
+      const names = Object.getOwnPropertyNames(contract.prototype).filter((n) => /^[A-Z]/.test(n));
+      expect(names.length).toBeGreaterThan(5);
+      for (const name of names) expect([name, succeeded.has(name)]).toEqual([name, true]);
+    }
+    expect(exchanges.filter((e) => e.response.status !== 200).length).toBeGreaterThanOrEqual(6);
   });
 });
