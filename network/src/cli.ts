@@ -20,7 +20,7 @@ import { buildGenesisBlock, writePublicFile } from './founding';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
-import { addOrgToChannel, MembershipError, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
+import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
 import { rejoinConsenter } from './rejoin';
 import { isJoinMode, JoinMode } from './snapshots';
 import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
@@ -516,6 +516,6 @@ main().catch((err: unknown) => {
   const code = err instanceof LedgerError ? `${err.code}: ` : '';
   process.stderr.write(`[network] ERROR: ${code}${message}\n`);
   if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-  const refused = [GovernanceRefusal, MembershipError, DefinitionError, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
+  const refused = [GovernanceRefusal, DefinitionError, ConfigUpdateRefusal, SiteBackupRefusal, ArchiveError, UpgradeRefusal].some((kind) => err instanceof kind);
   process.exitCode = err instanceof UsageError || refused ? 2 : 1;
 });

@@ -251,9 +251,23 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
       const upStarted = Date.now();
       expect(network('up').status).toBe(0);
       const submitStarted = Date.now();
-      const after = await donor.donate({ id: uniqueId('don'), ngoId, amount: '7', currency: 'EUR' });
-      expect(after.blockNumber).toBeGreaterThan(0n);
-      report(`up brought the 2 orderers back in ${seconds(submitStarted - upStarted)}; the next submit succeeded in ${seconds(Date.now() - submitStarted)}`);
+      // The orderers order again when up returns, but a peer's gateway may still be backing off
+      // its connections to the two that were down (gRPC reconnects with a growing delay): a
+      // submit in that window is refused with UNAVAILABLE, and the client retries the same
+      // request (same ID, which cannot be written twice), as the error tells it to.
+      const afterId = uniqueId('don');
+      let attempts = 0;
+      let after: Awaited<ReturnType<LedgerClient['donate']>> | undefined;
+      await until('a donation to go through after up (the same request retried on UNAVAILABLE)', async () => {
+        attempts++;
+        after = await donor.donate({ id: afterId, ngoId, amount: '7', currency: 'EUR' }).catch((err: unknown) => {
+          if (err instanceof LedgerError && err.code === 'UNAVAILABLE') return undefined;
+          throw err;
+        });
+        return after !== undefined;
+      }, 60_000);
+      expect(after?.blockNumber).toBeGreaterThan(0n);
+      report(`up brought the 2 orderers back in ${seconds(submitStarted - upStarted)}; the next submit succeeded in ${seconds(Date.now() - submitStarted)} (${attempts} attempt(s))`);
       // The refused submit reached the two live orderers, which keep requests in their pools (up to
       // 3 min) and may order them once a quorum is back: then it is whole, never partial.
       await sleep(5000);
