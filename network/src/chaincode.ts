@@ -143,8 +143,8 @@ export async function deployChaincode(
   const packageIds = new Map<string, string>();
   for (const { org, server } of orgs) {
     const packageFile = packageFor(t, paths, org, server, label);
-    const packageId = peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', peerSite(bins, paths, org).give(packageFile)],
-      `calculate the package ID of ${packageFile}`).trim();
+    const packageId = peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', given], `calculate the package ID of ${packageFile}`).trim());
     packageIds.set(org.name, packageId);
     installOnPeers(bins, t, paths, org, packageFile, packageId);
     await startChaincodeServer(t, paths, cc, org, server, packageId);
@@ -266,7 +266,8 @@ function installOnPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org:
   for (const peer of org.peers) {
     const installed = peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], `list chaincodes installed on ${peerId(org, peer)}`, peer);
     if (installed.includes(packageId)) continue;
-    peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'install', peerSite(bins, paths, org).give(packageFile)], `install ${packageFile} on ${peerId(org, peer)}`, peer);
+    peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'install', given], `install ${packageFile} on ${peerId(org, peer)}`, peer));
     log(`installed ${packageId} on ${peerId(org, peer)}`);
   }
 }

@@ -123,6 +123,7 @@ export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: Run
     peerCli(bins, t, paths, admin, ['channel', 'fetch', 'config', fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
       `fetch the config block of channel ${t.channel} as ${admin.mspId}`));
   copyFileSync(fetched, block);
+  rmSync(fetched);
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
   const config = (JSON.parse(decoded) as { data: { data: { payload: { data: { config: ChannelConfig } } }[] } }).data.data[0]?.payload.data.config;
   if (!config?.channel_group.groups.Application) throw new Error(`the config block of ${t.channel} has no Application group`);

@@ -35,8 +35,8 @@ export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: Run
       osnadmin(bins, t, paths, node, ['channel', 'list'], `list the channels of ${node.id}`),
     );
     if (joined.includes(`"name": "${t.channel}"`) || joined.includes(`"name":"${t.channel}"`)) continue;
-    osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', osnadminSite(bins, paths, node).give(block)],
-      `join ${node.id} to channel ${t.channel}`);
+    osnadminSite(bins, paths, node).lend(block, (given) =>
+      osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', given], `join ${node.id} to channel ${t.channel}`));
     log(`${node.id} joined channel ${t.channel}`);
   }
 }
@@ -48,8 +48,8 @@ export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPat
       const id = peerId(org, peer);
       const channels = await retry(15_000, 300, () => peerCli(bins, t, paths, org, ['channel', 'list'], `list the channels of ${id}`, peer));
       if (channels.split('\n').some((line) => line.trim() === t.channel)) continue;
-      const block = peerSite(bins, paths, org).give(paths.channelBlock(t.channel));
-      await retry(30_000, 1000, () => peerCli(bins, t, paths, org, ['channel', 'join', '-b', block], `join ${id} to channel ${t.channel}`, peer));
+      await peerSite(bins, paths, org).lend(paths.channelBlock(t.channel), (block) =>
+        retry(30_000, 1000, () => peerCli(bins, t, paths, org, ['channel', 'join', '-b', block], `join ${id} to channel ${t.channel}`, peer)));
       log(`${id} joined channel ${t.channel}`);
     }
   }

@@ -197,13 +197,11 @@ export async function submitUpdate(
   if (twice) throw new ConfigUpdateRefusal(`two signatures of ${twice}: each member signs once`);
   const signed = join(update.workDir, 'signed-envelope.pb');
   withSignatures(update.envelopeFile, update.signatures, signed);
-  const given = peerSite(bins, paths, submitter).give(signed);
   // A Raft cluster that is electing a leader refuses the update for a moment: retry briefly, but
   // not a refusal by the channel's policies, which no retry changes.
   let attempt = 0; // each attempt goes to the next orderer
-  await retry(30_000, 2000, () =>
+  await peerSite(bins, paths, submitter).lend(signed, (given) => retry(30_000, 2000, () =>
     peerCli(bins, t, paths, submitter, ['channel', 'update', '-f', given, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++)],
-      `submit the config update (${update.what}) as ${submitter.mspId}'s admin`), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message),
-  ).finally(() => rmSync(given, { force: true }));
+      `submit the config update (${update.what}) as ${submitter.mspId}'s admin`), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message)));
   log(`${submitter.mspId}'s admin submitted the config update (${update.what}) with the signatures of ${[...signers, submitter.mspId].join(', ')}`);
 }

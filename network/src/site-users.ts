@@ -6,7 +6,7 @@
 // site's user could not reach the programs it runs (a repository under a 0700 home folder).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { log, run, RunOptions } from './exec';
 import { REPO_ROOT, RunPaths } from './paths';
@@ -100,6 +100,8 @@ export interface SiteAdmin {
   readonly workDir: string;
   /** A copy of `file` in the admin-work folder, owned by the site's user, for its commands to read or rewrite. */
   give(file: string, name?: string): string;
+  /** Gives `file` for `use` (sync or async) and removes the copy once it is done. */
+  lend<T>(file: string, use: (copy: string) => T): T;
   /** Runs `command` as the site's admin (in the admin-work folder unless told otherwise); its stdout. */
   run(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): string;
 }
@@ -127,6 +129,20 @@ export function siteAdmin(paths: RunPaths, orgName: string, command: string): Si
       copyFileSync(file, copy);
       own(copy);
       return copy;
+    },
+    lend(file, use) {
+      const copy = this.give(file);
+      const done = (): void => rmSync(copy, { force: true });
+      let result;
+      try {
+        result = use(copy);
+      } catch (err) {
+        done();
+        throw err;
+      }
+      if (result instanceof Promise) return result.finally(done) as typeof result;
+      done();
+      return result;
     },
     run: (cmd, args, options) => run(cmd, args, { cwd: workDir, ...options, ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}) }),
   };
