@@ -15,8 +15,8 @@ import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { isPortFree } from './health';
-import { firstPeer, ordererCliArgs, peerCliEnv } from './nodes';
-import { REPO_ROOT, RunPaths } from './paths';
+import { firstPeer, ordererCliArgs, peerCli, peerSite } from './nodes';
+import { REPO_ROOT, RunPaths, tlsRootFor } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite } from './site-users';
 import { hold, release } from './supervisor';
@@ -143,9 +143,8 @@ export async function deployChaincode(
   const packageIds = new Map<string, string>();
   for (const { org, server } of orgs) {
     const packageFile = packageFor(t, paths, org, server, label);
-    const packageId = run(bins.path('peer'), ['lifecycle', 'chaincode', 'calculatepackageid', packageFile], {
-      env: peerCliEnv(bins, t, paths, org), step: `calculate the package ID of ${packageFile}`,
-    }).trim();
+    const packageId = peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', given], `calculate the package ID of ${packageFile}`).trim());
     packageIds.set(org.name, packageId);
     installOnPeers(bins, t, paths, org, packageFile, packageId);
     await startChaincodeServer(t, paths, cc, org, server, packageId);
@@ -165,14 +164,12 @@ export async function deployChaincode(
   let ordererAttempt = 0;
   const orderer = (asOrg: PeerOrgConfig): string[] => ordererCliArgs(t, paths, asOrg, ordererAttempt++);
   for (const { org } of orgs) {
-    const env = peerCliEnv(bins, t, paths, org);
     const packageId = packageIds.get(org.name) ?? '';
     if (upToDate ? hasApprovedCommitted(bins, t, paths, cc, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
-      run(bins.path('peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer(org)], {
-        env, step: `approve chaincode ${cc.name} sequence ${sequence} for ${org.mspId}`,
-      }),
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer(org)],
+        `approve chaincode ${cc.name} sequence ${sequence} for ${org.mspId}`),
     isTransient).catch((err: unknown) => {
       throw explainDefinitionError(err, t);
     });
@@ -187,12 +184,10 @@ export async function deployChaincode(
   const first = orgs[0]?.org;
   if (!first) throw new Error(`no org of the topology runs chaincode ${cc.name}`);
   const peerArgs = orgs.flatMap(({ org }) => [
-    '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', paths.caCert(org.name),
+    '--peerAddresses', endpoint(t, firstPeer(org).port), '--tlsRootCertFiles', tlsRootFor(paths, first.name, org.name),
   ]);
   await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer(first)], {
-      env: peerCliEnv(bins, t, paths, first), step: `commit chaincode ${cc.name} sequence ${sequence}`,
-    }),
+    peerCli(bins, t, paths, first, ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer(first)], `commit chaincode ${cc.name} sequence ${sequence}`),
   );
   log(`committed chaincode ${cc.name} ${version} (sequence ${sequence}) with policy ${cc.endorsementPolicy}`);
   return { label, version, packageIds };
@@ -231,9 +226,9 @@ function hasApprovedCommitted(
   bins: FabricBinaries, t: Topology, paths: RunPaths, cc: ChaincodeSpec, org: PeerOrgConfig, sequence: number, packageId: string,
 ): boolean {
   try {
-    const out = run(bins.path('peer'), [
+    const out = peerCli(bins, t, paths, org, [
       'lifecycle', 'chaincode', 'queryapproved', '--channelID', t.channel, '--name', cc.name, '--sequence', String(sequence), '--output', 'json',
-    ], { env: peerCliEnv(bins, t, paths, org), step: `query ${org.mspId}'s approval of ${cc.name}` });
+    ], `query ${org.mspId}'s approval of ${cc.name}`);
     return out.includes(packageId);
   } catch (err) {
     if (err instanceof CommandError) return false;
@@ -269,12 +264,10 @@ function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, server: { 
 
 function installOnPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, packageFile: string, packageId: string): void {
   for (const peer of org.peers) {
-    const env = peerCliEnv(bins, t, paths, org, peer);
-    const installed = run(bins.path('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], {
-      env, step: `list chaincodes installed on ${peerId(org, peer)}`,
-    });
+    const installed = peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], `list chaincodes installed on ${peerId(org, peer)}`, peer);
     if (installed.includes(packageId)) continue;
-    run(bins.path('peer'), ['lifecycle', 'chaincode', 'install', packageFile], { env, step: `install ${packageFile} on ${peerId(org, peer)}` });
+    peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'install', given], `install ${packageFile} on ${peerId(org, peer)}`, peer));
     log(`installed ${packageId} on ${peerId(org, peer)}`);
   }
 }
@@ -288,9 +281,8 @@ function queryCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths, cc: 
   const first = t.orgs[0];
   if (!first) return undefined;
   try {
-    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', cc.name, '--output', 'json'], {
-      env: peerCliEnv(bins, t, paths, first), step: `query the committed definition of ${cc.name}`,
-    });
+    const out = peerCli(bins, t, paths, first, ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', cc.name, '--output', 'json'],
+      `query the committed definition of ${cc.name}`);
     const parsed = JSON.parse(out) as { sequence: number; version: string };
     return { sequence: parsed.sequence, version: parsed.version };
   } catch (err) {
@@ -301,9 +293,7 @@ function queryCommitted(bins: FabricBinaries, t: Topology, paths: RunPaths, cc: 
 
 function isApproved(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, definition: string[]): boolean {
   try {
-    const out = run(bins.path('peer'), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'], {
-      env: peerCliEnv(bins, t, paths, org), step: 'check commit readiness',
-    });
+    const out = peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'], 'check commit readiness');
     const approvals = (JSON.parse(out) as { approvals?: Record<string, boolean> }).approvals ?? {};
     return approvals[org.mspId] === true;
   } catch {

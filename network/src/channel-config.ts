@@ -3,12 +3,12 @@
 // the update, wrap it in an envelope, collect the signatures of enough org admins for the
 // Application group's MAJORITY Admins policy (each org signs with its own admin identity), and
 // submit it with `peer channel update`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signUpdate, submitUpdate } from './config-signatures';
 import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { ordererCliArgs, ordererOrgConfigtx, peerCliEnv, peerOrgConfigtx } from './nodes';
+import { ordererCliArgs, ordererOrgConfigtx, peerCli, peerOrgConfigtx, peerSite } from './nodes';
 import { RunPaths } from './paths';
 import { OrdererNode, ordererNodes, PeerOrgConfig, Topology } from './topology';
 
@@ -114,12 +114,16 @@ export function decode(bins: FabricBinaries, input: string, type: string, step: 
 export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string): ChannelConfig {
   mkdirSync(workDir, { recursive: true });
   const block = join(workDir, 'config-block.pb');
+  // Fetched on the admin's site, into its admin-work folder, by the site's user; copied out from there.
+  const fetched = join(peerSite(bins, paths, admin).workDir, 'config-block.pb');
+  rmSync(fetched, { force: true });
   // From the first orderer that answers: one that is down must not stop governance.
   let attempt = 0;
   retrySync(ordererNodes(t).length, () =>
-    run(bins.path('peer'), ['channel', 'fetch', 'config', block, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)], {
-      env: peerCliEnv(bins, t, paths, admin), step: `fetch the config block of channel ${t.channel} as ${admin.mspId}`,
-    }));
+    peerCli(bins, t, paths, admin, ['channel', 'fetch', 'config', fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
+      `fetch the config block of channel ${t.channel} as ${admin.mspId}`));
+  copyFileSync(fetched, block);
+  rmSync(fetched);
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
   const config = (JSON.parse(decoded) as { data: { data: { payload: { data: { config: ChannelConfig } } }[] } }).data.data[0]?.payload.data.config;
   if (!config?.channel_group.groups.Application) throw new Error(`the config block of ${t.channel} has no Application group`);
@@ -207,9 +211,7 @@ export async function updateChannelConfig(
 
 /** The ledger height of a peer, as its org admin sees it. */
 export function channelHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer = org.peers[0]): number {
-  const out = run(bins.path('peer'), ['channel', 'getinfo', '-c', t.channel], {
-    env: peerCliEnv(bins, t, paths, org, peer), step: `read the height of ${t.channel} on ${peer?.name ?? 'a peer'}.${org.name}`,
-  });
+  const out = peerCli(bins, t, paths, org, ['channel', 'getinfo', '-c', t.channel], `read the height of ${t.channel} on ${peer?.name ?? 'a peer'}.${org.name}`, peer);
   const json = /\{.*\}/s.exec(out)?.[0];
   const height = json === undefined ? NaN : (JSON.parse(json) as { height?: number }).height;
   if (typeof height !== 'number' || !Number.isInteger(height)) throw new Error(`unexpected output of peer channel getinfo: ${out.trim()}`);

@@ -2,16 +2,17 @@
 // through its admin endpoint (channel participation, no system channel), then by every peer.
 import { join } from 'node:path';
 import { ORG_ADMIN } from './ca';
-import { log, retry, run } from './exec';
+import { log, retry } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { peerCliEnv } from './nodes';
+import { peerCli, peerSite } from './nodes';
 import { RunPaths } from './paths';
+import { SiteAdmin, siteAdmin } from './site-users';
 import { endpoint, OrdererNode, ordererNodes, peerId, Topology } from './topology';
 
 /** Runs osnadmin against an ordering node's admin endpoint as the admin of the org that runs it (mutual TLS, on its own site). */
 export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, node: OrdererNode, args: string[], step: string): string {
   const adminTls = paths.tls(node.org.name, ORG_ADMIN);
-  return run(bins.path('osnadmin'), [
+  return osnadminSite(bins, paths, node).run(bins.path('osnadmin'), [
     ...args,
     '-o', endpoint(t, node.adminPort),
     '--ca-file', paths.caCert(node.org.name),
@@ -19,6 +20,9 @@ export function osnadmin(bins: FabricBinaries, t: Topology, paths: RunPaths, nod
     '--client-key', join(adminTls, 'server.key'),
   ], { step });
 }
+
+/** The site of the org that runs `node`, whose admin's osnadmin runs there (as the site's user). */
+const osnadminSite = (bins: FabricBinaries, paths: RunPaths, node: OrdererNode): SiteAdmin => siteAdmin(paths, node.org.name, bins.path('osnadmin'));
 
 /**
  * Joins each ordering node (of `nodes`, by default all) to the channel with `block`: the genesis
@@ -31,8 +35,8 @@ export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: Run
       osnadmin(bins, t, paths, node, ['channel', 'list'], `list the channels of ${node.id}`),
     );
     if (joined.includes(`"name": "${t.channel}"`) || joined.includes(`"name":"${t.channel}"`)) continue;
-    osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', block],
-      `join ${node.id} to channel ${t.channel}`);
+    osnadminSite(bins, paths, node).lend(block, (given) =>
+      osnadmin(bins, t, paths, node, ['channel', 'join', '--channelID', t.channel, '--config-block', given], `join ${node.id} to channel ${t.channel}`));
     log(`${node.id} joined channel ${t.channel}`);
   }
 }
@@ -41,15 +45,11 @@ export async function joinOrderers(bins: FabricBinaries, t: Topology, paths: Run
 export async function joinPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, orgs = t.orgs): Promise<void> {
   for (const org of orgs) {
     for (const peer of org.peers) {
-      const env = peerCliEnv(bins, t, paths, org, peer);
       const id = peerId(org, peer);
-      const channels = await retry(15_000, 300, () =>
-        run(bins.path('peer'), ['channel', 'list'], { env, step: `list the channels of ${id}` }),
-      );
+      const channels = await retry(15_000, 300, () => peerCli(bins, t, paths, org, ['channel', 'list'], `list the channels of ${id}`, peer));
       if (channels.split('\n').some((line) => line.trim() === t.channel)) continue;
-      await retry(30_000, 1000, () =>
-        run(bins.path('peer'), ['channel', 'join', '-b', paths.channelBlock(t.channel)], { env, step: `join ${id} to channel ${t.channel}` }),
-      );
+      await peerSite(bins, paths, org).lend(paths.channelBlock(t.channel), (block) =>
+        retry(30_000, 1000, () => peerCli(bins, t, paths, org, ['channel', 'join', '-b', block], `join ${id} to channel ${t.channel}`, peer)));
       log(`${id} joined channel ${t.channel}`);
     }
   }

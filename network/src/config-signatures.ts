@@ -4,13 +4,13 @@
 // (a member's admin, chained to that member's CA in the channel config, over this very update)
 // before Fabric sees it. Only these files and the update envelope travel; no key ever does.
 import { createHash, verify, X509Certificate } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { ChannelConfig, decode } from './channel-config';
-import { log, retry, run } from './exec';
+import { log, retry } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { ordererCliArgs, peerCliEnv } from './nodes';
+import { ordererCliArgs, peerCli, peerSite } from './nodes';
 import { RunPaths } from './paths';
 import { PeerOrgConfig, Topology } from './topology';
 
@@ -77,10 +77,15 @@ function signatureFileOf(channel: string, update: Uint8Array, signature: common.
  */
 export function signUpdate(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, envelopeFile: string, workDir: string): SignatureFile {
   const before = readUpdateEnvelope(envelopeFile);
-  const scratch = join(workDir, `signing-${org.name}.pb`);
-  copyFileSync(envelopeFile, scratch);
-  run(bins.path('peer'), ['channel', 'signconfigtx', '-f', scratch], { env: peerCliEnv(bins, t, paths, org), step: `sign the config update as ${org.mspId}'s admin` });
-  const added = readUpdateEnvelope(scratch).signatures.slice(before.signatures.length);
+  // The envelope goes to the org's site; its user signs it there with the admin key only it reads.
+  const scratch = peerSite(bins, paths, org).give(envelopeFile, 'signing.pb');
+  try {
+    peerCli(bins, t, paths, org, ['channel', 'signconfigtx', '-f', scratch], `sign the config update as ${org.mspId}'s admin`);
+    copyFileSync(scratch, join(workDir, `signing-${org.name}.pb`));
+  } finally {
+    rmSync(scratch, { force: true });
+  }
+  const added = readUpdateEnvelope(join(workDir, `signing-${org.name}.pb`)).signatures.slice(before.signatures.length);
   const signature = added[0];
   if (added.length !== 1 || !signature) throw new Error(`peer channel signconfigtx added ${added.length} signatures, expected 1`);
   return signatureFileOf(before.channel, before.configUpdate, signature);
@@ -195,9 +200,8 @@ export async function submitUpdate(
   // A Raft cluster that is electing a leader refuses the update for a moment: retry briefly, but
   // not a refusal by the channel's policies, which no retry changes.
   let attempt = 0; // each attempt goes to the next orderer
-  await retry(30_000, 2000, () =>
-    run(bins.path('peer'), ['channel', 'update', '-f', signed, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++)], {
-      env: peerCliEnv(bins, t, paths, submitter), step: `submit the config update (${update.what}) as ${submitter.mspId}'s admin`,
-    }), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message));
+  await peerSite(bins, paths, submitter).lend(signed, (given) => retry(30_000, 2000, () =>
+    peerCli(bins, t, paths, submitter, ['channel', 'update', '-f', given, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++)],
+      `submit the config update (${update.what}) as ${submitter.mspId}'s admin`), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message)));
   log(`${submitter.mspId}'s admin submitted the config update (${update.what}) with the signatures of ${[...signers, submitter.mspId].join(', ')}`);
 }

@@ -17,13 +17,23 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Says what the command does, for the error message. */
   readonly step: string;
+  /** The Unix user to run as (a site's, see site-users.ts siteAdmin); the caller's own without it. */
+  readonly user?: { readonly uid: number; readonly gid: number };
+}
+
+/** How `run` spawns: the caller's environment with the command's own over it, as `options.user` if given. */
+export function spawnOptions(options: RunOptions): { env: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } {
+  return {
+    env: { ...process.env, ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+  };
 }
 
 /** Runs a command to completion and returns its stdout; throws CommandError on failure. */
 export function run(command: string, args: readonly string[], options: RunOptions): string {
   const result = spawnSync(command, args, {
-    env: { ...process.env, ...options.env },
-    cwd: options.cwd,
+    ...spawnOptions(options),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,17 +1,17 @@
 // Membership governance from the operator's side: the ledger's Governance contract keeps the
-// proposals and votes (through the SDK, acting as an org's reserved `orgadmin` identity), and
-// carrying out an approved proposal is a channel config update done here (membership.ts). The
-// executor refuses anything that is not APPROVED, and records EXECUTED or ACTION_FAILED.
+// proposals and votes (through the SDK, as an org's reserved `orgadmin` identity, from a process
+// of the org's own site: site-admin-client.ts), and carrying out an approved proposal is a channel
+// config update done here (membership.ts). The executor refuses anything that is not APPROVED, and
+// records EXECUTED or ACTION_FAILED.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect, LedgerClient, LedgerError, Proposal } from '@donation-ledger/client';
-import { ORG_ADMIN } from './ca';
+import { LedgerError, Proposal } from '@donation-ledger/client';
 import { log, retry } from './exec';
 import { loadEffectiveTopology, loadNewOrg } from './members';
 import { readSignatureFile } from './config-signatures';
 import { addOrgToChannel, firstMember, NetworkLocation, OrgIdentity, orgIdentity, removeOrgFromChannel, SignedUpdate, writeMembershipUpdate } from './membership';
 import { RunPaths } from './paths';
-import { clientProfile } from './profiles';
+import { GovernanceAdmin, withSiteAdmin } from './site-admin-client';
 import { findOrg, PeerOrgConfig, Topology } from './topology';
 
 /** The proposal cannot be acted on as asked (unknown, not approved, or the org offered is not the one voted on). */
@@ -22,19 +22,11 @@ export class GovernanceRefusal extends Error {
   }
 }
 
-/** Connects as the org admin (`orgadmin`) of a member org. */
-function connectAsAdmin(t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<LedgerClient> {
-  return connect(clientProfile(t, paths, org.name, ORG_ADMIN));
-}
-
-async function withAdmin<T>(t: Topology, paths: RunPaths, org: PeerOrgConfig, action: (client: LedgerClient) => Promise<T>): Promise<T> {
-  const client = await connectAsAdmin(t, paths, org);
-  try {
-    return await action(client);
-  } finally {
-    client.close();
-  }
-}
+/**
+ * Acts as the org admin (`orgadmin`) of a member org, on the org's own site: as its Unix user
+ * where sites have users of their own (site-admin-client.ts), so only that site reads the key.
+ */
+const withAdmin = withSiteAdmin;
 
 const codeOf = (err: unknown): string | undefined => (err instanceof LedgerError ? err.code : undefined);
 
@@ -95,17 +87,17 @@ export function readOrgIdentity(file: string): OrgIdentity {
 
 export async function proposeInvite(at: NetworkLocation, asOrg: string, request: { id: string; description: string; org: OrgIdentity }): Promise<Proposal> {
   const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
-  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.proposeInvite(request)).result);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.proposeInvite(request));
 }
 
 export async function proposeRemoval(at: NetworkLocation, asOrg: string, request: { id: string; description: string; mspId: string }): Promise<Proposal> {
   const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
-  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.proposeRemoval(request)).result);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.proposeRemoval(request));
 }
 
 export async function vote(at: NetworkLocation, asOrg: string, proposalId: string, choice: 'YES' | 'NO'): Promise<Proposal> {
   const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
-  return withAdmin(t, at.paths, findOrg(t, asOrg), async (client) => (await client.vote(proposalId, choice)).result);
+  return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.vote(proposalId, choice));
 }
 
 export async function readProposal(at: NetworkLocation, asOrg: string | undefined, proposalId: string): Promise<Proposal> {
@@ -113,7 +105,7 @@ export async function readProposal(at: NetworkLocation, asOrg: string | undefine
   return withAdmin(t, at.paths, asOrg ? findOrg(t, asOrg) : firstMember(t), (client) => readOrRefuse(client, proposalId));
 }
 
-async function readOrRefuse(client: LedgerClient, proposalId: string): Promise<Proposal> {
+async function readOrRefuse(client: GovernanceAdmin, proposalId: string): Promise<Proposal> {
   try {
     return await client.readProposal(proposalId);
   } catch (err) {
@@ -163,7 +155,7 @@ export async function executeProposal(
   const after = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
   const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
     // Just after a config change the gateway may still be learning the new membership.
-    retry(60_000, 2000, async () => (await c.recordExecution(proposalId, { outcome: 'EXECUTED', detail })).result, (err) => !(err instanceof LedgerError) || err.retryable),
+    retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'EXECUTED', detail }), (err) => !(err instanceof LedgerError) || err.retryable),
   );
   log(`recorded proposal ${proposalId} as ${recorded.status}: ${detail}`);
   return recorded;

@@ -2,15 +2,14 @@
 // itself, asked through its own admin interface (not its metrics, which appear only once the
 // node has committed a block since it started).
 import { osnadmin } from './channel';
-import { run } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { peerCliEnv } from './nodes';
+import { peerCli } from './nodes';
 import { RunPaths } from './paths';
 import { OrdererNode, PeerConfig, PeerOrgConfig, peerId, Topology } from './topology';
 
 /** A peer's height of the channel (`peer channel getinfo` as its org's admin). */
 export function peerHeight(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: PeerConfig): number {
-  const out = run(bins.path('peer'), ['channel', 'getinfo', '-c', t.channel], { env: peerCliEnv(bins, t, paths, org, peer), step: `read the chain height of ${peerId(org, peer)}` });
+  const out = peerCli(bins, t, paths, org, ['channel', 'getinfo', '-c', t.channel], `read the chain height of ${peerId(org, peer)}`, peer);
   const info = /Blockchain info: (\{.*\})/.exec(out)?.[1];
   if (!info) throw new Error(`peer channel getinfo said nothing about the height: ${out.slice(0, 200)}`);
   return Number((JSON.parse(info) as { height: number | string }).height);

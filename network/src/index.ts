@@ -3,7 +3,7 @@ export { clientProfile, writeSiteProfiles } from './profiles';
 export type { ClientProfile } from './profiles';
 export { clean, down, status, up } from './network';
 export type { NodeStatus } from './network';
-export { peerCliEnv } from './nodes';
+export { peerCli, peerCliEnv, peerSite } from './nodes';
 export { binaryVersion, knownFabricBinaries } from './fabric-bin';
 export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
 export { channelGauges } from './health';

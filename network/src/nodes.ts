@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import { ORG_ADMIN } from './ca';
 import { FabricBinaries } from './fabric-bin';
 import { BUILDERS_DIR, RunPaths, tlsRootFor } from './paths';
+import { SiteAdmin, siteAdmin } from './site-users';
 import {
   BftOrderingConfig, endpoint, OrdererNode, ordererNodes, ordererSites, PeerConfig, PeerOrgConfig, peerId, RaftOrderingConfig, SiteConfig,
   SMARTBFT_REQUEST_AUTO_REMOVE_TIMEOUT, SMARTBFT_REQUEST_FORWARD_TIMEOUT, SMARTBFT_VIEW_CHANGE_RESEND_INTERVAL, Topology,
@@ -153,6 +154,17 @@ export function peerCliEnv(
     CHAINCODE: t.chaincode.name,
   };
 }
+
+/**
+ * Runs the peer CLI as `org`'s admin on the org's own site: as the site's Unix user where sites
+ * have users of their own (site-users.ts siteAdmin), so only that site's process reads the admin key.
+ */
+export function peerCli(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, args: readonly string[], step: string, peer?: PeerConfig): string {
+  return peerSite(bins, paths, org).run(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
+}
+
+/** The site of `org`'s admin as the peer CLI runs there: for the files its commands read and write. */
+export const peerSite = (bins: FabricBinaries, paths: RunPaths, org: PeerOrgConfig): SiteAdmin => siteAdmin(paths, org.name, bins.path('peer'));
 
 /**
  * The peer CLI's arguments to reach an orderer: the `attempt`-th one, round the list, so that a

@@ -1,6 +1,6 @@
 // Where the generated network lives. Everything `up` creates is under one run directory, so
 // `clean` is one removal and two networks (the product's and the test suite's) never mix.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { profilePath } from '@donation-ledger/client';
 
@@ -48,6 +48,12 @@ export class RunPaths {
   registrarSecret(org: string): string { return join(this.org(org), 'registrar.secret'); }
   /** The org's API data (accounts database, read model) by default. */
   apiData(org: string): string { return join(this.org(org), 'api'); }
+  /**
+   * The site's folder for its admin's commands (peer, osnadmin, run as the site's user): files go
+   * in as copies the site owns (an update to sign, a block to join with) and come out from there
+   * (a fetched config block, a signed envelope). The site's own, 0700.
+   */
+  adminWork(org: string): string { return join(this.org(org), 'admin-work'); }
   /** A node or user: its `msp/` (enrollment certificate) and `tls/` (server.crt, server.key, ca.crt). */
   identity(org: string, name: string): string { return join(this.org(org), 'identities', name); }
   msp(org: string, name: string): string { return join(this.identity(org, name), 'msp'); }
@@ -76,6 +82,11 @@ export function tlsRootFor(paths: RunPaths, site: string, member: string): strin
   const copy = paths.memberTlsRoot(site, member);
   mkdirSync(dirname(copy), { recursive: true });
   copyFileSync(paths.caCert(member), copy);
+  // Made by root, the copy and its folder go to the site's user (who owns the site's folder), whose commands read it.
+  if (process.getuid?.() === 0) {
+    const owner = statSync(paths.org(site));
+    for (const made of [dirname(copy), copy]) chownSync(made, owner.uid, owner.gid);
+  }
   return copy;
 }
 

@@ -6,9 +6,9 @@
 // site's user could not reach the programs it runs (a repository under a 0700 home folder).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { log } from './exec';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { log, run, RunOptions } from './exec';
 import { REPO_ROOT, RunPaths } from './paths';
 import { StartSpec } from './processes';
 
@@ -84,6 +84,68 @@ export function handOverSite(paths: RunPaths, orgName: string, dataDirs: readonl
 export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDirs: readonly string[] = []): StartSpec {
   const user = handOverSite(paths, orgName, dataDirs, spec.command);
   return user ? { ...spec, user: { uid: user.uid, gid: user.gid } } : spec;
+}
+
+/**
+ * An org's admin at its own site: how the Fabric tools that use the org's admin key (peer,
+ * osnadmin) are run. Where sites have users of their own, every command runs as the site's user,
+ * so the admin key is only ever read by a process of that site (root could read it, and does not);
+ * elsewhere as the caller, as the nodes do. Files cross through the site's admin-work folder.
+ */
+export interface SiteAdmin {
+  readonly org: string;
+  /** The Unix user its commands run as; undefined where sites have no users of their own. */
+  readonly user: SiteUser | undefined;
+  /** The site's admin-work folder (RunPaths.adminWork). */
+  readonly workDir: string;
+  /** A copy of `file` in the admin-work folder, owned by the site's user, for its commands to read or rewrite. */
+  give(file: string, name?: string): string;
+  /** Gives `file` for `use` (sync or async) and removes the copy once it is done. */
+  lend<T>(file: string, use: (copy: string) => T): T;
+  /** Runs `command` as the site's admin (in the admin-work folder unless told otherwise); its stdout. */
+  run(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): string;
+}
+
+/** The sites handed over in this process: once each, since that walks the whole site folder. */
+const handedOver = new Map<string, SiteUser | undefined>();
+
+/** The admin of `orgName`'s site, to run `command` (a Fabric tool) with (see SiteAdmin). */
+export function siteAdmin(paths: RunPaths, orgName: string, command: string): SiteAdmin {
+  const key = `${paths.root}\0${orgName}`;
+  if (!handedOver.has(key)) handedOver.set(key, handOverSite(paths, orgName, [], command));
+  const user = handedOver.get(key);
+  const workDir = paths.adminWork(orgName);
+  mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  const own = (path: string): void => {
+    if (user) chownSync(path, user.uid, user.gid);
+  };
+  own(workDir);
+  return {
+    org: orgName,
+    user,
+    workDir,
+    give(file, name = basename(file)) {
+      const copy = join(workDir, name);
+      copyFileSync(file, copy);
+      own(copy);
+      return copy;
+    },
+    lend(file, use) {
+      const copy = this.give(file);
+      const done = (): void => rmSync(copy, { force: true });
+      let result;
+      try {
+        result = use(copy);
+      } catch (err) {
+        done();
+        throw err;
+      }
+      if (result instanceof Promise) return result.finally(done) as typeof result;
+      done();
+      return result;
+    },
+    run: (cmd, args, options) => run(cmd, args, { cwd: workDir, ...options, ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}) }),
+  };
 }
 
 /**

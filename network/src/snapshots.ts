@@ -8,9 +8,9 @@
 // index from its own peer from genesis; docs/read-model.md says what to do.
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { log, retry, run } from './exec';
+import { log, retry } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { peerCliEnv } from './nodes';
+import { peerCli, peerCliEnv } from './nodes';
 import { RunPaths } from './paths';
 import { handOverSite } from './site-users';
 import { PeerOrgConfig, peerId, Topology } from './topology';
@@ -40,9 +40,9 @@ export async function takeSnapshot(bins: FabricBinaries, t: Topology, paths: Run
   const before = new Set(existsSync(completed) ? readdirSync(completed) : []);
   const started = Date.now();
   // Block 0 means "the last block committed when the request arrives".
-  run(bins.path('peer'), ['snapshot', 'submitrequest', '-b', '0', ...target], { env, step: `request a snapshot of ${t.channel} on ${id}` });
+  peerCli(bins, t, paths, org, ['snapshot', 'submitrequest', '-b', '0', ...target], `request a snapshot of ${t.channel} on ${id}`, peer);
   const blockNumber = await retry(120_000, 500, () => {
-    const pending = run(bins.path('peer'), ['snapshot', 'listpending', ...target], { env, step: `list the pending snapshots of ${id}` });
+    const pending = peerCli(bins, t, paths, org, ['snapshot', 'listpending', ...target], `list the pending snapshots of ${id}`, peer);
     const made = existsSync(completed) ? readdirSync(completed).filter((name) => !before.has(name) && /^\d+$/.test(name)) : [];
     if (made.length === 0 || !/\[\s*\]/.test(pending)) throw new Error(`the snapshot on ${id} is not done after 120s: ${pending.trim()}`);
     return Math.max(...made.map(Number));
@@ -61,13 +61,12 @@ export async function joinPeersBySnapshot(bins: FabricBinaries, t: Topology, pat
   handOverSite(paths, org.name); // the copy belongs to the site, whose peer reads it
   for (const peer of org.peers) {
     const id = peerId(org, peer);
-    const env = peerCliEnv(bins, t, paths, org, peer);
-    const channels = run(bins.path('peer'), ['channel', 'list'], { env, step: `list the channels of ${id}` });
+    const channels = peerCli(bins, t, paths, org, ['channel', 'list'], `list the channels of ${id}`, peer);
     if (channels.split('\n').some((line) => line.trim() === t.channel)) continue;
     const started = Date.now();
-    await retry(30_000, 1000, () => run(bins.path('peer'), ['channel', 'joinbysnapshot', '--snapshotpath', copy], { env, step: `join ${id} to ${t.channel} from a snapshot` }));
+    await retry(30_000, 1000, () => peerCli(bins, t, paths, org, ['channel', 'joinbysnapshot', '--snapshotpath', copy], `join ${id} to ${t.channel} from a snapshot`, peer));
     await retry(300_000, 500, () => {
-      const status = run(bins.path('peer'), ['channel', 'joinbysnapshotstatus'], { env, step: `read ${id}'s join-by-snapshot status` });
+      const status = peerCli(bins, t, paths, org, ['channel', 'joinbysnapshotstatus'], `read ${id}'s join-by-snapshot status`, peer);
       if (!/No joinbysnapshot operation is in progress/i.test(status)) throw new Error(`${id} is still loading the snapshot after 300s: ${status.trim()}`);
     });
     log(`${id} joined channel ${t.channel} from the snapshot at block ${snapshot.blockNumber} in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -2,11 +2,12 @@
 // the ledger and counts toward endorsement; then they vote out the founding org and the channel
 // keeps working. Inviting and removing orgs changes the channel for good, so this suite runs its
 // own network (its own folder, ports shifted by another 1000) and stops it afterwards.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
+import { cli, CLI, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
 
 // Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it), so that two
 // suites on one machine do not share it.
@@ -30,6 +31,35 @@ async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient)
   } finally {
     c.close();
   }
+}
+
+/**
+ * Runs a CLI command and watches, meanwhile, for the processes that make an org admin's
+ * governance calls (site-admin-call.js): the Unix users they ran as. As a normal user none is
+ * started (the command connects itself, every site being this user's).
+ */
+async function siteAdminProcessesDuring(args: readonly string[]): Promise<{ result: ReturnType<typeof cli>; users: string[] }> {
+  const users = new Set<string>();
+  const look = (): void => {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('site-admin-call.js')) continue;
+        const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+        users.add(spawnSync('getent', ['passwd', uid], { encoding: 'utf8' }).stdout.split(':')[0] || `uid ${uid}`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const watching = setInterval(look, 20);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(watching);
+  return { result: { status, stdout, stderr }, users: [...users] };
 }
 
 const heightSeenBy = (org: string, user: string): Promise<number> => using(as(org, user), async (c) => (await c.getDigest()).height);
@@ -109,7 +139,10 @@ describe('membership governance', () => {
     expect(early.stderr).toContain(`proposal ${id} is IN_PROGRESS (1 YES, 0 NO of 2 members`);
     expect(topology().orgs).toHaveLength(2);
 
-    expect(proposalOf(network('governance', 'vote', id, 'YES', '--org', 'ngo')).status).toBe('APPROVED');
+    // The NGO's vote is cast on its site: by a process of its Unix user, the only one that may read its admin key.
+    const ngoVote = await siteAdminProcessesDuring(['governance', 'vote', id, 'YES', '--org', 'ngo', ...ARGS]);
+    expect(proposalOf(ngoVote.result).status).toBe('APPROVED');
+    expect(ngoVote.users).toEqual(process.getuid?.() === 0 ? ['ledger-ngo'] : []);
     const noSpec = network('governance', 'execute', id);
     expect(noSpec.status).toBe(2);
     expect(noSpec.stderr).toContain('give the org\'s spec file with --org-spec');

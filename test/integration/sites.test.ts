@@ -3,12 +3,12 @@
 // the site's Unix user, who alone may read the site's keys.
 import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import {
-  findOrg, knownFabricBinaries, NodeStatus, ordererNodes, peerCliEnv, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
+  findOrg, knownFabricBinaries, NodeStatus, ordererNodes, peerCli, peerCliEnv, peerSite, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
 } from '@donation-ledger/network';
 import { cli, NETWORK_ARGS, paths, topology } from './harness';
 
@@ -21,6 +21,9 @@ function listeningSockets(): { address: string; pid: number }[] {
     return [...line.matchAll(/pid=(\d+)/g)].map((m) => ({ address: (local ?? '').replace(/:\d+$/, ''), pid: Number(m[1]) }));
   });
 }
+
+// Only root can start processes as other users; CI runs as root.
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
 
 describe('sites', () => {
   test("every node listens on its own site's address and no other", () => {
@@ -50,9 +53,6 @@ describe('sites', () => {
       expect(named.filter((f) => !f.startsWith(`${paths().org(org.name)}/`))).toEqual([]);
     }
   });
-
-  // Only root can start processes as other users; CI runs as root.
-  const asRoot = process.getuid?.() === 0 ? test : test.skip;
 
   asRoot("every node runs as its site's own Unix user", () => {
     const nodes = JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
@@ -124,11 +124,13 @@ describe('founding: only public files crossed between the sites', () => {
     const fetched = join(work, 'block0.pb');
     const bins = knownFabricBinaries(p.binDirFile);
     if (!bins) throw new Error('the test network has no Fabric binaries recorded');
-    const env: Record<string, string> = peerCliEnv(bins, t, p, findOrg(t, 'ngo'));
-    const fetch = spawnSync(bins.path('peer'), ['channel', 'fetch', '0', fetched, '-c', t.channel, '-o', env.ORDERER_ADDRESS ?? '', '--tls', '--cafile', env.ORDERER_CA ?? ''], {
-      env: { ...process.env, ...env }, encoding: 'utf8',
-    });
-    expect(fetch.status).toBe(0);
+    // As the NGO's admin, on its site (as its Unix user, into its admin-work folder).
+    const ngo = findOrg(t, 'ngo');
+    const env = peerCliEnv(bins, t, p, ngo);
+    const into = join(peerSite(bins, p, ngo).workDir, 'block0.pb');
+    peerCli(bins, t, p, ngo, ['channel', 'fetch', '0', into, '-c', t.channel, '-o', env.ORDERER_ADDRESS ?? '', '--tls', '--cafile', env.ORDERER_CA ?? ''], 'fetch block 0');
+    copyFileSync(into, fetched);
+    rmSync(into);
     expect(readFileSync(fetched).equals(block)).toBe(true);
   });
 
@@ -180,12 +182,16 @@ describe('a channel config update signed on separate sites, only files crossing'
   const aclOf = (configFile: string): unknown =>
     (JSON.parse(readFileSync(configFile, 'utf8')) as { channel_group: { groups: { Application: { values: { ACLs?: { value: { acls: Record<string, unknown> } } } } } } })
       .channel_group.groups.Application.values.ACLs?.value.acls[ACL];
+  // While this suite runs, the network's Fabric tools are wrappers that note the Unix user each
+  // command ran as before running the real one: who read the admin keys is seen, not assumed.
+  let tools: ReturnType<typeof wrapFabricTools> | undefined;
   const fetchedAcl = (name: string): unknown => {
     expect(network('config-update', 'fetch', '--org', 'ngo', '--out', file(name)).status).toBe(0);
     return aclOf(file(name));
   };
 
   beforeAll(() => {
+    tools = wrapFabricTools();
     expect(fetchedAcl('config.json')).toBeUndefined();
     const config = JSON.parse(readFileSync(file('config.json'), 'utf8')) as { channel_group: { groups: { Application: { values: Record<string, unknown> } } } };
     config.channel_group.groups.Application.values.ACLs = { mod_policy: 'Admins', value: { acls: { [ACL]: { policy_ref: '/Channel/Application/Writers' } } } };
@@ -194,7 +200,10 @@ describe('a channel config update signed on separate sites, only files crossing'
     expect(created.stderr).toContain('send it to the members');
     expect(created.status).toBe(0);
   });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => {
+    tools?.restore();
+    rmSync(work, { recursive: true, force: true });
+  });
 
   test('the update can be inspected before signing: its channel, signers so far and the change', () => {
     const inspected = network('config-update', 'inspect', file('update.pb'));
@@ -239,6 +248,17 @@ describe('a channel config update signed on separate sites, only files crossing'
     expect(fetchedAcl('after-majority.json')).toEqual({ policy_ref: '/Channel/Application/Writers' });
   });
 
+  asRoot("each member's admin commands ran on its own site as its Unix user, never as root: fetched, signed and submitted", () => {
+    const calls = tools?.calls() ?? [];
+    const adminCalls = calls.filter((c) => / (peer|osnadmin) /.test(` ${c} `));
+    expect(adminCalls).toEqual(expect.arrayContaining([
+      'ledger-ngo peer channel fetch', 'ledger-ngo peer channel signconfigtx', 'ledger-donorplatform peer channel update',
+    ]));
+    expect(adminCalls.filter((c) => !c.startsWith('ledger-'))).toEqual([]);
+    // configtxlator (no key) runs where the command was given.
+    expect(calls).toContain('root configtxlator compute_update --channel_id');
+  });
+
   /** A well-formed signature of the update by an admin (OU=admin) of an org that is not a channel member. */
   function signatureAsOutsider(updateFile: string): SignatureFile {
     const update = readUpdateEnvelope(updateFile);
@@ -261,3 +281,30 @@ describe('a channel config update signed on separate sites, only files crossing'
     };
   }
 });
+
+/**
+ * Swaps the network's recorded Fabric binaries for wrappers that write `<user> <tool> <arg1>
+ * <arg2>` to a log, then run the real tool; `restore` puts the real ones back.
+ */
+function wrapFabricTools(): { calls(): string[]; restore(): void } {
+  const file = paths().binDirFile;
+  const real = readFileSync(file, 'utf8').trim();
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-wrapped-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const folder of [dir, bin]) chmodSync(folder, 0o755); // site users must reach the wrappers
+  const log = join(dir, 'calls.log');
+  writeFileSync(log, '');
+  chmodSync(log, 0o666);
+  for (const tool of readdirSync(real)) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\necho "$(id -un) ${tool} $1 $2" >> '${log}'\nexec '${join(real, tool)}' "$@"\n`, { mode: 0o755 });
+  }
+  writeFileSync(file, `${bin}\n`);
+  return {
+    calls: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
+    restore: () => {
+      writeFileSync(file, `${real}\n`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
