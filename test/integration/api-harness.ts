@@ -33,8 +33,8 @@ export async function startApis(): Promise<Apis> {
       }),
       pino({ level: 'silent' }),
     );
-  const donor = await start('donorplatform', dirs.donor);
-  const ngo = await start('ngo', dirs.ngo);
+  // Independent (each org's own CA, peers and folder): started side by side, as the sites would.
+  const [donor, ngo] = await Promise.all([start('donorplatform', dirs.donor), start('ngo', dirs.ngo)]);
   return {
     donor, ngo, dataDirs: dirs,
     async stop() {
