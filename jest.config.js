@@ -21,7 +21,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // The fault suite (nodes killed under load) runs last; LEDGER_FAULT_TESTS=0 leaves it out.
+      // The fault suite (nodes killed under load) runs last but one (sequencer.js); LEDGER_FAULT_TESTS=0 leaves it out.
       testPathIgnorePatterns: process.env.LEDGER_FAULT_TESTS === '0' ? ['/faults\\.test\\.ts$'] : [],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',

@@ -9,6 +9,7 @@ import { ChainBreakError, Indexer, openStore } from '@donation-ledger/indexer';
 import { clientProfile, endpoint, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { dropSignatures, signatureCount } from '../../packages/client/src/test-support/blocks';
+import { seedEmptyDatabase } from '../../packages/indexer/src/test-support/scratch-store';
 import { cli, memoryBlockSource, openLoop, outcome, recoveryAfter, settle, startOwnNetwork, uniqueId, until } from './harness';
 
 const RUN_DIR = process.env.LEDGER_BFT_RUN_DIR ?? join(REPO_ROOT, 'test-artifacts', 'network-bft');
@@ -136,7 +137,7 @@ describe('the ledger on BFT ordering (SmartBFT, 4 orderers)', () => {
     expect(result).toMatchObject({ ok: false, blockNumber: victim });
     if (!result.ok) expect(result.reason).toMatch(expected);
 
-    const dir = mkdtempSync(join(tmpdir(), 'bft-read-model-'));
+    const dir = await seedEmptyDatabase(mkdtempSync(join(tmpdir(), 'bft-read-model-')));
     const store = await openStore({ kind: 'embedded', dir });
     try {
       const indexer = await Indexer.open({ source: memoryBlockSource(blocks), store, chaincode: 'donations' });

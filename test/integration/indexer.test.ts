@@ -11,6 +11,7 @@ import { ChainBreakError, CheckpointError, dumpTables, Indexer, openStore, ReadM
 import { REPO_ROOT } from '@donation-ledger/network';
 import { common } from '@hyperledger/fabric-protos';
 import { setValidationCode, signBlock } from '../../packages/client/src/test-support/blocks';
+import { seedEmptyDatabase } from '../../packages/indexer/src/test-support/scratch-store';
 import { connectAs, connectPayments, credentialOf, ensureNgo, openWindow, settle, siteProfile, TEST_RUN_DIR, uniqueId } from './harness';
 import { Postgres, startPostgres } from './postgres';
 
@@ -28,7 +29,8 @@ let embedded: ReadModelService;
 let server: ReadModelService;
 const stores: SqlStore[] = [];
 
-const embeddedStore = (name: string): StoreConfig => ({ kind: 'embedded', dir: join(ARTIFACTS, name) });
+/** A new embedded store: an empty database (the cached initdb copy) in its own folder. */
+const embeddedStore = async (name: string): Promise<StoreConfig> => ({ kind: 'embedded', dir: await seedEmptyDatabase(join(ARTIFACTS, name)) });
 
 async function openIndexer(source: BlockSource, config: StoreConfig, rebuild = false): Promise<Indexer> {
   const store = await trackedStore(config);
@@ -59,7 +61,7 @@ beforeAll(async () => {
   await ensureNgo(admin, 'ngo-1');
   await ensureNgo(admin, 'ngo-2');
   // Both stores follow the channel while the operations below run, as in production.
-  embedded = await startReadModel({ source: admin.blockSource(), store: embeddedStore('live'), chaincode: 'donations' });
+  embedded = await startReadModel({ source: admin.blockSource(), store: await embeddedStore('live'), chaincode: 'donations' });
   server = await startReadModel({ source: admin.blockSource(), store: { kind: 'postgresql', url: postgres.createDatabase('live') }, chaincode: 'donations' });
   await runRandomOperations(300, 7);
   await Promise.all([caughtUp(embedded), caughtUp(server)]);
@@ -229,7 +231,7 @@ describe('the read model equals the ledger', () => {
 describe('rebuild and restart', () => {
   test('a rebuild from genesis produces exactly the tables incremental indexing built, in both stores', async () => {
     const incremental = await dumpTables(embedded.store);
-    const rebuiltEmbedded = await openIndexer(admin.blockSource(), embeddedStore('rebuilt'), true);
+    const rebuiltEmbedded = await openIndexer(admin.blockSource(), await embeddedStore('rebuilt'), true);
     const rebuiltServer = await openIndexer(admin.blockSource(), { kind: 'postgresql', url: postgres.createDatabase('rebuilt') }, true);
     for (const indexer of [rebuiltEmbedded, rebuiltServer]) {
       while (indexer.height < embedded.indexer.height) await indexer.indexBlock(await admin.blockSource().block(indexer.height));
@@ -239,7 +241,7 @@ describe('rebuild and restart', () => {
   });
 
   test('the standalone indexer killed mid-stream resumes with no gap and no duplicate', async () => {
-    const dir = join(ARTIFACTS, 'killed');
+    const dir = await seedEmptyDatabase(join(ARTIFACTS, 'killed'));
     const first = await runCliUntil(['catch-up', '--dir', dir, '--progress-every', '1'], /indexed block (\d+) /, (block) => block >= 15);
     expect(first.killedAt).toBeGreaterThanOrEqual(15);
     const second = await runCliUntil(['catch-up', '--dir', dir, '--progress-every', '1']);
@@ -255,11 +257,11 @@ describe('rebuild and restart', () => {
   });
 
   test('catching up through one block stream stores exactly what catching up block by block stores', async () => {
-    const streamed = await openIndexer(admin.blockSource(), embeddedStore('streamed'));
+    const streamed = await openIndexer(admin.blockSource(), await embeddedStore('streamed'));
     const height = await streamed.catchUp();
     const streamedStore = stores[stores.length - 1]!;
     const live = admin.blockSource();
-    const oneByOne = await openIndexer({ channel: live.channel, height: () => live.height(), block: (n) => live.block(n) }, embeddedStore('one-by-one')); // no push delivery
+    const oneByOne = await openIndexer({ channel: live.channel, height: () => live.height(), block: (n) => live.block(n) }, await embeddedStore('one-by-one')); // no push delivery
     await oneByOne.catchUp();
     const oneByOneStore = stores[stores.length - 1]!;
     expect(height).toBeGreaterThan(20);
@@ -288,7 +290,7 @@ describe('tampering', () => {
       envelopes[0]![envelopes[0]!.length - 1]! ^= 0xff;
       data.setDataList(envelopes);
     });
-    const indexer = await openIndexer(tampered, embeddedStore('tampered'));
+    const indexer = await openIndexer(tampered, await embeddedStore('tampered'));
     const failure = await indexer.catchUp().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ChainBreakError);
     expect((failure as ChainBreakError).blockNumber).toBe(6);
@@ -310,7 +312,7 @@ describe('following an idle ledger', () => {
   test('the block stream stays open past the evaluate deadline: no reconnect, and the next block is indexed as it is pushed', async () => {
     const warnings: string[] = [];
     const service = await startReadModel({
-      source: admin.blockSource(), store: embeddedStore('idle'), chaincode: 'donations', log: (level, message) => void (level !== 'info' && warnings.push(message)),
+      source: admin.blockSource(), store: await embeddedStore('idle'), chaincode: 'donations', log: (level, message) => void (level !== 'info' && warnings.push(message)),
     });
     try {
       await caughtUp(service);
@@ -329,7 +331,7 @@ describe('orderer signatures and validation codes', () => {
     const victim = (await admin.getDigest()).height - 2;
     const orgAdmin = credentialOf('donorplatform', 'orgadmin', 'DonorPlatformMSP');
     const forged = tamperedSource(admin.blockSource(), victim, (block) => signBlock(block, [orgAdmin]));
-    const indexer = await openIndexer(forged, embeddedStore('forged-signature'));
+    const indexer = await openIndexer(forged, await embeddedStore('forged-signature'));
     const failure = await indexer.catchUp().catch((err: unknown) => err);
     // Any other error fails with its stack, so a failure says where it came from.
     expect(failure instanceof ChainBreakError ? 'ChainBreakError' : String((failure as Error | undefined)?.stack ?? failure)).toBe('ChainBreakError');
@@ -344,7 +346,7 @@ describe('orderer signatures and validation codes', () => {
     const victim = Number(written.blockNumber);
     const flipped = tamperedSource(admin.blockSource(), victim, (block) => setValidationCode(block, 0, 11));
     const indexer = await Indexer.open({
-      source: flipped, store: await trackedStore(embeddedStore('flipped')), chaincode: 'donations',
+      source: flipped, store: await trackedStore(await embeddedStore('flipped')), chaincode: 'donations',
       crossCheck: { source: donor.blockSource(), name: 'peer0.donorplatform' },
     });
     indexer.start();
@@ -358,7 +360,7 @@ describe('orderer signatures and validation codes', () => {
 
   test('with cross-checking on, an honest ledger indexes to its tip', async () => {
     const indexer = await Indexer.open({
-      source: admin.blockSource(), store: await trackedStore(embeddedStore('cross-checked')), chaincode: 'donations',
+      source: admin.blockSource(), store: await trackedStore(await embeddedStore('cross-checked')), chaincode: 'donations',
       crossCheck: { source: donors[0]!.blockSource(), name: 'peer0.donorplatform' },
     });
     const height = (await admin.getDigest()).height;

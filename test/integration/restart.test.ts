@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dumpTables, Indexer, openStore } from '@donation-ledger/indexer';
 import { NodeStatus } from '@donation-ledger/network';
+import { seedEmptyDatabase } from '../../packages/indexer/src/test-support/scratch-store';
 import { connectAs, cli, NETWORK_ARGS, uniqueId } from './harness';
 
 const statusOf = (): NodeStatus[] => JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
@@ -30,6 +31,7 @@ describe('status and up on a running network', () => {
 
 describe('down then up', () => {
   const readModelDir = mkdtempSync(join(tmpdir(), 'restart-read-model-'));
+  beforeAll(() => seedEmptyDatabase(readModelDir));
   afterAll(() => rmSync(readModelDir, { recursive: true, force: true }));
 
   /** Indexes what the ledger has into the read model kept across the restart; returns [height before, after]. */
@@ -79,7 +81,7 @@ describe('down then up', () => {
     expect(resumedAt).toBe(indexedBefore);
     expect(indexedAfter).toBeGreaterThanOrEqual(indexedBefore);
     const resumed = await openStore({ kind: 'embedded', dir: readModelDir });
-    const rebuiltDir = mkdtempSync(join(tmpdir(), 'restart-rebuilt-'));
+    const rebuiltDir = await seedEmptyDatabase(mkdtempSync(join(tmpdir(), 'restart-rebuilt-')));
     const rebuilt = await openStore({ kind: 'embedded', dir: rebuiltDir });
     const client = await connectAs('ngo', 'ngoadmin1');
     try {

@@ -1,33 +1,25 @@
 // A new org's peer joins the channel from a ledger snapshot a member's peer takes, instead of
 // replaying every block from genesis (issue 18). Adding an org changes the channel for good, so
-// this suite runs its own network (its own folder and ports) and stops it afterwards.
-import { dirname, join } from 'node:path';
+// this suite runs on the suite's network after every other suite that uses it (see sequencer.js):
+// there the snapshot holds the state every other suite left, not that of a network started for it.
+import { join } from 'node:path';
 import { connect, LedgerClient } from '@donation-ledger/client';
-import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, give, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
+import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, Topology } from '@donation-ledger/network';
+import { cli, give, NETWORK_ARGS, paths, PORT_OFFSET, uniqueId } from './harness';
 
-const RUN_DIR = join(dirname(TEST_RUN_DIR), 'snapshot-network');
-const OFFSET = Number(process.env.LEDGER_SNAPSHOT_PORT_OFFSET ?? PORT_OFFSET + 5000);
-const ARGS = ['--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
 const OBSERVER_SPEC = join(__dirname, 'fixtures', 'observer-org.json');
-const paths = new RunPaths(RUN_DIR);
-const topology = (): Topology => loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, OFFSET);
-const as = (org: string, user: string): Promise<LedgerClient> => connect(clientProfile(topology(), paths, org, user));
-
-beforeAll(() => startOwnNetwork(ARGS, 'snapshot'), 240_000);
-
-afterAll(() => {
-  cli(['down', ...ARGS], { inherit: true });
-});
+/** The suite's network as it is now: with the observer org once it was added. */
+const topology = (): Topology => loadEffectiveTopology(DEFAULT_TOPOLOGY, paths(), PORT_OFFSET);
+const as = (org: string, user: string): Promise<LedgerClient> => connect(clientProfile(topology(), paths(), org, user));
 
 describe('joining a peer from a ledger snapshot', () => {
   const donationIds: string[] = [];
 
   test('an unknown join mode is refused before anything changes', () => {
-    const result = cli(['org', 'add', OBSERVER_SPEC, '--join', 'sideways', ...ARGS]);
+    const result = cli(['org', 'add', OBSERVER_SPEC, '--join', 'sideways', ...NETWORK_ARGS]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--join must be auto, genesis or snapshot (got "sideways")');
-    expect(loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, OFFSET).orgs.map((o) => o.mspId)).not.toContain('ObserverMSP');
+    expect(topology().orgs.map((o) => o.mspId)).not.toContain('ObserverMSP');
   });
 
   test("the new org's peer holds the same chain head and the same state as the members, without the blocks before the snapshot", async () => {
@@ -38,7 +30,7 @@ describe('joining a peer from a ledger snapshot', () => {
       await ngo.registerNgo({ id: 'ngo-1', name: 'Snapshot Wells' }).catch(() => undefined);
       for (let i = 0; i < 5; i++) donationIds.push((await give(donor, payments, { id: uniqueId('don'), ngoId: 'ngo-1', amount: String(100 + i), currency: 'EUR' })).id);
 
-      const added = cli(['org', 'add', OBSERVER_SPEC, '--join', 'snapshot', ...ARGS]);
+      const added = cli(['org', 'add', OBSERVER_SPEC, '--join', 'snapshot', ...NETWORK_ARGS]);
       expect(added.status).toBe(0);
       expect(added.stderr).toMatch(/from a snapshot of \S+'s peer/);
       const snapshotBlock = Number(/joined channel \S+ from the snapshot at block (\d+)/.exec(added.stderr)?.[1]);
