@@ -69,7 +69,6 @@ export class OrgCa {
   async start(): Promise<void> {
     const id = caId(this.orgName);
     const pidFile = this.paths.pid(id);
-    release(this.paths, id);
     const home = this.paths.caHome(this.orgName);
     const identityFlags = ['--ca.name', this.caName, '--csr.cn', id, '--csr.hosts', `${this.host},localhost`, '--tls.enabled'];
     if (!existsSync(join(home, 'fabric-ca-server-config.yaml'))) {
@@ -100,6 +99,10 @@ export class OrgCa {
       start(spec);
       log(`started ${id} on ${this.url}`);
     }
+    // Released (from a stop on purpose) only once its PID file names the running process: released
+    // earlier, the supervisor could start a second copy meanwhile, whose PID file would win while
+    // the first kept the ports (seen in a restore: "bind: address already in use", CA not healthy).
+    release(this.paths, id);
     await retry(20_000, 200, async () => {
       if (runningPid(pidFile) === undefined) {
         throw new Error(`${id} exited during start; see ${this.paths.log(id)}`);
