@@ -169,10 +169,9 @@ export const peerSite = (bins: FabricBinaries, paths: RunPaths, org: PeerOrgConf
 /**
  * The peer CLI's arguments to reach an orderer: the `attempt`-th one, round the list, so that a
  * retried command moves on from an orderer that is down (a BFT or Raft service stays up when
- * one is). `asOrg` is the org whose admin runs the command: it trusts the orderer's TLS root through its own copy.
+ * one is); `nodes` are the candidates (by default every ordering node). `asOrg` is the org whose admin runs the command: it trusts the orderer's TLS root through its own copy.
  */
-export function ordererCliArgs(t: Topology, paths: RunPaths, asOrg: PeerOrgConfig, attempt = 0): string[] {
-  const nodes = ordererNodes(t);
+export function ordererCliArgs(t: Topology, paths: RunPaths, asOrg: PeerOrgConfig, attempt = 0, nodes: readonly OrdererNode[] = ordererNodes(t)): string[] {
   const orderer = nodes[attempt % nodes.length];
   if (!orderer) throw new Error('the topology has no orderer');
   return ['-o', endpoint(t, orderer.port), '--tls', '--cafile', tlsRootFor(paths, asOrg.name, orderer.org.name)];
