@@ -96,8 +96,12 @@ describe('the transparency portal in a browser', () => {
 
     const donate = page.locator('#donate-form');
     await donate.getByLabel('NGO').selectOption({ label: ngoName });
-    await donate.getByLabel('Campaign').locator('option', { hasText: 'Clean water' }).waitFor({ state: 'attached' });
-    await donate.getByLabel('Campaign').selectOption({ label: 'Clean water' });
+    // By the campaign's ID: other suites' NGOs have campaigns named "Clean water" too, and the list
+    // may still show the previous NGO's for a moment after the NGO is picked.
+    const campaign = donate.getByLabel('Campaign').locator(`option[value="${campaignId}"]`);
+    await campaign.waitFor({ state: 'attached' });
+    expect(await campaign.innerText()).toBe('Clean water');
+    await donate.getByLabel('Campaign').selectOption(campaignId);
     await donate.getByLabel('Amount').fill('25.00');
     await donate.getByRole('button', { name: 'Donate' }).click();
     const thanks = page.getByText(/Thank you! Your pledge \S+ is in block \d+/);
