@@ -20,7 +20,7 @@ import { REPO_ROOT, RunPaths, tlsRootFor } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite } from './site-users';
 import { hold, release } from './supervisor';
-import { benchServerId, chaincodeServerId, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
+import { benchServerId, chaincodeServerId, channelViews, endpoint, hostOf, isChannelPolicy, PeerOrgConfig, peerId, Topology } from './topology';
 
 /** One chaincode to deploy: what Fabric calls its definition, and where each org runs its server. */
 export interface ChaincodeSpec {
@@ -62,7 +62,7 @@ export function benchChaincode(t: Topology): ChaincodeSpec {
   };
 }
 
-interface Deployment {
+export interface Deployment {
   readonly label: string;
   readonly version: string;
   readonly packageIds: ReadonlyMap<string, string>;
@@ -133,22 +133,13 @@ function filesUnder(dir: string): string[] {
  * built code changed since (an org joining the channel must not upgrade everyone's chaincode).
  */
 export async function deployChaincode(
-  bins: FabricBinaries, t: Topology, paths: RunPaths, options: { keepCommitted?: boolean; chaincode?: ChaincodeSpec } = {},
+  bins: FabricBinaries, t: Topology, paths: RunPaths, options: { keepCommitted?: boolean; chaincode?: ChaincodeSpec; packages?: Deployment } = {},
 ): Promise<Deployment> {
   const cc = options.chaincode ?? ledgerChaincode(t);
   const orgs = runningOrgs(t, cc);
   const before = options.keepCommitted ? queryCommitted(bins, t, paths, cc) : undefined;
   const version = before?.version ?? chaincodeVersion(cc);
-  const label = `${cc.name}_${version}`;
-  const packageIds = new Map<string, string>();
-  for (const { org, server } of orgs) {
-    const packageFile = packageFor(t, paths, org, server, label);
-    const packageId = peerSite(bins, paths, org).lend(packageFile, (given) =>
-      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', given], `calculate the package ID of ${packageFile}`).trim());
-    packageIds.set(org.name, packageId);
-    installOnPeers(bins, t, paths, org, packageFile, packageId);
-    await startChaincodeServer(t, paths, cc, org, server, packageId);
-  }
+  const { label, packageIds } = options.packages ?? await installPackages(bins, t, paths, cc, orgs, `${cc.name}_${version}`);
 
   const committed = before ?? queryCommitted(bins, t, paths, cc);
   // Unchanged code: nothing to commit, but an org that joined since the last commit still has to
@@ -176,7 +167,7 @@ export async function deployChaincode(
     log(`${org.mspId} approved ${cc.name} ${version} (sequence ${sequence})`);
   }
   if (upToDate) {
-    log(`chaincode ${cc.name} ${version} is already committed (sequence ${committed.sequence})`);
+    log(`chaincode ${cc.name} ${version} is already committed on ${t.channel} (sequence ${committed.sequence})`);
     return { label, version, packageIds };
   }
 
@@ -189,8 +180,37 @@ export async function deployChaincode(
   await retry(30_000, 2000, () =>
     peerCli(bins, t, paths, first, ['lifecycle', 'chaincode', 'commit', ...definition, ...peerArgs, ...orderer(first)], `commit chaincode ${cc.name} sequence ${sequence}`),
   );
-  log(`committed chaincode ${cc.name} ${version} (sequence ${sequence}) with policy ${cc.endorsementPolicy}`);
+  log(`committed chaincode ${cc.name} ${version} on ${t.channel} (sequence ${sequence}) with policy ${cc.endorsementPolicy}`);
   return { label, version, packageIds };
+}
+
+/**
+ * Deploys the ledger's chaincode on every channel of the topology: the main channel decides the
+ * packages (installed on every member's peers, each org's chaincode server started with its
+ * package ID), and each subset channel defines the chaincode with those same packages under its
+ * own definition. One server per org then serves every channel, and an upgrade reaches all of them.
+ */
+export async function deployOnEveryChannel(bins: FabricBinaries, t: Topology, paths: RunPaths): Promise<void> {
+  const [main, ...subsets] = channelViews(t);
+  if (!main) return;
+  const packages = await deployChaincode(bins, main, paths);
+  for (const channel of subsets) await deployChaincode(bins, channel, paths, { packages });
+}
+
+/** Packs, installs and serves the chaincode for each org that runs it (its own package: its server's address). */
+async function installPackages(
+  bins: FabricBinaries, t: Topology, paths: RunPaths, cc: ChaincodeSpec, orgs: readonly { org: PeerOrgConfig; server: { id: string; port: number } }[], label: string,
+): Promise<Pick<Deployment, 'label' | 'packageIds'>> {
+  const packageIds = new Map<string, string>();
+  for (const { org, server } of orgs) {
+    const packageFile = packageFor(t, paths, org, server, label);
+    const packageId = peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', given], `calculate the package ID of ${packageFile}`).trim());
+    packageIds.set(org.name, packageId);
+    installOnPeers(bins, t, paths, org, packageFile, packageId);
+    await startChaincodeServer(t, paths, cc, org, server, packageId);
+  }
+  return { label, packageIds };
 }
 
 /** The orgs that run the chaincode, each with its server; the others are named once. */

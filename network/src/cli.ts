@@ -7,14 +7,14 @@ import { backupSite, restoreSite, SiteBackupRefusal } from './backup';
 import { createUpdateEnvelope, fetchChannelConfig } from './channel-config';
 import { topologyMermaid, topologySvg } from './diagram';
 import { ConfigUpdateRefusal, inspectUpdate, readSignatureFile, signUpdate, submitUpdate } from './config-signatures';
-import { benchChaincode, deployChaincode } from './chaincode';
+import { benchChaincode, deployChaincode, deployOnEveryChannel } from './chaincode';
 import { ensureFabricBinaries, FabricBinaries, knownFabricBinaries } from './fabric-bin';
 import { clean, down, status, up } from './network';
 import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, Launch, readLaunch, RunPaths, writeLaunch } from './paths';
-import { findOrg, PeerOrgConfig, SiteConfig, sites, Topology } from './topology';
+import { channelView, findOrg, PeerOrgConfig, SiteConfig, sites, Topology } from './topology';
 import { DefinitionError, definitionJson, describeDefinition, exportDefinition, readDefinition } from './definitions';
 import { buildGenesisBlock, writePublicFile } from './founding';
 import { loadEffectiveTopology } from './members';
@@ -86,9 +86,10 @@ founding from exported definitions (only public files cross between sites; 'up' 
                             nodes (endpoint, TLS and enrollment certs). Nothing secret (0644)
   org inspect FILE.json     check a definition on its own (fields, PEM, certs issued by its own
                             roots) and summarise it: roots' subjects, fingerprints, expiry; nodes
-  channel genesis --definition FILE [--definition FILE]... --out FILE.block
+  channel genesis --definition FILE [--definition FILE]... --out FILE.block [--channel NAME]
                             the channel's genesis block from the founders' definitions only (one
-                            per founding org of the topology, any order) and the topology's
+                            per founding org of the channel, any order; --channel: a subset
+                            channel of the topology's "channels", by default the main one) and the topology's
                             channel settings (consensus, policies, batching). Every file is checked
                             first, against the topology too (org, MSP ID, endpoints, no org twice);
                             a bad one is refused (exit 2), nothing written
@@ -143,6 +144,7 @@ options:
   --out FILE        with config-update, org export, channel genesis, backup and diagram: where
                     to write
   --definition FILE with channel genesis: a founding org's definition (repeatable)
+  --channel NAME    with channel genesis: which of the topology's channels (default: the main one)
   --signature FILE  with config-update submit and governance execute: another member's
                     signature file (repeatable)
   --update FILE     with governance execute: the update envelope the signature files sign
@@ -172,6 +174,7 @@ interface Options {
   join?: JoinMode;
   fabric?: string;
   to?: string;
+  channel?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -195,6 +198,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--id') options.id = value();
     else if (arg === '--description') options.description = value();
     else if (arg === '--out') options.out = resolve(value());
+    else if (arg === '--channel') options.channel = value();
     else if (arg === '--signature') options.signatures.push(resolve(value()));
     else if (arg === '--definition') options.definitions.push(resolve(value()));
     else if (arg === '--update') options.update = resolve(value());
@@ -292,7 +296,9 @@ async function main(): Promise<void> {
       const t = loadTopology();
       const which = options.positional[0] ?? 'ledger';
       if (which !== 'ledger' && which !== 'bench') throw new UsageError(`deploy takes "bench" or nothing, not "${which}"`);
-      await deployChaincode(ensureFabricBinaries(paths.binDirFile), t, paths, which === 'bench' ? { chaincode: benchChaincode(t) } : {});
+      const bins = ensureFabricBinaries(paths.binDirFile);
+      if (which === 'bench') await deployChaincode(bins, t, paths, { chaincode: benchChaincode(t) });
+      else await deployOnEveryChannel(bins, t, paths);
       return;
     }
     case 'env': {
@@ -337,7 +343,7 @@ async function main(): Promise<void> {
     case 'channel': {
       if (options.positional[0] !== 'genesis') throw new UsageError(`unknown channel subcommand "${options.positional[0] ?? ''}" (genesis)`);
       if (!options.out) throw new UsageError('channel genesis needs --out <file.block>');
-      const t = loadTopology();
+      const t = options.channel === undefined ? loadTopology() : channelView(loadTopology(), options.channel);
       const founders = buildGenesisBlock(ensureFabricBinaries(paths.binDirFile), t, options.definitions, options.out);
       process.stderr.write(`[network] wrote ${options.out}: the genesis block of ${t.channel} for ${founders.map((d) => d.mspId).join(', ')}\n`);
       return;

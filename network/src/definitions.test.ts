@@ -205,7 +205,7 @@ describe('the genesis block is built from the founders\' definition files only',
       `${moved}: anchorPeers: 127.0.9.1:7999 is not a peer of alpha in the topology`,
     ]);
     const stranger = file('gamma.json', { ...alpha, name: 'gamma', mspId: 'GammaMSP' });
-    expect(problemsOf([file('a2.json', alpha), b, stranger])).toEqual([`${stranger}: org "gamma" is not in the topology (its orgs: alpha, beta)`]);
+    expect(problemsOf([file('a2.json', alpha), b, stranger])).toEqual([`${stranger}: org "gamma" is not a founder of channel donations in the topology (its founders: alpha, beta)`]);
   });
 
   test('the same MSP ID twice, the same org twice, a founder missing or no file at all: refused', () => {
@@ -215,7 +215,7 @@ describe('the genesis block is built from the founders\' definition files only',
       `${again}: MSP ID AlphaMSP is already defined by ${a}`,
       `${again}: org alpha is already defined by ${a}`,
     ]);
-    expect(problemsOf([a])).toEqual(['no definition of org beta (BetaMSP), a founder in the topology']);
+    expect(problemsOf([a])).toEqual(['no definition of org beta (BetaMSP), a founder of channel donations']);
     expect(problemsOf([])).toEqual(['none given (one --definition FILE per founding org)']);
   });
 

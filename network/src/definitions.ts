@@ -294,7 +294,7 @@ export function describeDefinition(d: OrgDefinition): string {
 /** How a definition differs from its org in the topology (name, MSP ID, address, nodes); [] when it fits. */
 export function topologyMismatches(t: Topology, d: OrgDefinition): string[] {
   const site = sites(t).find((o) => o.name === d.name);
-  if (!site) return [`org "${d.name}" is not in the topology (its orgs: ${sites(t).map((o) => o.name).join(', ')})`];
+  if (!site) return [`org "${d.name}" is not a founder of channel ${t.channel} in the topology (its founders: ${sites(t).map((o) => o.name).join(', ')})`];
   const problems: string[] = [];
   if (site.mspId !== d.mspId) problems.push(`mspId: ${d.mspId}, but the topology's org ${d.name} has ${site.mspId}`);
   if (site.host !== d.host) problems.push(`host: ${d.host}, but the topology's org ${d.name} is at ${site.host}`);

@@ -50,6 +50,22 @@ describe('the topology diagram', () => {
     expect(topologySvg(bft)).toContain('>orderer1.ngo<');
   });
 
+  test('a subset channel is drawn with its members, only their ordering nodes ordering it and only their peers holding it', () => {
+    const channels = loadTopology(join(REPO_ROOT, 'network', 'topology-channels.json'));
+    expect(diagramModel(t).subsetChannels).toEqual([]);
+    expect(diagramModel(channels).subsetChannels).toEqual([{
+      name: 'evidence', members: ['ngo', 'auditor'], orderers: ['orderer0.ngo', 'orderer0.auditor'], peers: ['peer0.ngo', 'peer0.auditor'],
+      endorsement: "MAJORITY of the member orgs' peers (2 of 2): NgoMSP, AuditorMSP", consensus: 'Raft, 2 orderers',
+    }]);
+    const mermaid = topologyMermaid(channels);
+    expect(mermaid).toContain('orderer0_auditor -- orders --> channel_evidence');
+    expect(mermaid).not.toContain('orderer0_donorplatform -- orders --> channel_evidence');
+    expect(mermaid).not.toContain('peer0_donorplatform -- endorses, commits --> channel_evidence');
+    const svg = topologySvg(channels);
+    expect(svg).toContain('channel evidence · members ngo, auditor · ordered by orderer0.ngo, orderer0.auditor');
+    expect((svg.match(/<text /g) ?? []).length).toBe((svg.match(/<\/text>/g) ?? []).length);
+  });
+
   test('the SVG is well-formed enough to render: one root, balanced text elements', () => {
     const svg = topologySvg(t);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

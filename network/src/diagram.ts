@@ -2,7 +2,7 @@
 // and who orders and who endorses. Two renderings of one model: Mermaid text (GitHub draws it)
 // and a hand-laid SVG, so that no browser or network is needed to get an image.
 import { siteUserName } from './site-users';
-import { benchServerId, caId, chaincodeServerId, isChannelPolicy, mspIdsInPolicy, ordererNodes, peerId, SiteConfig, Topology } from './topology';
+import { benchServerId, caId, chaincodeServerId, channelView, isChannelPolicy, mspIdsInPolicy, ordererNodes, peerId, SiteConfig, Topology } from './topology';
 
 export type DiagramNodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode-server';
 
@@ -30,6 +30,20 @@ export interface DiagramModel {
   readonly channel: string;
   readonly chaincode: string;
   /** The endorsement policy in words. */
+  readonly endorsement: string;
+  readonly consensus: string;
+  /** The topology's other channels, each for some of the members. */
+  readonly subsetChannels: readonly DiagramSubsetChannel[];
+}
+
+/** A channel for some of the members: who is in it, whose ordering nodes order it, who endorses. */
+export interface DiagramSubsetChannel {
+  readonly name: string;
+  /** The member orgs' names. */
+  readonly members: readonly string[];
+  /** The ordering nodes that order it (its members' only). */
+  readonly orderers: readonly string[];
+  readonly peers: readonly string[];
   readonly endorsement: string;
   readonly consensus: string;
 }
@@ -71,9 +85,18 @@ export function diagramModel(t: Topology): DiagramModel {
     channel: t.channel,
     chaincode: t.chaincode.name,
     endorsement: words,
-    consensus: `${t.ordering.consensus === 'BFT' ? 'SmartBFT' : 'Raft'}, ${ordererNodes(t).length} orderers`,
+    consensus: consensusOf(t),
+    subsetChannels: t.channels.map((c) => {
+      const view = channelView(t, c.name);
+      return {
+        name: c.name, members: view.orgs.map((o) => o.name), orderers: ordererNodes(view).map((n) => n.id),
+        peers: view.orgs.flatMap((o) => o.peers.map((p) => peerId(o, p))), endorsement: endorsementOf(view).words, consensus: consensusOf(view),
+      };
+    }),
   };
 }
+
+const consensusOf = (t: Topology): string => `${t.ordering.consensus === 'BFT' ? 'SmartBFT' : 'Raft'}, ${ordererNodes(t).length} orderers`;
 
 const mermaidId = (id: string): string => id.replace(/[^A-Za-z0-9]/g, '_');
 const mermaidText = (text: string): string => text.replace(/"/g, '#quot;');
@@ -102,6 +125,12 @@ export function topologyMermaid(t: Topology): string {
       }
     }
   }
+  for (const sub of m.subsetChannels) {
+    const id = `channel_${mermaidId(sub.name)}`;
+    lines.push(`  ${id}(["channel ${mermaidText(sub.name)} (${mermaidText(sub.members.join(', '))})<br/>chaincode ${mermaidText(m.chaincode)}<br/>${mermaidText(sub.consensus)}<br/>endorsement: ${mermaidText(sub.endorsement)}"])`);
+    for (const node of sub.orderers) lines.push(`  ${mermaidId(node)} -- orders --> ${id}`);
+    for (const peer of sub.peers) lines.push(`  ${mermaidId(peer)} -- endorses, commits --> ${id}`);
+  }
   const classes: Record<DiagramNodeKind, string> = { ca: 'fill:#eeeeee,stroke:#777', orderer: 'fill:#ffe4c4,stroke:#c77b30', peer: 'fill:#dbe9ff,stroke:#3b6fb6', 'chaincode-server': 'fill:#dff5df,stroke:#3c8c3c' };
   for (const [kind, style] of Object.entries(classes)) {
     const ids = m.sites.flatMap((s) => s.nodes.filter((n) => n.kind === kind).map((n) => mermaidId(n.id)));
@@ -119,7 +148,7 @@ const FILL: Record<DiagramNodeKind, { fill: string; stroke: string }> = {
   'chaincode-server': { fill: '#dff5df', stroke: '#3c8c3c' },
 };
 
-const SVG = { margin: 20, column: 270, gap: 24, header: 80, node: 42, nodeGap: 10, channel: 92 } as const;
+const SVG = { margin: 20, column: 270, gap: 24, header: 80, node: 42, nodeGap: 10, channel: 92, subsetChannel: 52 } as const;
 
 /** The same picture as SVG: a column per site, its nodes stacked, the channel across the bottom. */
 export function topologySvg(t: Topology): string {
@@ -128,11 +157,12 @@ export function topologySvg(t: Topology): string {
   const tallest = Math.max(...m.sites.map(siteHeight));
   const width = SVG.margin * 2 + m.sites.length * SVG.column + (m.sites.length - 1) * SVG.gap;
   const channelY = SVG.margin + 30 + tallest + 70;
-  const height = channelY + SVG.channel + SVG.margin + 30;
+  const subsetY = channelY + SVG.channel + 16;
+  const height = subsetY + m.subsetChannels.length * (SVG.subsetChannel + 12) + SVG.margin + 14;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${SVG.margin}" y="${SVG.margin + 14}" font-size="16" font-weight="bold">Donation ledger topology: ${m.sites.length} sites, channel ${xml(m.channel)}</text>`,
+    `<text x="${SVG.margin}" y="${SVG.margin + 14}" font-size="16" font-weight="bold">Donation ledger topology: ${m.sites.length} sites, channel ${xml([m.channel, ...m.subsetChannels.map((c) => c.name)].join(', '))}</text>`,
   ];
   m.sites.forEach((site, i) => {
     const x = SVG.margin + i * (SVG.column + SVG.gap);
@@ -168,7 +198,15 @@ export function topologySvg(t: Topology): string {
     `<text x="${SVG.margin + 24}" y="${channelY + 26}" font-weight="bold" font-size="14">channel ${xml(m.channel)} · chaincode ${xml(m.chaincode)} · ordering: ${xml(m.consensus)}</text>`,
     `<text x="${SVG.margin + 24}" y="${channelY + 48}">endorsement: ${xml(m.endorsement)}</text>`,
     `<text x="${SVG.margin + 24}" y="${channelY + 70}" fill="#333" font-size="12">every peer validates and commits every block; only public artifacts (MSP definitions, blocks, signatures) travel between sites</text>`,
-    legend(SVG.margin, channelY + SVG.channel + 24),
+    ...m.subsetChannels.map((sub, i) => {
+      const y = subsetY + i * (SVG.subsetChannel + 12);
+      return [
+        `<rect x="${SVG.margin}" y="${y}" width="${cw}" height="${SVG.subsetChannel}" rx="20" fill="#f3ecff" stroke="#7b5bb6" stroke-width="1.5"/>`,
+        `<text x="${SVG.margin + 24}" y="${y + 21}" font-weight="bold">channel ${xml(sub.name)} · members ${xml(sub.members.join(', '))} · ordered by ${xml(sub.orderers.join(', '))}</text>`,
+        `<text x="${SVG.margin + 24}" y="${y + 40}" fill="#333" font-size="12">endorsement: ${xml(sub.endorsement)}; the other orgs' peers and orderers never receive its blocks</text>`,
+      ].join('\n');
+    }),
+    legend(SVG.margin, subsetY + m.subsetChannels.length * (SVG.subsetChannel + 12) + 8),
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     '</svg>',
   );

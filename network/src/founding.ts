@@ -35,7 +35,7 @@ export function readFoundingDefinitions(t: Topology, files: readonly string[]): 
     }
   }
   const given = new Set(read.map((r) => r.definition.name));
-  for (const site of sites(t)) if (!given.has(site.name)) problems.push(`no definition of org ${site.name} (${site.mspId}), a founder in the topology`);
+  for (const site of sites(t)) if (!given.has(site.name)) problems.push(`no definition of org ${site.name} (${site.mspId}), a founder of channel ${t.channel}`);
   if (problems.length > 0) throw new DefinitionError('the founding definitions', problems);
   const order = sites(t).map((s) => s.name);
   return read.map((r) => r.definition).sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));

@@ -7,7 +7,7 @@ export { peerCli, peerCliEnv, peerSite } from './nodes';
 export { binaryVersion, knownFabricBinaries } from './fabric-bin';
 export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
 export { channelGauges } from './health';
-export { endpoint, findOrg, loadTopology, ordererNodes, orderingFaultsTolerated, sites, TopologyError, validateTopology } from './topology';
+export { channelNames, channelView, endpoint, findOrg, loadTopology, ordererNodes, orderingFaultsTolerated, sites, TopologyError, validateTopology } from './topology';
 export type { Topology } from './topology';
 export { ORG_ADMIN } from './ca';
 export { loadEffectiveTopology, loadNewOrg, readMembership } from './members';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateAttribute } from '@donation-ledger/model';
 import { API_REGISTRAR, CHAINCODE_TLS_IDENTITY, IdentityRequest, ORG_ADMIN, OrgCa, READER } from './ca';
-import { deployChaincode } from './chaincode';
+import { deployOnEveryChannel } from './chaincode';
 import { joinOrderers, joinPeers } from './channel';
 import { log, retry } from './exec';
 import { ensureFabricBinaries } from './fabric-bin';
@@ -16,7 +16,7 @@ import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite, explainSiteUsers } from './site-users';
-import { allPorts, benchServerId, caId, chaincodeServerId, endpoint, hostOf, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites, Topology } from './topology';
+import { allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, hostOf, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites, Topology } from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -55,9 +55,14 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   startOrderers(bins.path('orderer'), t, paths);
   await Promise.all(ordererNodes(t).map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
 
-  foundChannel(bins, t, paths);
-  await joinOrderers(bins, t, paths);
-  await waitForOrdering(t);
+  // Each channel (the main one, then each subset channel) as its own view of the topology: its
+  // members, their ordering nodes, its chaincode definition.
+  const channels = channelViews(t);
+  for (const channel of channels) {
+    foundChannel(bins, channel, paths);
+    await joinOrderers(bins, channel, paths);
+    await waitForOrdering(channel);
+  }
 
   log('starting the peers');
   for (const org of t.orgs) {
@@ -66,11 +71,13 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   await Promise.all(
     t.orgs.flatMap((org) => org.peers.map((p) => waitHealthy(paths, peerId(org, p), endpoint(t, p.operationsPort)))),
   );
-  await joinPeers(bins, t, paths);
-  await waitForGossip(t);
+  for (const channel of channels) {
+    await joinPeers(bins, channel, paths);
+    await waitForGossip(channel);
+  }
 
   log('deploying the chaincode');
-  await deployChaincode(bins, t, paths);
+  await deployOnEveryChannel(bins, t, paths);
   writeSiteProfiles(t, paths);
   startSupervisor(paths, join(__dirname, 'cli.js'));
   log(`network is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -41,7 +41,7 @@ export class RunPaths {
   caClientHome(org: string): string { return join(this.org(org), 'ca-client'); }
   secrets(org: string): string { return join(this.org(org), 'secrets.json'); }
   /** The org's connection profile, what its applications read (profiles.ts). */
-  profile(org: string): string { return profilePath(org, this.root); }
+  profile(org: string, channel?: string): string { return profilePath(org, this.root, channel); }
   /** The site's copy of another member's TLS root certificate (a public artifact), for its profile. */
   memberTlsRoot(org: string, member: string): string { return join(this.org(org), 'members', `${member}.tls-ca.pem`); }
   /** The API registrar's enrollment secret alone, named by the profile (0600). */

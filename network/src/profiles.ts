@@ -8,7 +8,7 @@ import { API_REGISTRAR, ORG_ADMIN, READER } from './ca';
 import { log } from './exec';
 import { RunPaths, tlsRootFor } from './paths';
 import { handOverSite } from './site-users';
-import { endpoint, findOrg, Topology } from './topology';
+import { channelViews, endpoint, findOrg, PeerOrgConfig, Topology } from './topology';
 
 export interface GatewayEndpointProfile {
   readonly endpoint: string;
@@ -59,39 +59,49 @@ function genesisBlockHashOf(file: string): { genesisBlockHash?: string } {
 }
 
 /**
- * Writes each org's connection profile (<org>/profile.json) and its registrar's secret (0600)
+ * Writes each org's connection profiles (<org>/profile.json for the main channel,
+ * profile.<channel>.json for each subset channel it is in) and its registrar's secret (0600)
  * into the org's folder: what the org's applications (API, indexer, bench) read instead of the
  * topology and run directory. Written by `up` and after every membership change.
  */
 export function writeSiteProfiles(t: Topology, paths: RunPaths): void {
-  for (const org of t.orgs) {
-    const file = paths.profile(org.name);
-    const rel = (p: string): string => relative(dirname(file), p);
-    const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { identities: Record<string, string | undefined> };
-    const secret = secrets.identities[API_REGISTRAR];
-    if (!secret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
-    writeFileSync(paths.registrarSecret(org.name), `${secret}\n`, { mode: 0o600 });
-    const connection = clientProfile(t, paths, org.name, READER);
-    const identity = (name: string): { certificatePath: string; privateKeyPath: string } => {
-      const { identity: files } = clientProfile(t, paths, org.name, name);
-      return { certificatePath: rel(files.certificatePath), privateKeyPath: rel(files.privateKeyPath) };
-    };
-    const tlsRootOf = (mspId: string): string => tlsRootFor(paths, org.name, findOrg(t, mspId).name);
-    const profile: SiteProfileFile = {
-      format: PROFILE_FORMAT,
-      org: org.name,
-      mspId: org.mspId,
-      channel: connection.channel,
-      chaincode: connection.chaincode,
-      ...(connection.genesisBlockHash ? { genesisBlockHash: connection.genesisBlockHash } : {}),
-      gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(tlsRootOf(g.mspId)) })),
-      ca: { url: `https://${org.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
-      registrar: { enrollmentId: API_REGISTRAR, secretPath: rel(paths.registrarSecret(org.name)) },
-      identities: Object.fromEntries([READER, ...org.users.map((u) => u.name)].map((name) => [name, identity(name)])),
-    };
-    writeFileSync(`${file}.writing`, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
-    renameSync(`${file}.writing`, file); // never a half-written profile
-    handOverSite(paths, org.name); // the site's API runs as its user (see scripts/start.sh)
+  const written: string[] = [];
+  for (const channel of channelViews(t)) {
+    for (const org of channel.orgs) {
+      const file = paths.profile(org.name, channel.channel === t.channel ? undefined : channel.channel);
+      writeSiteProfile(channel, paths, org, file);
+      written.push(file);
+    }
   }
-  log(`wrote the connection profiles: ${t.orgs.map((o) => paths.profile(o.name)).join(', ')}`);
+  log(`wrote the connection profiles: ${written.join(', ')}`);
+}
+
+/** One org's profile of one channel (`t`: the channel's view of the topology). */
+function writeSiteProfile(t: Topology, paths: RunPaths, org: PeerOrgConfig, file: string): void {
+  const rel = (p: string): string => relative(dirname(file), p);
+  const secrets = JSON.parse(readFileSync(paths.secrets(org.name), 'utf8')) as { identities: Record<string, string | undefined> };
+  const secret = secrets.identities[API_REGISTRAR];
+  if (!secret) throw new Error(`org ${org.name} has no registrar yet: run "npm run network -- up" to create it`);
+  writeFileSync(paths.registrarSecret(org.name), `${secret}\n`, { mode: 0o600 });
+  const connection = clientProfile(t, paths, org.name, READER);
+  const identity = (name: string): { certificatePath: string; privateKeyPath: string } => {
+    const { identity: files } = clientProfile(t, paths, org.name, name);
+    return { certificatePath: rel(files.certificatePath), privateKeyPath: rel(files.privateKeyPath) };
+  };
+  const tlsRootOf = (mspId: string): string => tlsRootFor(paths, org.name, findOrg(t, mspId).name);
+  const profile: SiteProfileFile = {
+    format: PROFILE_FORMAT,
+    org: org.name,
+    mspId: org.mspId,
+    channel: connection.channel,
+    chaincode: connection.chaincode,
+    ...(connection.genesisBlockHash ? { genesisBlockHash: connection.genesisBlockHash } : {}),
+    gateways: connection.gateways.map((g) => ({ ...g, tlsRootCertPath: rel(tlsRootOf(g.mspId)) })),
+    ca: { url: `https://${org.host}:${org.ca.port}`, caName: `ca-${org.name}`, tlsRootCertPath: rel(paths.caCert(org.name)) },
+    registrar: { enrollmentId: API_REGISTRAR, secretPath: rel(paths.registrarSecret(org.name)) },
+    identities: Object.fromEntries([READER, ...org.users.map((u) => u.name)].map((name) => [name, identity(name)])),
+  };
+  writeFileSync(`${file}.writing`, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.writing`, file); // never a half-written profile
+  handOverSite(paths, org.name); // the site's API runs as its user (see scripts/start.sh)
 }

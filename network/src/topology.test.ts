@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigtxOrg, ordererEnv, writeConfigtx } from './nodes';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { allPorts, DEFAULT_SMARTBFT, endpoint, OrdererNode, ordererNodes, orderingFaultsTolerated, loadTopology, sites, Topology, TopologyError, validateTopology } from './topology';
+import { allPorts, channelNames, channelView, DEFAULT_SMARTBFT, endpoint, OrdererNode, ordererNodes, orderingFaultsTolerated, loadTopology, sites, Topology, TopologyError, validateTopology } from './topology';
 
 const BFT_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-bft.json');
+const CHANNELS_TOPOLOGY = join(REPO_ROOT, 'network', 'topology-channels.json');
 const defaultTopology = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8'));
 const bftTopology = (): Record<string, any> => JSON.parse(readFileSync(BFT_TOPOLOGY, 'utf8'));
 /** The layout before member orgs ran the ordering nodes: an org of its own runs them (still possible). */
@@ -110,6 +111,55 @@ describe('the topology file', () => {
 });
 
 describe('the consensus of the ordering service', () => {
+  test('the shipped topology of several channels: donations for the three founders, evidence for the NGO and the auditor', () => {
+    const t = loadTopology(CHANNELS_TOPOLOGY);
+    expect(channelNames(t)).toEqual(['donations', 'evidence']);
+    expect(channelView(t, 'donations')).toBe(t);
+    expect(t.channels).toEqual([{ name: 'evidence', members: ['ngo', 'auditor'], endorsementPolicy: '/Channel/Application/Endorsement', collections: '' }]);
+    expect(loadTopology(DEFAULT_TOPOLOGY).channels).toEqual([]);
+  });
+
+  test("a subset channel's view: only its members, only their ordering nodes, its own chaincode definition (no collections by default)", () => {
+    const t = loadTopology(CHANNELS_TOPOLOGY);
+    const evidence = channelView(t, 'evidence');
+    expect(evidence.channel).toBe('evidence');
+    expect(evidence.orgs.map((o) => o.name)).toEqual(['ngo', 'auditor']);
+    expect(ordererNodes(evidence).map((n) => n.id)).toEqual(['orderer0.ngo', 'orderer0.auditor']);
+    expect(ordererNodes(t).map((n) => n.id)).toEqual(['orderer0.donorplatform', 'orderer0.ngo', 'orderer0.auditor']);
+    expect(evidence.chaincode).toEqual({ ...t.chaincode, endorsementPolicy: '/Channel/Application/Endorsement', collections: '' });
+    expect(evidence.channels).toEqual([]);
+    expect(() => channelView(t, 'audits')).toThrow('unknown channel "audits"; the topology has: donations, evidence');
+  });
+
+  test('a subset channel must name member orgs, a name of its own, a policy over its members, and enough of their ordering nodes', () => {
+    const raw = defaultTopology();
+    raw.channels = [
+      { name: 'donations', members: ['ngo'] },
+      { name: 'audit', members: ['ngo', 'auditor', 'ngo'], endorsementPolicy: "AND('DonorPlatformMSP.peer')" },
+      { name: 'audit', members: [] },
+      { name: 'Bad Name', members: ['ngo'], extra: 1 },
+    ];
+    expect(problemsOf(raw)).toEqual([
+      'channels[2].members: needs at least 1 entry',
+      'channels[3].extra: unknown field (allowed: name, members, endorsementPolicy, collections)',
+      'channels[3].name: must be a lower-case channel name, got "Bad Name"',
+    ]);
+    raw.channels = raw.channels.slice(0, 2);
+    expect(problemsOf(raw)).toEqual([
+      'channels[0].name: "donations" is the main channel (the topology\'s channel); a subset channel needs a name of its own',
+      'channels[1].members: names an org twice',
+      'channels[1].members: auditor is not a member org of the topology (it has: donorplatform, ngo)',
+      'channels[1].endorsementPolicy names DonorPlatformMSP, which is not a member of channel audit',
+    ]);
+    const bft = bftTopology();
+    bft.channels = [{ name: 'audit', members: ['ngo'] }];
+    expect(problemsOf(bft)).toEqual([
+      "channels[0]: channel audit is ordered only by its members' ordering nodes (an ordering node sees every transaction of its channels), and consensus BFT needs at least 4; its members run 2",
+    ]);
+    bft.channels = [{ name: 'audit', members: ['ngo', 'donorplatform'] }];
+    expect(problemsOf(bft)).toEqual([]);
+  });
+
   test('a topology without orderer.consensus is etcdraft, and its orderers tolerate a minority of crashes', () => {
     const raw = defaultTopology();
     expect(raw.orderer.consensus).toBeUndefined();

@@ -136,7 +136,24 @@ export type GovernancePolicy = VotingPolicy;
 
 export const DEFAULT_GOVERNANCE: GovernancePolicy = { thresholdPercentage: 50, comparator: 'GREATER_THAN', proposalDurationHours: 24 };
 
+/**
+ * A channel besides the main one (the topology's `channels`), for some of the member orgs: only
+ * their peers hold its ledger and only their ordering nodes order it, because ordering nodes see
+ * every transaction of the channels they order. The ledger's chaincode runs on it under its own
+ * definition.
+ */
+export interface SubsetChannelConfig {
+  readonly name: string;
+  /** The names of the member orgs in it (founders of the topology file). */
+  readonly members: readonly string[];
+  /** Its chaincode definition's endorsement policy; by default the channel's MAJORITY Endorsement policy. */
+  readonly endorsementPolicy: string;
+  /** Its private data collections config ('' for none, the default: collections name their orgs, so each channel needs its own). */
+  readonly collections: string;
+}
+
 export interface Topology {
+  /** The main channel: every member org is in it (and governance adds and removes orgs there). */
   readonly channel: string;
   readonly host: string;
   /** The ordering service's settings (the topology file's `orderer` section). */
@@ -147,6 +164,8 @@ export interface Topology {
   readonly orgs: readonly PeerOrgConfig[];
   readonly chaincode: ChaincodeConfig;
   readonly governance: GovernancePolicy;
+  /** The other channels, each for a subset of the members (none by default). */
+  readonly channels: readonly SubsetChannelConfig[];
 }
 
 export class TopologyError extends Error {
@@ -187,6 +206,9 @@ const ATTR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const SIGNATURE_POLICY = /^(AND|OR|OutOf)\(.+\)$/;
 const CHANNEL_POLICY = /^\/Channel\/Application\/[A-Za-z][A-Za-z0-9]*$/;
 
+/** The channel policy a subset channel's chaincode definition uses unless the topology names another: MAJORITY of its members. */
+export const DEFAULT_CHANNEL_ENDORSEMENT = '/Channel/Application/Endorsement';
+
 /** Whether the endorsement policy is a channel policy (a path) rather than a signature policy. */
 export const isChannelPolicy = (policy: string): boolean => CHANNEL_POLICY.test(policy);
 /** The MSP IDs a signature policy names (none for a channel policy). */
@@ -206,7 +228,7 @@ export function loadTopology(file: string, portOffset = 0): Topology {
 export function validateTopology(raw: unknown, file = 'topology', portOffset = 0): Topology {
   const problems: string[] = [];
   const check = new Checker(problems, portOffset);
-  const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode', 'governance']);
+  const top = check.object(raw, '', ['channel', 'host', 'orderer', 'orgs', 'chaincode', 'governance', 'channels']);
 
   const channel = check.matching(top.channel, 'channel', CHANNEL, 'a lower-case channel name');
   const host = check.matching(top.host, 'host', LOOPBACK, 'a loopback address');
@@ -266,13 +288,13 @@ export function validateTopology(raw: unknown, file = 'topology', portOffset = 0
   const chaincode: ChaincodeConfig = {
     name: check.matching(cc.name, 'chaincode.name', /^[a-z][a-z0-9_-]{0,30}$/, 'a lower-case chaincode name'),
     path: check.matching(cc.path, 'chaincode.path', /^[A-Za-z0-9_./-]+$/, 'a relative path'),
-    endorsementPolicy: check.matching(cc.endorsementPolicy, 'chaincode.endorsementPolicy', new RegExp(`${SIGNATURE_POLICY.source}|${CHANNEL_POLICY.source}`),
-      "a channel policy like /Channel/Application/Endorsement or a signature policy like AND('A.peer','B.peer')"),
-    collections: cc.collections === undefined ? '' : check.matching(cc.collections, 'chaincode.collections', /^[A-Za-z0-9_./-]+\.json$/, 'a relative path to a .json file'),
+    endorsementPolicy: check.endorsementPolicy(cc.endorsementPolicy, 'chaincode.endorsementPolicy'),
+    collections: cc.collections === undefined ? '' : check.collections(cc.collections, 'chaincode.collections'),
   };
+  const channels = check.list(top.channels ?? [], 'channels', 0, (c, at) => check.subsetChannel(c, at));
 
   const topology: Topology = {
-    channel, host, ordering, ...(ordererOrg ? { ordererOrg } : {}), orgs, chaincode, governance: check.governance(top.governance ?? DEFAULT_GOVERNANCE, 'governance'),
+    channel, host, ordering, ...(ordererOrg ? { ordererOrg } : {}), orgs, chaincode, governance: check.governance(top.governance ?? DEFAULT_GOVERNANCE, 'governance'), channels,
   };
   if (problems.length === 0) crossCheck(topology, problems);
   if (problems.length > 0) throw new TopologyError(file, problems);
@@ -312,6 +334,29 @@ function crossCheck(t: Topology, problems: string[]): void {
       problems.push(`chaincode.endorsementPolicy names ${id}, which is not an org of the topology`);
     }
   }
+  t.channels.forEach((c, i) => problems.push(...subsetChannelProblems(t, c, `channels[${i}]`)));
+}
+
+/** What is wrong with a subset channel given the topology's orgs and ordering. */
+function subsetChannelProblems(t: Topology, c: SubsetChannelConfig, at: string): string[] {
+  const problems: string[] = [];
+  const same = t.channels.filter((other) => other.name === c.name).length;
+  if (c.name === t.channel) problems.push(`${at}.name: "${c.name}" is the main channel (the topology's channel); a subset channel needs a name of its own`);
+  else if (same > 1) problems.push(`${at}.name: channel "${c.name}" is declared ${same} times`);
+  if (new Set(c.members).size !== c.members.length) problems.push(`${at}.members: names an org twice`);
+  const unknown = c.members.filter((m) => !t.orgs.some((o) => o.name === m));
+  if (unknown.length > 0) problems.push(`${at}.members: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a member org of the topology (it has: ${t.orgs.map((o) => o.name).join(', ')})`);
+  const members = t.orgs.filter((o) => c.members.includes(o.name));
+  for (const id of mspIdsInPolicy(c.endorsementPolicy)) {
+    if (!members.some((o) => o.mspId === id)) problems.push(`${at}.endorsementPolicy names ${id}, which is not a member of channel ${c.name}`);
+  }
+  const nodes = members.reduce((n, o) => n + o.orderers.length, 0);
+  const min = MIN_ORDERERS[t.ordering.consensus];
+  if (unknown.length === 0 && nodes < min) {
+    problems.push(`${at}: channel ${c.name} is ordered only by its members' ordering nodes (an ordering node sees every transaction of its channels), ` +
+      `and consensus ${t.ordering.consensus} needs at least ${min}; its members run ${nodes}`);
+  }
+  return problems;
 }
 
 /** Collects every problem instead of stopping at the first one, so a user fixes them in one go. */
@@ -458,6 +503,25 @@ class Checker {
     };
   }
 
+  endorsementPolicy(value: unknown, at: string): string {
+    return this.matching(value, at, new RegExp(`${SIGNATURE_POLICY.source}|${CHANNEL_POLICY.source}`),
+      "a channel policy like /Channel/Application/Endorsement or a signature policy like AND('A.peer','B.peer')");
+  }
+
+  collections(value: unknown, at: string): string {
+    return this.matching(value, at, /^[A-Za-z0-9_./-]+\.json$/, 'a relative path to a .json file');
+  }
+
+  subsetChannel(value: unknown, at: string): SubsetChannelConfig {
+    const c = this.object(value, at, ['name', 'members', 'endorsementPolicy', 'collections']);
+    return {
+      name: this.matching(c.name, `${at}.name`, CHANNEL, 'a lower-case channel name'),
+      members: this.list(c.members, `${at}.members`, 1, (m, mat) => this.matching(m, mat, NAME, 'the name of a member org')),
+      endorsementPolicy: this.endorsementPolicy(c.endorsementPolicy ?? DEFAULT_CHANNEL_ENDORSEMENT, `${at}.endorsementPolicy`),
+      collections: c.collections === undefined ? '' : this.collections(c.collections, `${at}.collections`),
+    };
+  }
+
   governance(value: unknown, at: string): GovernancePolicy {
     const g = this.object(value, at, ['thresholdPercentage', 'comparator', 'proposalDurationHours']);
     const comparators: readonly Comparator[] = COMPARATORS;
@@ -512,6 +576,31 @@ export const ordererId = (org: SiteConfig, node: OrdererNodeConfig): string => `
  */
 export const ordererNodes = (t: Topology): OrdererNode[] =>
   ordererSites(t).flatMap((org) => org.orderers.map((n) => ({ ...n, id: ordererId(org, n), org })));
+
+/**
+ * The topology as one channel sees it: the subset channel `name` has only its members as orgs,
+ * only their ordering nodes, and its own chaincode definition, so that founding, joining,
+ * deploying and the gossip wait work on it as on the main channel. The main channel's name gives
+ * the topology itself.
+ */
+export function channelView(t: Topology, name: string): Topology {
+  if (name === t.channel) return t;
+  const c = t.channels.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown channel "${name}"; the topology has: ${channelNames(t).join(', ')}`);
+  // No orderer-only org: its nodes would see the channel's blocks.
+  const view: Topology = {
+    channel: c.name, host: t.host, ordering: t.ordering, governance: t.governance,
+    orgs: t.orgs.filter((o) => c.members.includes(o.name)),
+    chaincode: { ...t.chaincode, endorsementPolicy: c.endorsementPolicy, collections: c.collections },
+    channels: [],
+  };
+  return view;
+}
+
+/** Every channel of the topology as its own view: the main channel first. */
+export const channelViews = (t: Topology): Topology[] => [t, ...t.channels.map((c) => channelView(t, c.name))];
+
+export const channelNames = (t: Topology): string[] => [t.channel, ...t.channels.map((c) => c.name)];
 
 /** How many ordering nodes may fail with the channel's ordering service still ordering. */
 export const orderingFaultsTolerated = (t: Topology): number => faultsTolerated(t.ordering.consensus, ordererNodes(t).length);

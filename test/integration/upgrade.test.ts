@@ -3,7 +3,7 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOPOLOGY, REPO_ROOT } from '@donation-ledger/network';
-import { cli, connectAs, paths, uniqueId, NETWORK_ARGS } from './harness';
+import { cli, connectAs, outcome, paths, uniqueId, until, NETWORK_ARGS } from './harness';
 
 const UPGRADE_DIR = join(REPO_ROOT, 'test-artifacts', 'chaincode-upgrade');
 
@@ -37,6 +37,8 @@ describe('chaincode upgrade', () => {
     const donor = await connectAs('donorplatform', 'donor1');
     try {
       await admin.registerNgo({ id: ngoId, name: 'Upgrade Aid' });
+      // The submit returned when the NGO org's peer committed it; the donor platform's may be a block behind.
+      await until('the donor platform peer to commit the NGO', async () => (await outcome(donor.readNgo(ngoId))) === 'OK');
       await donor.donate({ id: before, ngoId, amount: '100', currency: 'EUR' });
     } finally {
       admin.close();

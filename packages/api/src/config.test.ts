@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROFILE_FORMAT } from '@donation-ledger/client';
@@ -26,6 +26,16 @@ describe('the API configuration', () => {
     expect(config.dataDir).toBe(join(site, 'api'));
     expect(config.database).toEqual({ kind: 'embedded', dir: join(site, 'api', 'database') });
     expect(config.trustProxy).toBe(false);
+  });
+
+  test("a subset channel's profile gets a data folder of its own: its read model indexes another chain", () => {
+    const main = JSON.parse(readFileSync(join(site, 'profile.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(site, 'profile.evidence.json'), JSON.stringify({ ...main, channel: 'evidence' }));
+    const config = loadConfig({ LEDGER_PROFILE: join(site, 'profile.evidence.json') });
+    expect(config.profile.channel).toBe('evidence');
+    expect(config.dataDir).toBe(join(site, 'api-evidence'));
+    expect(() => loadConfig({ LEDGER_PROFILE: join(site, 'profile.evidence.json'), LEDGER_CHANNEL: 'donations' }))
+      .toThrow(new ConfigError(`LEDGER_CHANNEL is donations, but the profile ${join(site, 'profile.evidence.json')} is of channel evidence`));
   });
 
   test('a profile that is missing, or names a file that is not there, stops the start with the reason', () => {

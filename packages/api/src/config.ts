@@ -2,7 +2,7 @@
 // No other module reads process.env.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadProfile, LedgerError, profilePath, SiteProfile } from '@donation-ledger/client';
 import { StoreConfig } from '@donation-ledger/indexer';
@@ -12,6 +12,8 @@ const schema = z.object({
   LEDGER_PROFILE: z.string().optional(),
   /** Without LEDGER_PROFILE: the org whose profile in this repository's network/run to use. */
   LEDGER_ORG: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).optional(),
+  /** The channel this instance serves; without LEDGER_PROFILE, the org's profile of that channel (default: the main channel's). */
+  LEDGER_CHANNEL: z.string().regex(/^[a-z][a-z0-9.-]{0,48}$/).optional(),
   HOST: z.string().default('127.0.0.1'),
   /**
    * Which proxies' X-Forwarded-For to believe for the client's address (rate limits, logs), in
@@ -87,9 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const e = parsed.data;
-  const profile = profileOf(e.LEDGER_PROFILE, e.LEDGER_ORG);
+  const profile = profileOf(e.LEDGER_PROFILE, e.LEDGER_ORG, e.LEDGER_CHANNEL);
   // In the org's site folder by default: accounts hold identities of the org's CA, so 'clean' removes both.
-  const dataDir = resolve(e.DATA_DIR || join(dirname(profile.file), 'api'));
+  const dataDir = resolve(e.DATA_DIR || defaultDataDir(profile));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
     profile,
@@ -115,9 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** The profile named, or this repository's profile of the org; a mismatch of the two is an error. */
-function profileOf(file: string | undefined, org: string | undefined): SiteProfile {
-  const path = file ?? profilePath(org ?? 'donorplatform');
+/** The profile named, or this repository's profile of the org and channel; a mismatch between them is an error. */
+function profileOf(file: string | undefined, org: string | undefined, channel: string | undefined): SiteProfile {
+  const path = file ?? profilePath(org ?? 'donorplatform', undefined, channel);
   let profile: SiteProfile;
   try {
     profile = loadProfile(path);
@@ -126,6 +128,7 @@ function profileOf(file: string | undefined, org: string | undefined): SiteProfi
     throw new ConfigError(`${err instanceof LedgerError ? err.message : String(err)}${hint}`);
   }
   if (org && profile.org !== org) throw new ConfigError(`LEDGER_ORG is ${org}, but the profile ${profile.file} is ${profile.org}'s`);
+  if (channel && profile.channel !== channel) throw new ConfigError(`LEDGER_CHANNEL is ${channel}, but the profile ${profile.file} is of channel ${profile.channel}`);
   return profile;
 }
 
@@ -135,4 +138,13 @@ function persistentSecret(file: string, bytes: number): string {
   const secret = randomBytes(bytes).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * The site folder's api/ for the main channel's profile (profile.json); api-<channel>/ for a
+ * subset channel's (profile.<channel>.json), whose read model indexes another chain.
+ */
+function defaultDataDir(profile: SiteProfile): string {
+  const site = dirname(profile.file);
+  return basename(profile.file) === 'profile.json' ? join(site, 'api') : join(site, `api-${profile.channel}`);
 }

@@ -16,9 +16,13 @@ export const PROFILE_FORMAT = 'donation-ledger/profile@1';
 /** The run directory `npm start` uses in this repository (this file is packages/client/{src,dist}/profile.*). */
 export const REPOSITORY_RUN_DIR = resolve(__dirname, '..', '..', '..', 'network', 'run');
 
-/** Where the network's `up` writes an org's connection profile in a run directory. */
-export function profilePath(org: string, runDir: string = REPOSITORY_RUN_DIR): string {
-  return join(runDir, 'orgs', org, 'profile.json');
+/**
+ * Where the network's `up` writes an org's connection profile in a run directory: profile.json
+ * for the main channel, profile.<channel>.json for each other channel the org is a member of
+ * (each channel has its own members' gateways and genesis block).
+ */
+export function profilePath(org: string, runDir: string = REPOSITORY_RUN_DIR, channel?: string): string {
+  return join(runDir, 'orgs', org, channel === undefined ? 'profile.json' : `profile.${channel}.json`);
 }
 
 export interface SiteProfile {
