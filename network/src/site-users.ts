@@ -102,6 +102,8 @@ export interface SiteAdmin {
   give(file: string, name?: string): string;
   /** Gives `file` for `use` (sync or async) and removes the copy once it is done. */
   lend<T>(file: string, use: (copy: string) => T): T;
+  /** Hands `path` (a file or folder tree root made in the site's folder) to the site's user, so its processes may use it. */
+  own(path: string): void;
   /** Runs `command` as the site's admin (in the admin-work folder unless told otherwise); its stdout. */
   run(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): string;
 }
@@ -129,6 +131,9 @@ export function siteAdmin(paths: RunPaths, orgName: string, command: string): Si
       copyFileSync(file, copy);
       own(copy);
       return copy;
+    },
+    own(path) {
+      if (user) chownTree(path, user);
     },
     lend(file, use) {
       const copy = this.give(file);
