@@ -124,9 +124,9 @@ describe("each site makes its own keys", () => {
       expect({ org: org.name, uid: folder.uid, mode: folder.mode & 0o777 }).toEqual({ org: org.name, uid: user.uid, mode: 0o700 });
       const keys = privateKeyFiles(p.org(org.name));
       const peer = `peer0.${org.name}`;
-      // The CA's own key, its bootstrap admin's, and each identity's enrollment and TLS keys.
+      // The CA's own keys (signing and TLS), its bootstrap admin's, and each identity's enrollment and TLS keys.
       expect(keys).toEqual(expect.arrayContaining([join(p.msp(org.name, peer), 'keystore', 'key.pem'), join(p.tls(org.name, peer), 'server.key')]));
-      expect(keys.filter((key) => key.startsWith(join(p.caHome(org.name), 'msp', 'keystore')) && key.endsWith('_sk'))).toHaveLength(1);
+      expect(keys.filter((key) => key.startsWith(join(p.caHome(org.name), 'msp', 'keystore')) && key.endsWith('_sk'))).toHaveLength(2);
       expect(keys.filter((key) => key.startsWith(join(p.caClientHome(org.name), 'msp', 'keystore')) && key.endsWith('_sk'))).toHaveLength(1);
       const owners = keys.map((file) => ({ file, uid: statSync(file).uid, mode: statSync(file).mode & 0o777 }));
       expect(owners).toEqual(keys.map((file) => ({ file, uid: user.uid, mode: 0o600 })));
