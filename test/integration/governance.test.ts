@@ -126,7 +126,7 @@ describe('membership governance', () => {
     } finally {
       tools.restore();
     }
-    expect(prepared.status).toBe(0);
+    expect({ status: prepared.status, stderr: prepared.status === 0 ? '' : prepared.stderr }).toEqual({ status: 0, stderr: '' });
     if (process.getuid?.() === 0) {
       expect(caCalls).toEqual(expect.arrayContaining([
         'ledger-auditor fabric-ca-server init --home', 'ledger-auditor fabric-ca-server start --home',

@@ -188,7 +188,8 @@ export function wrapFabricTools(at: RunPaths): { calls(): string[]; restore(): v
   writeFileSync(log, '');
   chmodSync(log, 0o666);
   for (const tool of readdirSync(real)) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\necho "$(id -un) ${tool} $1 $2" >> '${log}'\nexec '${join(real, tool)}' "$@"\n`, { mode: 0o755 });
+    // exec -a keeps the wrapper's path in the command line, where the network finds the nodes it started (processes.ts isOurs).
+    writeFileSync(join(bin, tool), `#!/bin/bash\necho "$(id -un) ${tool} $1 $2" >> '${log}'\nexec -a "$0" '${join(real, tool)}' "$@"\n`, { mode: 0o755 });
   }
   writeFileSync(file, `${bin}\n`);
   return {
