@@ -88,7 +88,7 @@ export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDi
 
 /**
  * An org's admin at its own site: how the Fabric tools that use the org's admin key (peer,
- * osnadmin) are run. Where sites have users of their own, every command runs as the site's user,
+ * osnadmin) or make the site's keys (fabric-ca-client, the CA's init: ca.ts) are run. Where sites have users of their own, every command runs as the site's user,
  * so the admin key is only ever read by a process of that site (root could read it, and does not);
  * elsewhere as the caller, as the nodes do. Files cross through the site's admin-work folder.
  */
