@@ -1,11 +1,13 @@
 // One Fabric CA per org, with TLS on. Every identity of the network (peers, orderers, the org
 // admin, client users with attributes, the chaincode server's TLS identity) is registered and
 // enrolled here, then laid out in fixed file names so no other module has to guess them.
+// Where sites have Unix users of their own, the CA and every fabric-ca-client command of an org
+// run as its site's user, in its folder: a site's keys are made by the site, never by root.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asSite } from './site-users';
-import { CommandError, log, retry, run } from './exec';
+import { asSite, SiteAdmin, siteAdmin } from './site-users';
+import { CommandError, log, retry } from './exec';
 import { RunPaths } from './paths';
 import { recordSpec, start, runningPid } from './processes';
 import { release } from './supervisor';
@@ -44,6 +46,8 @@ export const API_REGISTRAR = 'registrar';
 export const READER = 'reader';
 
 export class OrgCa {
+  private siteAdmin: SiteAdmin | undefined;
+
   constructor(
     private readonly bins: FabricBinaries,
     private readonly paths: RunPaths,
@@ -65,6 +69,12 @@ export class OrgCa {
     return `ca-${this.orgName}`;
   }
 
+  /** The org's site, whose user makes the CA's keys and enrolls (see site-users.ts siteAdmin). */
+  private get site(): SiteAdmin {
+    this.siteAdmin ??= siteAdmin(this.paths, this.orgName, this.bins.path('fabric-ca-client'));
+    return this.siteAdmin;
+  }
+
   /** Starts the CA unless it already runs, and waits until it answers. */
   async start(): Promise<void> {
     const id = caId(this.orgName);
@@ -74,10 +84,12 @@ export class OrgCa {
     if (!existsSync(join(home, 'fabric-ca-server-config.yaml'))) {
       // The bootstrap admin goes in with `init`, whose output is not kept: `start -b` would
       // print the password in its log (it dumps its configuration) and show it in `ps`.
-      mkdirSync(home, { recursive: true });
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      this.site.own(home);
       // The bootstrap credentials go in the environment (FABRIC_CA_SERVER_BOOT), not argv: `ps`
-      // shows every process's arguments to every user of the machine.
-      run(this.bins.path('fabric-ca-server'), ['init', '--home', home, ...identityFlags], {
+      // shows every process's arguments to every user of the machine. Run as the site's user,
+      // which writes the CA's own key.
+      this.site.run(this.bins.path('fabric-ca-server'), ['init', '--home', home, ...identityFlags], {
         step: `initialise ${id}`, env: { FABRIC_CA_SERVER_BOOT: `${CA_ADMIN}:${this.secrets().caAdmin}` },
       });
       chmodSync(join(home, 'fabric-ca-server-config.yaml'), 0o600); // it keeps the bootstrap password
@@ -120,6 +132,7 @@ export class OrgCa {
       copyFileSync(this.paths.caCert(this.orgName), join(msp, dir, 'ca.pem'));
     }
     writeNodeOuConfig(msp);
+    this.site.own(msp);
   }
 
   /** Registers (if needed) and enrolls (if not done yet) each identity. */
@@ -179,18 +192,20 @@ export class OrgCa {
     if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.host},localhost,${name}`);
     this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(name, secret) });
     rmSync(target, { recursive: true, force: true });
+    // Moved, not copied: the key stays the file the site's user wrote; only the new folders are root's until handed over.
     if (tls) layOutTls(scratch, target);
     else layOutMsp(scratch, target);
+    this.site.own(target);
     rmSync(scratch, { recursive: true, force: true });
   }
 
   /**
    * Runs fabric-ca-client. Secrets (a URL with credentials, a registered identity's secret) go in
    * `secretEnv`, which fabric-ca-client reads as its url / id.secret settings: never in argv,
-   * which `ps` shows to every user of the machine.
+   * which `ps` shows to every user of the machine. Runs as the site's user, which writes the keys.
    */
   private caClient(args: string[], step: string, secretEnv: Record<string, string> = {}): void {
-    run(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
+    this.site.run(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
       step,
       env: { FABRIC_CA_CLIENT_HOME: this.paths.caClientHome(this.orgName), ...secretEnv },
     });
@@ -212,6 +227,7 @@ export class OrgCa {
     const file = this.paths.secrets(this.orgName);
     mkdirSync(this.paths.org(this.orgName), { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    this.site.own(file);
   }
 }
 

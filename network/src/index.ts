@@ -9,7 +9,7 @@ export { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths'
 export { channelGauges } from './health';
 export { channelNames, channelView, endpoint, findOrg, loadTopology, ordererNodes, orderingFaultsTolerated, sites, TopologyError, validateTopology } from './topology';
 export type { Topology } from './topology';
-export { ORG_ADMIN } from './ca';
+export { ORG_ADMIN, OrgCa } from './ca';
 export { loadEffectiveTopology, loadNewOrg, readMembership } from './members';
 export type { MembershipRecord } from './members';
 export { addOrgToChannel, prepareOrg, removeOrgFromChannel, MembershipError } from './membership';

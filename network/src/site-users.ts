@@ -88,7 +88,7 @@ export function asSite(paths: RunPaths, orgName: string, spec: StartSpec, dataDi
 
 /**
  * An org's admin at its own site: how the Fabric tools that use the org's admin key (peer,
- * osnadmin) are run. Where sites have users of their own, every command runs as the site's user,
+ * osnadmin) or make the site's keys (fabric-ca-client, the CA's init: ca.ts) are run. Where sites have users of their own, every command runs as the site's user,
  * so the admin key is only ever read by a process of that site (root could read it, and does not);
  * elsewhere as the caller, as the nodes do. Files cross through the site's admin-work folder.
  */
@@ -102,6 +102,8 @@ export interface SiteAdmin {
   give(file: string, name?: string): string;
   /** Gives `file` for `use` (sync or async) and removes the copy once it is done. */
   lend<T>(file: string, use: (copy: string) => T): T;
+  /** Hands `path` (a file or folder tree root made in the site's folder) to the site's user, so its processes may use it. */
+  own(path: string): void;
   /** Runs `command` as the site's admin (in the admin-work folder unless told otherwise); its stdout. */
   run(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): string;
 }
@@ -129,6 +131,9 @@ export function siteAdmin(paths: RunPaths, orgName: string, command: string): Si
       copyFileSync(file, copy);
       own(copy);
       return copy;
+    },
+    own(path) {
+      if (user) chownTree(path, user);
     },
     lend(file, use) {
       const copy = this.give(file);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, CLI, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId } from './harness';
+import { cli, CLI, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId, wrapFabricTools } from './harness';
 
 // Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it), so that two
 // suites on one machine do not share it.
@@ -116,8 +116,24 @@ describe('membership governance', () => {
   });
 
   test('the members vote an auditor org in: one vote each, admins only, not before the threshold; its peer catches up, it reads and endorses', async () => {
-    const prepared = network('org', 'prepare', AUDITOR_SPEC);
-    expect(prepared.status).toBe(0);
+    // Wrapped, the Fabric tools show who ran them: where sites have users, the auditor's site made its CA's and identities' keys.
+    const tools = wrapFabricTools(paths);
+    let prepared: ReturnType<typeof cli>;
+    let caCalls: string[];
+    try {
+      prepared = network('org', 'prepare', AUDITOR_SPEC);
+      caCalls = tools.calls().filter((call) => / fabric-ca-(client|server) /.test(call));
+    } finally {
+      tools.restore();
+    }
+    expect({ status: prepared.status, stderr: prepared.status === 0 ? '' : prepared.stderr }).toEqual({ status: 0, stderr: '' });
+    if (process.getuid?.() === 0) {
+      expect(caCalls).toEqual(expect.arrayContaining([
+        'ledger-auditor fabric-ca-server init --home', 'ledger-auditor fabric-ca-server start --home',
+        'ledger-auditor fabric-ca-client enroll -H', 'ledger-auditor fabric-ca-client register -H', 'ledger-auditor fabric-ca-client enroll -M',
+      ]));
+      expect(caCalls.filter((call) => !call.startsWith('ledger-auditor '))).toEqual([]);
+    }
     const proposalFile = join(ARTIFACTS, 'governance-auditor-proposal.json');
     writeFileSync(proposalFile, prepared.stdout);
     const id = uniqueId('invite-auditor');

@@ -3,8 +3,9 @@
 // with `npm start` on the same machine.
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BlockSource, Committed, connect, ConnectOptions, DonateRequest, Donation, LedgerClient, SettlementBatch } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadTopology, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 
@@ -168,4 +169,34 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > deadline) throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(1)}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Swaps the Fabric binaries recorded for the network of `at` for wrappers that write `<user>
+ * <tool> <arg1> <arg2>` to a log, then run the real tool (Fabric's config folder beside them is
+ * the real one's); `restore` puts the real ones back. Who ran each command is seen, not assumed.
+ */
+export function wrapFabricTools(at: RunPaths): { calls(): string[]; restore(): void } {
+  const file = at.binDirFile;
+  const real = readFileSync(file, 'utf8').trim();
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-wrapped-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const folder of [dir, bin]) chmodSync(folder, 0o755); // site users must reach the wrappers
+  symlinkSync(join(dirname(real), 'config'), join(dir, 'config'));
+  const log = join(dir, 'calls.log');
+  writeFileSync(log, '');
+  chmodSync(log, 0o666);
+  for (const tool of readdirSync(real)) {
+    // exec -a keeps the wrapper's path in the command line, where the network finds the nodes it started (processes.ts isOurs).
+    writeFileSync(join(bin, tool), `#!/bin/bash\necho "$(id -un) ${tool} $1 $2" >> '${log}'\nexec -a "$0" '${join(real, tool)}' "$@"\n`, { mode: 0o755 });
+  }
+  writeFileSync(file, `${bin}\n`);
+  return {
+    calls: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
+    restore: () => {
+      writeFileSync(file, `${real}\n`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,14 +3,14 @@
 // the site's Unix user, who alone may read the site's keys.
 import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import {
-  findOrg, knownFabricBinaries, NodeStatus, ordererNodes, peerCli, peerCliEnv, peerSite, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
+  findOrg, knownFabricBinaries, NodeStatus, ordererNodes, OrgCa, peerCli, peerCliEnv, peerSite, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
 } from '@donation-ledger/network';
-import { cli, NETWORK_ARGS, paths, topology } from './harness';
+import { cli, NETWORK_ARGS, paths, topology, uniqueId, wrapFabricTools } from './harness';
 
 /** Every listening TCP socket on the machine, with the PID of the process that owns it. */
 function listeningSockets(): { address: string; pid: number }[] {
@@ -83,6 +83,53 @@ describe('sites', () => {
     ]) {
       const result = read(file);
       expect({ file, status: result.status, stderr: result.stderr }).toEqual({ file, status: 1, stderr: expect.stringContaining('Permission denied') });
+    }
+  });
+});
+
+describe("each site makes its own keys", () => {
+  asRoot("enrolling with an org's CA runs every fabric-ca-client command as the org's site user, never as root", () => {
+    const t = topology();
+    const p = paths();
+    const tools = wrapFabricTools(p);
+    const umask = process.umask(0o077); // as the network's CLI runs
+    try {
+      const bins = knownFabricBinaries(p.binDirFile);
+      if (!bins) throw new Error('the test network has no Fabric binaries recorded');
+      const orgs = sites(t);
+      expect(orgs.length).toBe(2);
+      for (const org of orgs) {
+        const before = tools.calls().length;
+        // Without its client home the CA's bootstrap admin is enrolled again; then a new identity is registered and enrolled (MSP and TLS).
+        rmSync(p.caClientHome(org.name), { recursive: true, force: true });
+        new OrgCa(bins, p, t, org.name, org.ca).enroll([{ name: uniqueId('keys'), type: 'client', tls: true }]);
+        const user = `ledger-${org.name}`;
+        expect(tools.calls().slice(before)).toEqual([
+          `${user} fabric-ca-client enroll -H`, `${user} fabric-ca-client register -H`, `${user} fabric-ca-client enroll -M`, `${user} fabric-ca-client enroll -M`,
+        ]);
+      }
+      expect(tools.calls().filter((call) => call.startsWith('root '))).toEqual([]);
+    } finally {
+      process.umask(umask);
+      tools.restore();
+    }
+  });
+
+  asRoot("each site's private keys are files of its user, 0600, in its 0700 folder", () => {
+    const t = topology();
+    const p = paths();
+    for (const org of sites(t)) {
+      const user = unixUser(`ledger-${org.name}`);
+      const folder = statSync(p.org(org.name));
+      expect({ org: org.name, uid: folder.uid, mode: folder.mode & 0o777 }).toEqual({ org: org.name, uid: user.uid, mode: 0o700 });
+      const keys = privateKeyFiles(p.org(org.name));
+      const peer = `peer0.${org.name}`;
+      // The CA's own keys (signing and TLS), its bootstrap admin's, and each identity's enrollment and TLS keys.
+      expect(keys).toEqual(expect.arrayContaining([join(p.msp(org.name, peer), 'keystore', 'key.pem'), join(p.tls(org.name, peer), 'server.key')]));
+      expect(keys.filter((key) => key.startsWith(join(p.caHome(org.name), 'msp', 'keystore')) && key.endsWith('_sk'))).toHaveLength(2);
+      expect(keys.filter((key) => key.startsWith(join(p.caClientHome(org.name), 'msp', 'keystore')) && key.endsWith('_sk'))).toHaveLength(1);
+      const owners = keys.map((file) => ({ file, uid: statSync(file).uid, mode: statSync(file).mode & 0o777 }));
+      expect(owners).toEqual(keys.map((file) => ({ file, uid: user.uid, mode: 0o600 })));
     }
   });
 });
@@ -162,6 +209,14 @@ function filesNamedIn(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, v]) => (key.endsWith('Path') && typeof v === 'string' ? [v] : filesNamedIn(v)));
 }
 
+/** Every private key file under `folder`: whatever a keystore holds (`*_sk`, key.pem, the CA's) and TLS keys (server.key). */
+function privateKeyFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => /(^|\/)keystore\/[^/]+$/.test(file) || /(^|\/)tls\/server\.key$/.test(file))
+    .map((file) => join(folder, file))
+    .filter((file) => statSync(file).isFile());
+}
+
 /** The name of the Unix user a process runs as (its real UID, from /proc). */
 function userOf(pid: number | undefined): string {
   const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
@@ -191,7 +246,7 @@ describe('a channel config update signed on separate sites, only files crossing'
   };
 
   beforeAll(() => {
-    tools = wrapFabricTools();
+    tools = wrapFabricTools(paths());
     expect(fetchedAcl('config.json')).toBeUndefined();
     const config = JSON.parse(readFileSync(file('config.json'), 'utf8')) as { channel_group: { groups: { Application: { values: Record<string, unknown> } } } };
     config.channel_group.groups.Application.values.ACLs = { mod_policy: 'Admins', value: { acls: { [ACL]: { policy_ref: '/Channel/Application/Writers' } } } };
@@ -281,30 +336,3 @@ describe('a channel config update signed on separate sites, only files crossing'
     };
   }
 });
-
-/**
- * Swaps the network's recorded Fabric binaries for wrappers that write `<user> <tool> <arg1>
- * <arg2>` to a log, then run the real tool; `restore` puts the real ones back.
- */
-function wrapFabricTools(): { calls(): string[]; restore(): void } {
-  const file = paths().binDirFile;
-  const real = readFileSync(file, 'utf8').trim();
-  const dir = mkdtempSync(join(tmpdir(), 'fabric-wrapped-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  for (const folder of [dir, bin]) chmodSync(folder, 0o755); // site users must reach the wrappers
-  const log = join(dir, 'calls.log');
-  writeFileSync(log, '');
-  chmodSync(log, 0o666);
-  for (const tool of readdirSync(real)) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\necho "$(id -un) ${tool} $1 $2" >> '${log}'\nexec '${join(real, tool)}' "$@"\n`, { mode: 0o755 });
-  }
-  writeFileSync(file, `${bin}\n`);
-  return {
-    calls: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
-    restore: () => {
-      writeFileSync(file, `${real}\n`);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
