@@ -14,13 +14,14 @@ import { stop } from './processes';
 import { hold, isSupervisorRunning, supervise } from './supervisor';
 import { peerCliEnv } from './nodes';
 import { DEFAULT_RUN_DIR, DEFAULT_TOPOLOGY, Launch, readLaunch, RunPaths, writeLaunch } from './paths';
-import { channelView, findOrg, PeerOrgConfig, SiteConfig, sites, Topology } from './topology';
+import { channelView, channelViews, findOrg, PeerOrgConfig, SiteConfig, sites, Topology } from './topology';
 import { DefinitionError, definitionJson, describeDefinition, exportDefinition, readDefinition } from './definitions';
 import { buildGenesisBlock, writePublicFile } from './founding';
 import { loadEffectiveTopology } from './members';
 import { LedgerError } from '@donation-ledger/client';
 import { ensureGovernance, executeProposal, GovernanceRefusal, proposeInvite, proposeRemoval, readOrgIdentity, readProposal, vote, writeProposalUpdate } from './governance';
 import { addOrgToChannel, NetworkLocation, prepareOrg, removeOrgFromChannel } from './membership';
+import { joinSubsetChannel, leaveSubsetChannel } from './channel-membership';
 import { rejoinConsenter } from './rejoin';
 import { isJoinMode, JoinMode } from './snapshots';
 import { refuseReleaseChange, upgradeFabric, UpgradeRefusal } from './upgrade';
@@ -72,6 +73,12 @@ membership (low level, for operators; 'governance execute' runs these for an app
                             a member's ledger snapshot when the chain has 1000 blocks or more
                             (auto; LEDGER_SNAPSHOT_JOIN_MIN_HEIGHT), else from genesis
   org remove <mspId>        take the org out of the channel config and stop its nodes
+  org join <org> --channel NAME
+                            add a member of the consortium to a subset channel of the topology
+                            (config update signed by a majority of that channel's members'
+                            admins), join its peers, approve the channel's chaincode for it
+  org leave <org> --channel NAME
+                            take a member out of a subset channel (not one that orders it)
   orderer rejoin <node>     bring back a Raft ordering node whose ledger is gone (lost disk, or
                             left out by 'restore'): take it out of the consenters and add it
                             back (two config updates, each signed by a majority of the admins
@@ -121,6 +128,9 @@ governance (the ledger's proposals and votes; each acts as --org's admin identit
   governance prepare-update <proposalId> [--org-spec FILE] [--org ORG] --out FILE
                             the config update an APPROVED proposal needs, for the members to
                             sign on their own sites (config-update sign)
+  --channel NAME on any governance command: the proposals of that subset channel's ledger, which
+                            change its membership (an invitation names a member of the
+                            consortium, e.g. its 'org export' file; execute joins or removes it)
 
 options:
   --topology FILE   topology file (default: the one 'up' used for --run-dir, else
@@ -144,7 +154,8 @@ options:
   --out FILE        with config-update, org export, channel genesis, backup and diagram: where
                     to write
   --definition FILE with channel genesis: a founding org's definition (repeatable)
-  --channel NAME    with channel genesis: which of the topology's channels (default: the main one)
+  --channel NAME    with channel genesis, org join/leave and governance: which of the topology's
+                    channels (default: the main one)
   --signature FILE  with config-update submit and governance execute: another member's
                     signature file (repeatable)
   --update FILE     with governance execute: the update envelope the signature files sign
@@ -243,7 +254,7 @@ async function main(): Promise<void> {
   const launch: Launch = {
     topology: options.topology ?? launched?.topology ?? DEFAULT_TOPOLOGY, portOffset: options.portOffset ?? launched?.portOffset ?? 0, ...(fabric ? { fabric } : {}),
   };
-  const at: NetworkLocation = { topologyFile: launch.topology, paths, portOffset: launch.portOffset };
+  const at: NetworkLocation = { topologyFile: launch.topology, paths, portOffset: launch.portOffset, ...(options.channel === undefined ? {} : { channel: options.channel }) };
   // The founding orgs of the topology file, changed by what governance added and removed.
   const loadTopology = (): Topology => loadEffectiveTopology(launch.topology, paths, launch.portOffset);
   switch (options.command) {
@@ -252,7 +263,8 @@ async function main(): Promise<void> {
       refuseReleaseChange(paths, options.fabric);
       writeLaunch(paths, launch);
       await up(t, paths, launch.fabric);
-      await ensureGovernance(t, paths);
+      // Each channel's ledger governs its own members.
+      for (const channel of channelViews(t)) await ensureGovernance(channel, paths);
       return;
     }
     case 'down':
@@ -329,6 +341,10 @@ async function main(): Promise<void> {
         await addOrgToChannel(at, resolve(arg), undefined, options.join ?? 'auto');
       } else if (action === 'remove' && arg) {
         await removeOrgFromChannel(at, arg);
+      } else if (action === 'join' && arg) {
+        await joinSubsetChannel(at, arg);
+      } else if (action === 'leave' && arg) {
+        await leaveSubsetChannel(at, arg);
       } else if (action === 'export') {
         if (!options.org || !options.out) throw new UsageError('org export needs --org <org> and --out <file.json>');
         writePublicFile(options.out, definitionJson(exportDefinition(loadTopology(), paths, findSite(loadTopology(), options.org).name)));
@@ -336,7 +352,8 @@ async function main(): Promise<void> {
       } else if (action === 'inspect' && arg) {
         process.stdout.write(describeDefinition(readDefinition(resolve(arg))));
       } else {
-        throw new UsageError('org needs "prepare <spec.json>", "add <spec.json>", "remove <mspId>", "export --org ORG --out FILE" or "inspect <definition.json>"');
+        throw new UsageError('org needs "prepare <spec.json>", "add <spec.json>", "remove <mspId>", "join <org> --channel NAME", "leave <org> --channel NAME", ' +
+          '"export --org ORG --out FILE" or "inspect <definition.json>"');
       }
       return;
     }

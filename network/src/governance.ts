@@ -9,10 +9,11 @@ import { LedgerError, Proposal } from '@donation-ledger/client';
 import { log, retry } from './exec';
 import { loadEffectiveTopology, loadNewOrg } from './members';
 import { readSignatureFile } from './config-signatures';
+import { joinSubsetChannel, leaveSubsetChannel } from './channel-membership';
 import { addOrgToChannel, firstMember, NetworkLocation, OrgIdentity, orgIdentity, removeOrgFromChannel, SignedUpdate, writeMembershipUpdate } from './membership';
 import { RunPaths } from './paths';
 import { GovernanceAdmin, withSiteAdmin } from './site-admin-client';
-import { findOrg, PeerOrgConfig, Topology } from './topology';
+import { channelNames, channelView, findOrg, PeerOrgConfig, Topology } from './topology';
 
 /** The proposal cannot be acted on as asked (unknown, not approved, or the org offered is not the one voted on). */
 export class GovernanceRefusal extends Error {
@@ -29,6 +30,17 @@ export class GovernanceRefusal extends Error {
 const withAdmin = withSiteAdmin;
 
 const codeOf = (err: unknown): string | undefined => (err instanceof LedgerError ? err.code : undefined);
+
+/**
+ * The channel whose ledger keeps the proposals and whose membership they change: the main channel,
+ * or the subset channel `at.channel` names (each channel's chaincode governs its own members).
+ */
+function governedChannel(at: NetworkLocation): Topology {
+  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  if (at.channel === undefined || at.channel === t.channel) return t;
+  if (!t.channels.some((c) => c.name === at.channel)) throw new GovernanceRefusal(`unknown channel "${at.channel}"; the topology has: ${channelNames(t).join(', ')}`);
+  return channelView(t, at.channel);
+}
 
 /**
  * Sets the founding members and the topology's voting policy on the ledger, once, as the first
@@ -86,22 +98,22 @@ export function readOrgIdentity(file: string): OrgIdentity {
 }
 
 export async function proposeInvite(at: NetworkLocation, asOrg: string, request: { id: string; description: string; org: OrgIdentity }): Promise<Proposal> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.proposeInvite(request));
 }
 
 export async function proposeRemoval(at: NetworkLocation, asOrg: string, request: { id: string; description: string; mspId: string }): Promise<Proposal> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.proposeRemoval(request));
 }
 
 export async function vote(at: NetworkLocation, asOrg: string, proposalId: string, choice: 'YES' | 'NO'): Promise<Proposal> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   return withAdmin(t, at.paths, findOrg(t, asOrg), (admin) => admin.vote(proposalId, choice));
 }
 
 export async function readProposal(at: NetworkLocation, asOrg: string | undefined, proposalId: string): Promise<Proposal> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   return withAdmin(t, at.paths, asOrg ? findOrg(t, asOrg) : firstMember(t), (client) => readOrRefuse(client, proposalId));
 }
 
@@ -137,7 +149,7 @@ const sameCertificate = (a: string | undefined, b: string): boolean => {
 export async function executeProposal(
   at: NetworkLocation, proposalId: string, options: { orgSpecFile?: string; asOrg?: string; update?: { envelopeFile: string; signatureFiles: readonly string[] } } = {},
 ): Promise<Proposal> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   const { proposal, recorder, plan } = await approvedPlan(at, t, proposalId, options);
   // A malformed signature file stops here, before anything changes; submitUpdate checks each against the channel config.
   const signed = options.update && { envelopeFile: options.update.envelopeFile, signatures: options.update.signatureFiles.map(readSignatureFile), submitter: recorder };
@@ -152,7 +164,7 @@ export async function executeProposal(
     await withAdmin(t, at.paths, recorder, (c) => c.recordExecution(proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }));
     throw err;
   }
-  const after = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const after = governedChannel(at);
   const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
     // Just after a config change the gateway may still be learning the new membership.
     retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'EXECUTED', detail }), (err) => !(err instanceof LedgerError) || err.retryable),
@@ -166,7 +178,7 @@ export async function executeProposal(
  * own sites (`config-update sign`); `execute --update <file> --signature <file>...` then submits it.
  */
 export async function writeProposalUpdate(at: NetworkLocation, proposalId: string, out: string, options: { orgSpecFile?: string; asOrg?: string } = {}): Promise<void> {
-  const t = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const t = governedChannel(at);
   const { plan } = await approvedPlan(at, t, proposalId, options);
   await plan.writeUpdate(out);
 }
@@ -197,6 +209,7 @@ interface Plan {
 
 /** Checks everything the action needs before anything changes, and returns the plan. */
 function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpecFile: string | undefined): Plan {
+  if (isSubsetChannel(at, t)) return planSubsetAction(at, t, proposal);
   const nothingToSign = (why: string) => (): Promise<void> => Promise.reject(new GovernanceRefusal(`proposal ${proposal.id} needs no config update: ${why}`));
   if (proposal.action === 'REMOVE') {
     const member = t.orgs.find((o) => o.mspId === proposal.targetMspId);
@@ -236,5 +249,55 @@ function planAction(at: NetworkLocation, t: Topology, proposal: Proposal, orgSpe
       return `added ${invited.mspId} to channel ${after.channel}; its peers joined and approved chaincode ${after.chaincode.name}`;
     },
     writeUpdate: (out) => writeMembershipUpdate(at, { specFile: orgSpecFile }, out),
+  };
+}
+
+/** Whether `t` (governedChannel's answer) is a subset channel's view rather than the main channel. */
+function isSubsetChannel(at: NetworkLocation, t: Topology): boolean {
+  return loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset).channel !== t.channel;
+}
+
+/**
+ * On a subset channel, an invitation brings in an org of the consortium (it has a site and runs
+ * peers already: the proposal carries its roots, which must be those of the member of that name),
+ * and a removal takes a member out (joinSubsetChannel, leaveSubsetChannel). Signature files from
+ * other sites are not taken here: the members' admins sign on this network.
+ */
+function planSubsetAction(at: NetworkLocation, t: Topology, proposal: Proposal): Plan {
+  const notHere = (): Promise<void> =>
+    Promise.reject(new GovernanceRefusal(`proposal ${proposal.id} changes subset channel ${t.channel}: its update is signed by the members' admins on this network, not by signature files`));
+  const done = (why: string): Plan => ({ run: () => Promise.resolve(why), writeUpdate: notHere });
+  const member = t.orgs.find((o) => o.mspId === proposal.targetMspId);
+  if (proposal.action === 'REMOVE') {
+    if (!member) return done(`${proposal.targetMspId} was no longer a member of channel ${t.channel}`);
+    return {
+      run: async (signed) => {
+        if (signed) await notHere();
+        await leaveSubsetChannel(at, member.name);
+        return `removed ${proposal.targetMspId} from channel ${t.channel}`;
+      },
+      writeUpdate: notHere,
+    };
+  }
+  const invited = proposal.org;
+  if (!invited) throw new GovernanceRefusal(`proposal ${proposal.id} carries no org to invite`);
+  const consortium = loadEffectiveTopology(at.topologyFile, at.paths, at.portOffset);
+  const org = consortium.orgs.find((o) => o.mspId === invited.mspId && o.name === invited.name);
+  if (!org) {
+    throw new GovernanceRefusal(`proposal ${proposal.id} invites ${invited.name} (${invited.mspId}) to channel ${t.channel}, which is not a member of the consortium ` +
+      `(channel ${consortium.channel}); invite it there first`);
+  }
+  const prepared = orgIdentity(at.paths, org);
+  if (!sameCertificate(invited.caRootCert, prepared.caRootCert) || !sameCertificate(invited.tlsRootCert, prepared.tlsRootCert)) {
+    throw new GovernanceRefusal(`the CA or TLS root certificate of member ${org.name} is not the one proposal ${proposal.id} was voted on`);
+  }
+  if (member) return done(`${invited.mspId} was already a member of channel ${t.channel}`);
+  return {
+    run: async (signed) => {
+      if (signed) await notHere();
+      await joinSubsetChannel(at, org.name);
+      return `added ${invited.mspId} to channel ${t.channel}; its peers joined and approved chaincode ${t.chaincode.name}`;
+    },
+    writeUpdate: notHere,
   };
 }

@@ -7,18 +7,37 @@ import { dirname } from 'node:path';
 import { RunPaths } from './paths';
 import { PeerOrgConfig, Topology, TopologyError, validateTopology } from './topology';
 
-/** What governance changed: org specs as written (ports before any offset) and removed org names. */
+/**
+ * What governance changed: org specs as written (ports before any offset) and removed org names
+ * of the main channel; and, per subset channel, the names of the consortium's orgs that joined or
+ * left it since the topology file's `channels`.
+ */
 export interface MembershipRecord {
   readonly added: readonly Record<string, unknown>[];
   readonly removed: readonly string[];
+  readonly channels: Readonly<Record<string, SubsetChannelChanges>>;
 }
 
-const EMPTY: MembershipRecord = { added: [], removed: [] };
+export interface SubsetChannelChanges {
+  readonly joined: readonly string[];
+  readonly left: readonly string[];
+}
+
+const EMPTY: MembershipRecord = { added: [], removed: [], channels: {} };
 
 export function readMembership(paths: RunPaths): MembershipRecord {
   if (!existsSync(paths.membership)) return EMPTY;
   const parsed = JSON.parse(readFileSync(paths.membership, 'utf8')) as Partial<MembershipRecord>;
-  return { added: parsed.added ?? [], removed: parsed.removed ?? [] };
+  return { added: parsed.added ?? [], removed: parsed.removed ?? [], channels: parsed.channels ?? {} };
+}
+
+/** Records that a member org joined (or left) a subset channel. */
+export function recordSubsetChannelMember(paths: RunPaths, channel: string, orgName: string, change: 'joined' | 'left'): void {
+  const record = readMembership(paths);
+  const before = record.channels[channel] ?? { joined: [], left: [] };
+  const other = change === 'joined' ? 'left' : 'joined';
+  const after = { ...before, [change]: [...before[change].filter((n) => n !== orgName), orgName], [other]: before[other].filter((n) => n !== orgName) };
+  writeMembership(paths, { ...record, channels: { ...record.channels, [channel]: after } });
 }
 
 function writeMembership(paths: RunPaths, record: MembershipRecord): void {
@@ -32,6 +51,7 @@ function writeMembership(paths: RunPaths, record: MembershipRecord): void {
 export function recordAdded(paths: RunPaths, spec: Record<string, unknown>): void {
   const record = readMembership(paths);
   writeMembership(paths, {
+    ...record,
     added: [...record.added.filter((o) => o.name !== spec.name), spec],
     removed: record.removed.filter((name) => name !== spec.name),
   });
@@ -41,6 +61,7 @@ export function recordAdded(paths: RunPaths, spec: Record<string, unknown>): voi
 export function recordRemoved(paths: RunPaths, orgName: string, founding: boolean): void {
   const record = readMembership(paths);
   writeMembership(paths, {
+    ...record,
     added: record.added.filter((o) => o.name !== orgName),
     removed: founding && !record.removed.includes(orgName) ? [...record.removed, orgName] : record.removed,
   });
@@ -62,7 +83,27 @@ function effectiveRaw(topologyFile: string, paths: RunPaths, extra: Record<strin
   const base = readJson(topologyFile, 'the topology');
   const record = readMembership(paths);
   const founders = Array.isArray(base.orgs) ? (base.orgs as Record<string, unknown>[]) : [];
-  return { ...base, orgs: [...founders.filter((o) => !record.removed.includes(o.name as string)), ...record.added, ...extra] };
+  const channels = Array.isArray(base.channels) ? (base.channels as Record<string, unknown>[]) : undefined;
+  return {
+    ...base,
+    orgs: [...founders.filter((o) => !record.removed.includes(o.name as string)), ...record.added, ...extra],
+    ...(channels ? { channels: channels.map((c) => withSubsetChanges(c, record.channels[c.name as string], record.removed)) } : {}),
+  };
+}
+
+/**
+ * A subset channel of the topology file with the orgs that joined or left it since; an org
+ * removed from the consortium (the main channel) is no member of any channel.
+ */
+function withSubsetChanges(channel: Record<string, unknown>, changes: SubsetChannelChanges | undefined, removed: readonly string[]): Record<string, unknown> {
+  if (!Array.isArray(channel.members)) return channel;
+  const { joined = [], left = [] } = changes ?? {};
+  const gone = (m: unknown): boolean => left.includes(m as string) || removed.includes(m as string);
+  const founders = channel.members as unknown[];
+  // Orgs that joined later do not order it; the file's ordering members stay so until they leave.
+  const orderedBy = Array.isArray(channel.orderedBy) ? (channel.orderedBy as unknown[]) : founders;
+  const members = [...founders, ...joined.filter((n) => !founders.includes(n))];
+  return { ...channel, members: members.filter((m) => !gone(m)), orderedBy: orderedBy.filter((m) => !gone(m)) };
 }
 
 /** The topology with the orgs that are members of the channel now. */

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { majorityOf } from './channel-config';
 import { checkCaCertificate, GovernanceRefusal } from './governance';
-import { loadEffectiveTopology, loadNewOrg, readMembership, recordAdded, recordRemoved } from './members';
+import { loadEffectiveTopology, loadNewOrg, readMembership, recordAdded, recordRemoved, recordSubsetChannelMember } from './members';
 import { checkRemovable, chooseSigners, MembershipError } from './membership';
 import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
-import { loadTopology, TopologyError, validateTopology } from './topology';
+import { channelView, loadTopology, ordererNodes, TopologyError, validateTopology } from './topology';
 
 const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
 const auditorSpec = (): Record<string, any> => JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8'));
@@ -82,9 +82,24 @@ describe('the effective membership', () => {
     expect(readMembership(paths).removed).toEqual(['donorplatform']);
     expect(loadEffectiveTopology(DEFAULT_TOPOLOGY, paths, 4000).orgs.map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP']);
     recordRemoved(paths, 'auditor', false);
-    expect(readMembership(paths)).toEqual({ added: [], removed: ['donorplatform'] });
+    expect(readMembership(paths)).toEqual({ added: [], removed: ['donorplatform'], channels: {} });
     recordAdded(paths, { ...auditorSpec(), name: 'donorplatform', mspId: 'DonorPlatformMSP' });
     expect(readMembership(paths).removed).toEqual([]);
+  });
+
+  test('an org that joins a subset channel is a member of it without ordering it; one that leaves, or leaves the consortium, is in it no more', () => {
+    const channelsTopology = join(REPO_ROOT, 'network', 'topology-channels.json');
+    const evidence = (): ReturnType<typeof channelView> => channelView(loadEffectiveTopology(channelsTopology, paths), 'evidence');
+    recordSubsetChannelMember(paths, 'evidence', 'donorplatform', 'joined');
+    expect(evidence().orgs.map((o) => `${o.name}: ${o.orderers.length} orderer(s)`)).toEqual(['donorplatform: 0 orderer(s)', 'ngo: 1 orderer(s)', 'auditor: 1 orderer(s)']);
+    expect(ordererNodes(evidence()).map((n) => n.id)).toEqual(['orderer0.ngo', 'orderer0.auditor']);
+    recordSubsetChannelMember(paths, 'evidence', 'auditor', 'left');
+    expect(evidence().orgs.map((o) => o.name)).toEqual(['donorplatform', 'ngo']);
+    expect(ordererNodes(evidence()).map((n) => n.id)).toEqual(['orderer0.ngo']);
+    recordSubsetChannelMember(paths, 'evidence', 'auditor', 'joined');
+    recordRemoved(paths, 'donorplatform', true);
+    expect(evidence().orgs.map((o) => o.name)).toEqual(['ngo', 'auditor']);
+    expect(readMembership(paths).channels).toEqual({ evidence: { joined: ['donorplatform', 'auditor'], left: [] } });
   });
 });
 

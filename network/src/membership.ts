@@ -34,6 +34,8 @@ export interface NetworkLocation {
   readonly topologyFile: string;
   readonly paths: RunPaths;
   readonly portOffset: number;
+  /** The channel a command acts on, when not the main one: a subset channel of the topology. */
+  readonly channel?: string;
 }
 
 /**
@@ -135,7 +137,7 @@ export interface SignedUpdate {
   readonly submitter: PeerOrgConfig;
 }
 
-interface ConfigChange {
+export interface ConfigChange {
   readonly original: ChannelConfig;
   readonly updated: ChannelConfig;
   /**
@@ -238,7 +240,7 @@ function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Top
  * Makes the change: with the signature files of other sites (`signed`), or else with the admins
  * of this network's members signing in turn. Returns who signed, for the log.
  */
-async function applyChange(
+export async function applyChange(
   bins: FabricBinaries, at: NetworkLocation, t: Topology, change: ConfigChange, last: readonly PeerOrgConfig[], signed: SignedUpdate | undefined, workDir: string,
 ): Promise<string> {
   if (signed) {
@@ -273,7 +275,7 @@ export async function writeMembershipUpdate(at: NetworkLocation, change: { specF
 }
 
 /** Waits until every peer of `org` has the channel's height (it pulls the blocks from the orderers). */
-async function waitForCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<void> {
+export async function waitForCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig): Promise<void> {
   const reference = t.orgs.find((o) => o !== org);
   if (!reference) return;
   const target = channelHeight(bins, t, paths, reference);

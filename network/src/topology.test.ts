@@ -115,7 +115,7 @@ describe('the consensus of the ordering service', () => {
     const t = loadTopology(CHANNELS_TOPOLOGY);
     expect(channelNames(t)).toEqual(['donations', 'evidence']);
     expect(channelView(t, 'donations')).toBe(t);
-    expect(t.channels).toEqual([{ name: 'evidence', members: ['ngo', 'auditor'], endorsementPolicy: '/Channel/Application/Endorsement', collections: '' }]);
+    expect(t.channels).toEqual([{ name: 'evidence', members: ['ngo', 'auditor'], orderedBy: ['ngo', 'auditor'], endorsementPolicy: '/Channel/Application/Endorsement', collections: '' }]);
     expect(loadTopology(DEFAULT_TOPOLOGY).channels).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe('the consensus of the ordering service', () => {
     ];
     expect(problemsOf(raw)).toEqual([
       'channels[2].members: needs at least 1 entry',
-      'channels[3].extra: unknown field (allowed: name, members, endorsementPolicy, collections)',
+      'channels[3].extra: unknown field (allowed: name, members, orderedBy, endorsementPolicy, collections)',
       'channels[3].name: must be a lower-case channel name, got "Bad Name"',
     ]);
     raw.channels = raw.channels.slice(0, 2);
@@ -154,7 +154,7 @@ describe('the consensus of the ordering service', () => {
     const bft = bftTopology();
     bft.channels = [{ name: 'audit', members: ['ngo'] }];
     expect(problemsOf(bft)).toEqual([
-      "channels[0]: channel audit is ordered only by its members' ordering nodes (an ordering node sees every transaction of its channels), and consensus BFT needs at least 4; its members run 2",
+      "channels[0]: channel audit is ordered only by its members' ordering nodes (an ordering node sees every transaction of its channels), and consensus BFT needs at least 4; its ordering members run 2",
     ]);
     bft.channels = [{ name: 'audit', members: ['ngo', 'donorplatform'] }];
     expect(problemsOf(bft)).toEqual([]);

@@ -144,8 +144,13 @@ export const DEFAULT_GOVERNANCE: GovernancePolicy = { thresholdPercentage: 50, c
  */
 export interface SubsetChannelConfig {
   readonly name: string;
-  /** The names of the member orgs in it (founders of the topology file). */
+  /** The names of the member orgs in it: member orgs of the topology, founders or invited. */
   readonly members: readonly string[];
+  /**
+   * The members whose ordering nodes order it (by default all of them as the file lists them).
+   * An org that joins the channel later joins with its peers: its ordering nodes are not added.
+   */
+  readonly orderedBy: readonly string[];
   /** Its chaincode definition's endorsement policy; by default the channel's MAJORITY Endorsement policy. */
   readonly endorsementPolicy: string;
   /** Its private data collections config ('' for none, the default: collections name their orgs, so each channel needs its own). */
@@ -350,11 +355,13 @@ function subsetChannelProblems(t: Topology, c: SubsetChannelConfig, at: string):
   for (const id of mspIdsInPolicy(c.endorsementPolicy)) {
     if (!members.some((o) => o.mspId === id)) problems.push(`${at}.endorsementPolicy names ${id}, which is not a member of channel ${c.name}`);
   }
-  const nodes = members.reduce((n, o) => n + o.orderers.length, 0);
+  const outsiders = c.orderedBy.filter((m) => !c.members.includes(m));
+  if (outsiders.length > 0) problems.push(`${at}.orderedBy: ${outsiders.join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} not among its members; only members' ordering nodes may see its blocks`);
+  const nodes = members.filter((o) => c.orderedBy.includes(o.name)).reduce((n, o) => n + o.orderers.length, 0);
   const min = MIN_ORDERERS[t.ordering.consensus];
-  if (unknown.length === 0 && nodes < min) {
+  if (unknown.length === 0 && outsiders.length === 0 && nodes < min) {
     problems.push(`${at}: channel ${c.name} is ordered only by its members' ordering nodes (an ordering node sees every transaction of its channels), ` +
-      `and consensus ${t.ordering.consensus} needs at least ${min}; its members run ${nodes}`);
+      `and consensus ${t.ordering.consensus} needs at least ${min}; its ordering members run ${nodes}`);
   }
   return problems;
 }
@@ -513,10 +520,12 @@ class Checker {
   }
 
   subsetChannel(value: unknown, at: string): SubsetChannelConfig {
-    const c = this.object(value, at, ['name', 'members', 'endorsementPolicy', 'collections']);
+    const c = this.object(value, at, ['name', 'members', 'orderedBy', 'endorsementPolicy', 'collections']);
+    const members = this.list(c.members, `${at}.members`, 1, (m, mat) => this.matching(m, mat, NAME, 'the name of a member org'));
     return {
       name: this.matching(c.name, `${at}.name`, CHANNEL, 'a lower-case channel name'),
-      members: this.list(c.members, `${at}.members`, 1, (m, mat) => this.matching(m, mat, NAME, 'the name of a member org')),
+      members,
+      orderedBy: c.orderedBy === undefined ? members : this.list(c.orderedBy, `${at}.orderedBy`, 1, (m, mat) => this.matching(m, mat, NAME, 'the name of a member org')),
       endorsementPolicy: this.endorsementPolicy(c.endorsementPolicy ?? DEFAULT_CHANNEL_ENDORSEMENT, `${at}.endorsementPolicy`),
       collections: c.collections === undefined ? '' : this.collections(c.collections, `${at}.collections`),
     };
@@ -590,7 +599,8 @@ export function channelView(t: Topology, name: string): Topology {
   // No orderer-only org: its nodes would see the channel's blocks.
   const view: Topology = {
     channel: c.name, host: t.host, ordering: t.ordering, governance: t.governance,
-    orgs: t.orgs.filter((o) => c.members.includes(o.name)),
+    // Members that do not order it appear without their ordering nodes.
+    orgs: t.orgs.filter((o) => c.members.includes(o.name)).map((o) => (c.orderedBy.includes(o.name) ? o : { ...o, orderers: [] })),
     chaincode: { ...t.chaincode, endorsementPolicy: c.endorsementPolicy, collections: c.collections },
     channels: [],
   };

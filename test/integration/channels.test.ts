@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig, RunningApi, startApi } from '@donation-ledger/api';
-import { connect, LedgerClient } from '@donation-ledger/client';
-import { channelGauges, channelView, clientProfile, endpoint, loadTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
+import { connect, LedgerClient, Proposal } from '@donation-ledger/client';
+import { channelGauges, channelView, clientProfile, endpoint, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
 import pino from 'pino';
 import request from 'supertest';
 import { seedEmptyDatabase } from '../../packages/indexer/src/test-support/scratch-store';
@@ -20,7 +20,7 @@ const OFFSET = Number(process.env.LEDGER_CHANNELS_PORT_OFFSET ?? PORT_OFFSET + 5
 const ARGS = ['--topology', TOPOLOGY, '--run-dir', RUN_DIR, '--port-offset', String(OFFSET)];
 const EVIDENCE = 'evidence';
 const paths = new RunPaths(RUN_DIR);
-const topology = (): Topology => loadTopology(TOPOLOGY, OFFSET);
+const topology = (): Topology => loadEffectiveTopology(TOPOLOGY, paths, OFFSET);
 const onChannel = (channel: string, org: string, user: string): Promise<LedgerClient> => connect(clientProfile(channelView(topology(), channel), paths, org, user));
 
 async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient) => Promise<T>): Promise<T> {
@@ -115,6 +115,66 @@ describe('several channels', () => {
     expect(members).toHaveLength(2);
     await expect(attempt(own)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('could not get last config for channel evidence') });
     await expect(attempt(members)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('access denied: channel [evidence] creator org unknown') });
+  });
+
+  test("the subset channel's members vote a member of the consortium in and out of it, on that channel's ledger", async () => {
+    const network = (...args: string[]): ReturnType<typeof cli> => cli([...args, ...ARGS]);
+    const proposalOf = (result: ReturnType<typeof cli>): Proposal => {
+      if (result.status !== 0) throw new Error(`the command failed (${String(result.status)}):\n${result.stderr}`);
+      return JSON.parse(result.stdout) as Proposal;
+    };
+    const onEvidence = ['--channel', EVIDENCE];
+    const definition = join(RUN_DIR, 'donorplatform-for-evidence.json');
+    expect(network('org', 'export', '--org', 'donorplatform', '--out', definition).status).toBe(0);
+    const ngoId = uniqueId('ngo-before-join');
+    await using(onChannel(EVIDENCE, 'ngo', 'ngoadmin1'), (admin) => admin.registerNgo({ id: ngoId, name: 'Before the join' }));
+
+    // An org outside the channel can neither propose nor vote there.
+    const invite = uniqueId('invite-donorplatform');
+    const outsider = network('governance', 'propose-invite', definition, '--org', 'donorplatform', '--id', invite, ...onEvidence);
+    expect(outsider.status).toBe(1);
+    expect(outsider.stderr).toContain('unknown org "donorplatform"; the topology has: ngo, auditor');
+    const unknownChannel = network('governance', 'show', invite, '--channel', 'audits');
+    expect(unknownChannel.status).toBe(2);
+    expect(unknownChannel.stderr).toContain('unknown channel "audits"; the topology has: donations, evidence');
+
+    const proposed = proposalOf(network('governance', 'propose-invite', definition, '--org', 'ngo', '--id', invite, ...onEvidence));
+    expect(proposed).toMatchObject({ action: 'INVITE', targetMspId: 'DonorPlatformMSP', status: 'IN_PROGRESS', membersAtCreation: ['NgoMSP', 'AuditorMSP'] });
+    // The main channel's ledger has no such proposal: each channel governs its own members.
+    expect(network('governance', 'show', invite).stderr).toContain(`there is no proposal "${invite}" on the ledger`);
+    expect(proposalOf(network('governance', 'vote', invite, 'YES', '--org', 'ngo', ...onEvidence)).status).toBe('IN_PROGRESS');
+    expect(proposalOf(network('governance', 'vote', invite, 'YES', '--org', 'auditor', ...onEvidence)).status).toBe('APPROVED');
+    const executed = network('governance', 'execute', invite, ...onEvidence);
+    expect(proposalOf(executed).status).toBe('EXECUTED');
+    expect(executed.stderr).toContain(`DonorPlatformMSP is a member of channel ${EVIDENCE} (signed by NgoMSP, AuditorMSP)`);
+
+    // Its own peer holds the channel now (asked alone, no failover); its ordering nodes still do not order it.
+    const t = topology();
+    expect(await heightOn(endpoint(t, ordererNodes(t)[0]!.operationsPort), EVIDENCE)).toBeUndefined();
+    expect(existsSync(paths.profile('donorplatform', EVIDENCE))).toBe(true);
+    const joined = clientProfile(channelView(t, EVIDENCE), paths, 'donorplatform', 'donor1');
+    await using(connect({ ...joined, gateways: joined.gateways.filter((g) => g.mspId === 'DonorPlatformMSP') }), async (donor) => {
+      await until('the donor platform peer to have the evidence NGO', async () => (await outcome(donor.readNgo(ngoId))) === 'OK');
+      expect((await donor.readGovernance()).members.map((m) => m.mspId)).toEqual(['NgoMSP', 'AuditorMSP', 'DonorPlatformMSP']);
+    });
+
+    const removal = uniqueId('remove-donorplatform');
+    proposalOf(network('governance', 'propose-remove', 'DonorPlatformMSP', '--org', 'ngo', '--id', removal, ...onEvidence));
+    proposalOf(network('governance', 'vote', removal, 'YES', '--org', 'ngo', ...onEvidence));
+    expect(proposalOf(network('governance', 'vote', removal, 'YES', '--org', 'auditor', ...onEvidence)).status).toBe('APPROVED');
+    expect(proposalOf(network('governance', 'execute', removal, ...onEvidence)).status).toBe('EXECUTED');
+    expect(existsSync(paths.profile('donorplatform', EVIDENCE))).toBe(false);
+    const donor = clientProfile(t, paths, 'donorplatform', 'donor1');
+    const ngoPeer = endpoint(t, t.orgs.find((o) => o.name === 'ngo')!.peers[0]!.port);
+    const refused = await outcome(connect({ ...donor, gateways: donor.gateways.filter((g) => g.endpoint === ngoPeer), channel: EVIDENCE }).then((c) => {
+      const read = c.readNgo(ngoId);
+      return read.finally(() => c.close());
+    }));
+    expect(refused).toBe('FORBIDDEN');
+    // The main channel did not change.
+    await using(onChannel(t.channel, 'donorplatform', 'donor1'), async (member) => {
+      expect((await member.readGovernance()).members.map((m) => m.mspId)).toEqual(['DonorPlatformMSP', 'NgoMSP', 'AuditorMSP']);
+    });
   });
 
   test("an API serves the channel its profile names, with a read model of that channel's chain", async () => {
