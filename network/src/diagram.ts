@@ -162,7 +162,7 @@ export function topologySvg(t: Topology): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${SVG.margin}" y="${SVG.margin + 14}" font-size="16" font-weight="bold">Donation ledger topology: ${m.sites.length} sites, channel ${xml([m.channel, ...m.subsetChannels.map((c) => c.name)].join(', '))}</text>`,
+    `<text x="${SVG.margin}" y="${SVG.margin + 14}" font-size="16" font-weight="bold">Donation ledger topology: ${m.sites.length} sites, channel${m.subsetChannels.length > 0 ? 's' : ''} ${xml([m.channel, ...m.subsetChannels.map((c) => c.name)].join(', '))}</text>`,
   ];
   m.sites.forEach((site, i) => {
     const x = SVG.margin + i * (SVG.column + SVG.gap);
