@@ -113,6 +113,13 @@ describe('taking an org out', () => {
     expect(() => checkRemovable(topology(), 'NgoMSP')).toThrow(/NgoMSP is the last member of channel donations/);
   });
 
+  test('an org in a subset channel leaves that channel before the consortium', () => {
+    const channels = loadEffectiveTopology(join(REPO_ROOT, 'network', 'topology-channels.json'), paths);
+    expect(() => checkRemovable(channels, 'AuditorMSP')).toThrow(new MembershipError(
+      'AuditorMSP is a member of channel evidence too; it leaves that channel first ("governance propose-remove ... --channel NAME", or "org leave <org> --channel NAME")'));
+    expect(checkRemovable(channels, 'DonorPlatformMSP').name).toBe('donorplatform');
+  });
+
   test('an org named by an explicit signature policy cannot leave until the policy changes', () => {
     const t = topology();
     const named = { ...t, chaincode: { ...t.chaincode, endorsementPolicy: "AND('DonorPlatformMSP.peer','NgoMSP.peer')" } };

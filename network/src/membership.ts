@@ -301,6 +301,12 @@ export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig 
     throw new MembershipError(`"${mspIdOrName}" is not a member of channel ${t.channel}; the members are: ${t.orgs.map((o) => o.mspId).join(', ')}`);
   }
   if (t.orgs.length === 1) throw new MembershipError(`${org.mspId} is the last member of channel ${t.channel}; a channel needs at least one org`);
+  // Its subset channels' configs would still name it: it leaves them first, by their members' vote.
+  const subsets = t.channels.filter((c) => c.members.includes(org.name)).map((c) => c.name);
+  if (subsets.length > 0) {
+    throw new MembershipError(`${org.mspId} is a member of channel ${subsets.join(', ')} too; it leaves ${subsets.length === 1 ? 'that channel' : 'those channels'} first ` +
+      '("governance propose-remove ... --channel NAME", or "org leave <org> --channel NAME")');
+  }
   const own = ordererNodes(t).filter((n) => n.org === org);
   if (own.length > 0) {
     const { consensus } = t.ordering;
