@@ -44,7 +44,10 @@ async function siteAdminProcessesDuring(args: readonly string[]): Promise<{ resu
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
       try {
         if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('site-admin-call.js')) continue;
-        const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        // Started by this command, not by another network's on the same machine.
+        if (/^PPid:\s+(\d+)/m.exec(status)?.[1] !== String(child.pid)) continue;
+        const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '';
         users.add(spawnSync('getent', ['passwd', uid], { encoding: 'utf8' }).stdout.split(':')[0] || `uid ${uid}`);
       } catch {
         // gone meanwhile

@@ -70,7 +70,18 @@ export function settle(payments: LedgerClient, donationIds: readonly string[]): 
  */
 export async function give(donor: LedgerClient, payments: LedgerClient, request: DonateRequest): Promise<Donation> {
   const { result: pledge } = await donor.donate(request);
-  await settle(payments, [pledge.id]);
+  // The donate returned once the donor platform's peer committed it; the other endorsing peer of
+  // the settlement may be a block behind (seen in CI on a loaded machine): asked again, briefly.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await settle(payments, [pledge.id]);
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NOT_FOUND' || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   return donor.readDonation(pledge.id);
 }
 
