@@ -180,6 +180,11 @@ export function peerCli(bins: FabricBinaries, t: Topology, paths: RunPaths, org:
   return peerSite(bins, paths, org).run(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
 }
 
+/** `peerCli` without blocking, so that several orgs' admins can act side by side (each on its own site). */
+export function peerCliAsync(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, args: readonly string[], step: string, peer?: PeerConfig): Promise<string> {
+  return peerSite(bins, paths, org).runAsync(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
+}
+
 /** The site of `org`'s admin as the peer CLI runs there: for the files its commands read and write. */
 export const peerSite = (bins: FabricBinaries, paths: RunPaths, org: PeerOrgConfig): SiteAdmin => siteAdmin(paths, org.name, bins.path('peer'));
 
