@@ -135,30 +135,33 @@ export class OrgCa {
     this.site.own(msp);
   }
 
-  /** Registers (if needed) and enrolls (if not done yet) each identity. */
-  enroll(identities: readonly IdentityRequest[]): void {
-    this.enrollCaAdmin();
+  /**
+   * Registers (if needed) and enrolls (if not done yet) each identity, one after the other (one
+   * CA, one database); different orgs' CAs can enroll side by side.
+   */
+  async enroll(identities: readonly IdentityRequest[]): Promise<void> {
+    await this.enrollCaAdmin();
     for (const identity of identities) {
       const dir = this.paths.identity(this.orgName, identity.name);
       const wantMsp = identity.msp ?? true;
       const done = (!wantMsp || existsSync(join(dir, 'msp', 'signcerts', 'cert.pem'))) &&
         (!identity.tls || existsSync(join(dir, 'tls', 'server.crt')));
       if (done) continue;
-      const secret = this.register(identity);
-      if (wantMsp) this.enrollInto(identity.name, secret, join(dir, 'msp'), false);
-      if (identity.tls) this.enrollInto(identity.name, secret, join(dir, 'tls'), true);
+      const secret = await this.register(identity);
+      if (wantMsp) await this.enrollInto(identity.name, secret, join(dir, 'msp'), false);
+      if (identity.tls) await this.enrollInto(identity.name, secret, join(dir, 'tls'), true);
       log(`enrolled ${identity.name} (${identity.type}) with ${caId(this.orgName)}`);
     }
   }
 
-  private enrollCaAdmin(): void {
+  private async enrollCaAdmin(): Promise<void> {
     const home = this.paths.caClientHome(this.orgName);
     if (existsSync(join(home, 'msp', 'signcerts', 'cert.pem'))) return;
     const { caAdmin } = this.secrets();
-    this.caClient(['enroll', '-H', home], `enroll the bootstrap admin of ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(CA_ADMIN, caAdmin) });
+    await this.caClient(['enroll', '-H', home], `enroll the bootstrap admin of ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(CA_ADMIN, caAdmin) });
   }
 
-  private register(identity: IdentityRequest): string {
+  private async register(identity: IdentityRequest): Promise<string> {
     const secrets = this.secrets();
     let secret = secrets.identities[identity.name];
     if (secret === undefined) {
@@ -177,7 +180,7 @@ export class OrgCa {
     }
     if (attrs.length > 0) args.push('--id.attrs', attrs.join(','));
     try {
-      this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_ID_SECRET: secret });
+      await this.caClient(args, `register ${identity.name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_ID_SECRET: secret });
     } catch (err) {
       // Registration is not idempotent in Fabric CA; a second `up` finds the identity there.
       if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
@@ -185,12 +188,12 @@ export class OrgCa {
     return secret;
   }
 
-  private enrollInto(name: string, secret: string, target: string, tls: boolean): void {
+  private async enrollInto(name: string, secret: string, target: string, tls: boolean): Promise<void> {
     const scratch = `${target}.enrolling`;
     rmSync(scratch, { recursive: true, force: true });
     const args = ['enroll', '-M', scratch, '--csr.cn', name];
     if (tls) args.push('--enrollment.profile', 'tls', '--csr.hosts', `${this.host},localhost,${name}`);
-    this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(name, secret) });
+    await this.caClient(args, `enroll ${tls ? 'a TLS certificate for ' : ''}${name} with ${caId(this.orgName)}`, { FABRIC_CA_CLIENT_URL: this.urlWith(name, secret) });
     rmSync(target, { recursive: true, force: true });
     // Moved, not copied: the key stays the file the site's user wrote; only the new folders are root's until handed over.
     if (tls) layOutTls(scratch, target);
@@ -204,8 +207,8 @@ export class OrgCa {
    * `secretEnv`, which fabric-ca-client reads as its url / id.secret settings: never in argv,
    * which `ps` shows to every user of the machine. Runs as the site's user, which writes the keys.
    */
-  private caClient(args: string[], step: string, secretEnv: Record<string, string> = {}): void {
-    this.site.run(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
+  private async caClient(args: string[], step: string, secretEnv: Record<string, string> = {}): Promise<void> {
+    await this.site.runAsync(this.bins.path('fabric-ca-client'), [...args, '--caname', this.caName, '--tls.certfiles', this.paths.caCert(this.orgName)], {
       step,
       env: { FABRIC_CA_CLIENT_HOME: this.paths.caClientHome(this.orgName), ...secretEnv },
     });

@@ -15,7 +15,7 @@ import { CHAINCODE_TLS_IDENTITY } from './ca';
 import { CommandError, log, retry, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { isPortFree } from './health';
-import { firstPeer, ordererCliArgs, peerCli, peerSite } from './nodes';
+import { firstPeer, ordererCliArgs, peerCli, peerCliAsync, peerSite } from './nodes';
 import { REPO_ROOT, RunPaths, tlsRootFor } from './paths';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite } from './site-users';
@@ -154,18 +154,20 @@ export async function deployChaincode(
   // Each attempt goes to the next orderer: a retry does not wait on one that is down.
   let ordererAttempt = 0;
   const orderer = (asOrg: PeerOrgConfig): string[] => ordererCliArgs(t, paths, asOrg, ordererAttempt++);
-  for (const { org } of orgs) {
+  // Each org's admin approves for its own org, side by side: the approvals then wait for a
+  // block together rather than one block each.
+  await Promise.all(orgs.map(async ({ org }) => {
     const packageId = packageIds.get(org.name) ?? '';
-    if (upToDate ? hasApprovedCommitted(bins, t, paths, cc, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) continue;
+    if (upToDate ? hasApprovedCommitted(bins, t, paths, cc, org, sequence, packageId) : isApproved(bins, t, paths, org, definition)) return;
     // The first approval can meet a Raft cluster still electing its leader: retry for a while.
     await retry(90_000, 2000, () =>
-      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer(org)],
+      peerCliAsync(bins, t, paths, org, ['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId, ...orderer(org)],
         `approve chaincode ${cc.name} sequence ${sequence} for ${org.mspId}`),
     isTransient).catch((err: unknown) => {
       throw explainDefinitionError(err, t);
     });
     log(`${org.mspId} approved ${cc.name} ${version} (sequence ${sequence})`);
-  }
+  }));
   if (upToDate) {
     log(`chaincode ${cc.name} ${version} is already committed on ${t.channel} (sequence ${committed.sequence})`);
     return { label, version, packageIds };
@@ -201,16 +203,16 @@ export async function deployOnEveryChannel(bins: FabricBinaries, t: Topology, pa
 async function installPackages(
   bins: FabricBinaries, t: Topology, paths: RunPaths, cc: ChaincodeSpec, orgs: readonly { org: PeerOrgConfig; server: { id: string; port: number } }[], label: string,
 ): Promise<Pick<Deployment, 'label' | 'packageIds'>> {
-  const packageIds = new Map<string, string>();
-  for (const { org, server } of orgs) {
+  // Each org installs on its own peers and starts its own server, side by side, as the sites would.
+  const installed = await Promise.all(orgs.map(async ({ org, server }): Promise<[string, string]> => {
     const packageFile = packageFor(t, paths, org, server, label);
     const packageId = peerSite(bins, paths, org).lend(packageFile, (given) =>
       peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'calculatepackageid', given], `calculate the package ID of ${packageFile}`).trim());
-    packageIds.set(org.name, packageId);
-    installOnPeers(bins, t, paths, org, packageFile, packageId);
+    await installOnPeers(bins, t, paths, org, packageFile, packageId);
     await startChaincodeServer(t, paths, cc, org, server, packageId);
-  }
-  return { label, packageIds };
+    return [org.name, packageId];
+  }));
+  return { label, packageIds: new Map(installed) };
 }
 
 /** The orgs that run the chaincode, each with its server; the others are named once. */
@@ -282,12 +284,12 @@ function packageFor(t: Topology, paths: RunPaths, org: PeerOrgConfig, server: { 
   return packageFile;
 }
 
-function installOnPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, packageFile: string, packageId: string): void {
+async function installOnPeers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, packageFile: string, packageId: string): Promise<void> {
   for (const peer of org.peers) {
-    const installed = peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], `list chaincodes installed on ${peerId(org, peer)}`, peer);
+    const installed = await peerCliAsync(bins, t, paths, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], `list chaincodes installed on ${peerId(org, peer)}`, peer);
     if (installed.includes(packageId)) continue;
-    peerSite(bins, paths, org).lend(packageFile, (given) =>
-      peerCli(bins, t, paths, org, ['lifecycle', 'chaincode', 'install', given], `install ${packageFile} on ${peerId(org, peer)}`, peer));
+    await peerSite(bins, paths, org).lend(packageFile, (given) =>
+      peerCliAsync(bins, t, paths, org, ['lifecycle', 'chaincode', 'install', given], `install ${packageFile} on ${peerId(org, peer)}`, peer));
     log(`installed ${packageId} on ${peerId(org, peer)}`);
   }
 }

@@ -1,6 +1,6 @@
 // Runs the Fabric command-line tools. A failure becomes an error that names the step and
 // carries the tool's own last words, because "exit status 1" helps nobody.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export class CommandError extends Error {
   constructor(
@@ -42,6 +42,25 @@ export function run(command: string, args: readonly string[], options: RunOption
     throw new CommandError(options.step, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
   }
   return result.stdout;
+}
+
+/**
+ * `run` without blocking the event loop: commands of independent sites (each its own CA, its own
+ * user, its own folder) can then run side by side.
+ */
+export function runAsync(command: string, args: readonly string[], options: RunOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...spawnOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (err) => reject(new CommandError(options.step, `${command}: ${err.message}`)));
+    child.once('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new CommandError(options.step, `${stdout}\n${stderr}`));
+    });
+  });
 }
 
 export function lastLines(text: string, count: number): string {

@@ -64,7 +64,7 @@ export async function prepareOrg(at: NetworkLocation, specFile: string, bins = e
   const ca = new OrgCa(bins, at.paths, topology, org.name, org.ca);
   await ca.start();
   ca.writeOrgMsp();
-  ca.enroll(identitiesOf(topology, org.name));
+  await ca.enroll(identitiesOf(topology, org.name));
   return { newOrg, identity: orgIdentity(at.paths, org) };
 }
 

@@ -46,10 +46,11 @@ export async function up(t: Topology, paths: RunPaths, fabric?: string): Promise
   await Promise.all(cas.map((ca) => ca.start()));
 
   log('registering and enrolling identities');
-  for (const ca of cas) {
+  // Each org's CA enrolls its own identities: the sites do this side by side, as they would.
+  await Promise.all(cas.map(async (ca) => {
     ca.writeOrgMsp();
-    ca.enroll(identitiesOf(t, ca.orgName));
-  }
+    await ca.enroll(identitiesOf(t, ca.orgName));
+  }));
 
   log('starting the orderers');
   startOrderers(bins.path('orderer'), t, paths);

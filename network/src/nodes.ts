@@ -110,10 +110,27 @@ export function peerEnv(t: Topology, paths: RunPaths, org: PeerOrgConfig, peer: 
     CORE_PEER_GOSSIP_BOOTSTRAP: gossipBootstrap,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: endpoint(t, peer.port),
     // Fabric's defaults (5s / 25s / 25s) suit peers across a WAN; on one machine a restarted
-    // peer would wait 25s to reconnect to the others.
+    // peer would wait 25s to reconnect to the others. The reconnect interval is also the pause
+    // between attempts to reach another org's anchor peer: peers of two orgs join the channel
+    // moments apart, the first one's first attempt is refused (the other does not know its MSP
+    // yet), and every `up` waited out the pause (4s before) for gossip. A try per second on
+    // loopback costs nothing. That first attempt's connection keeps retrying with the TLS roots
+    // it started with (before the channel taught it the other org's CA) until the dial timeout
+    // (3s by default); a TLS handshake on loopback takes milliseconds.
     CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '2s',
     CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '10s',
-    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '4s',
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '1s',
+    CORE_PEER_GOSSIP_DIALTIMEOUT: '1500ms',
+    // A peer counts another as a member of a channel once it has that peer's state info (its
+    // ledger height, its chaincodes), which it publishes when something changed and pulls every
+    // request interval (4s by default): after every join, `up` waited up to that long for
+    // gossip. A pull per second is a few small messages on loopback.
+    CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL: '1s',
+    CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL: '1s',
+    // How often a peer counts the channel's members it knows (gossip_membership_total_peers_known,
+    // what `up` waits on before deploying: waitForGossip). At Fabric's 5s, every `up` and every
+    // peer restart waited up to 5s for a count that had long been true; the count is cheap.
+    CORE_PEER_GOSSIP_MEMBERSHIPTRACKERINTERVAL: '250ms',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: paths.msp(org.name, id),
     CORE_PEER_TLS_ENABLED: 'true',
@@ -161,6 +178,11 @@ export function peerCliEnv(
  */
 export function peerCli(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, args: readonly string[], step: string, peer?: PeerConfig): string {
   return peerSite(bins, paths, org).run(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
+}
+
+/** `peerCli` without blocking, so that several orgs' admins can act side by side (each on its own site). */
+export function peerCliAsync(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, args: readonly string[], step: string, peer?: PeerConfig): Promise<string> {
+  return peerSite(bins, paths, org).runAsync(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
 }
 
 /** The site of `org`'s admin as the peer CLI runs there: for the files its commands read and write. */

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { log, run, RunOptions } from './exec';
+import { log, run, runAsync, RunOptions } from './exec';
 import { REPO_ROOT, RunPaths } from './paths';
 import { StartSpec } from './processes';
 
@@ -106,6 +106,8 @@ export interface SiteAdmin {
   own(path: string): void;
   /** Runs `command` as the site's admin (in the admin-work folder unless told otherwise); its stdout. */
   run(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): string;
+  /** `run` without blocking, so that several sites' commands can run side by side. */
+  runAsync(command: string, args: readonly string[], options: Omit<RunOptions, 'user'>): Promise<string>;
 }
 
 /** The sites handed over in this process: once each, since that walks the whole site folder. */
@@ -150,6 +152,7 @@ export function siteAdmin(paths: RunPaths, orgName: string, command: string): Si
       return result;
     },
     run: (cmd, args, options) => run(cmd, args, { cwd: workDir, ...options, ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}) }),
+    runAsync: (cmd, args, options) => runAsync(cmd, args, { cwd: workDir, ...options, ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}) }),
   };
 }
 

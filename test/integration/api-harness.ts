@@ -25,21 +25,46 @@ export async function startApis(): Promise<Apis> {
   // initdb copy, instead of initdb twice per test file. (bench.test.ts starts an API on an empty
   // DATA_DIR, which runs initdb itself.)
   for (const dir of Object.values(dirs)) await seedEmptyDatabase(join(dir, 'database'));
-  const start = (org: string, dataDir: string): Promise<RunningApi> =>
-    startApi(
-      loadConfig({
-        LEDGER_PROFILE: siteProfile(org), PORT: '0', DATA_DIR: dataDir,
-        ADMIN_PASSWORD, LOGIN_ATTEMPTS_PER_MINUTE: String(LOGIN_LIMIT), LOG_LEVEL: 'silent', COMMIT_TIMEOUT_MS: '10000', READ_WAIT_MS: '3000',
-      }),
-      pino({ level: 'silent' }),
-    );
   // Independent (each org's own CA, peers and folder): started side by side, as the sites would.
-  const [donor, ngo] = await Promise.all([start('donorplatform', dirs.donor), start('ngo', dirs.ngo)]);
+  const [donor, ngo] = await Promise.all([startInstance('donorplatform', dirs.donor), startInstance('ngo', dirs.ngo)]);
   return {
     donor, ngo, dataDirs: dirs,
     async stop() {
       await Promise.all([donor.stop(), ngo.stop()]);
       for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An API instance of `org` on `dataDir` with the tests' settings, `settings` over them. */
+function startInstance(org: string, dataDir: string, settings: Record<string, string> = {}): Promise<RunningApi> {
+  return startApi(
+    loadConfig({
+      LEDGER_PROFILE: siteProfile(org), PORT: '0', DATA_DIR: dataDir,
+      ADMIN_PASSWORD, LOGIN_ATTEMPTS_PER_MINUTE: String(LOGIN_LIMIT), LOG_LEVEL: 'silent', COMMIT_TIMEOUT_MS: '10000', READ_WAIT_MS: '3000',
+      ...settings,
+    }),
+    pino({ level: 'silent' }),
+  );
+}
+
+/**
+ * One more API instance of `org`, on a database of its own, with `settings` (environment
+ * variables, as loadConfig reads them) over the tests' own: for a test that needs, for example,
+ * another login limit. `stop` stops it and removes its folder.
+ */
+export async function startExtraApi(org: string, settings: Record<string, string>): Promise<{ api: RunningApi; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `api-${org}-`));
+  await seedEmptyDatabase(join(dir, 'database'));
+  const api = await startInstance(org, dir, settings).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    api,
+    async stop() {
+      await api.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

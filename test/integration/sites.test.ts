@@ -88,7 +88,7 @@ describe('sites', () => {
 });
 
 describe("each site makes its own keys", () => {
-  asRoot("enrolling with an org's CA runs every fabric-ca-client command as the org's site user, never as root", () => {
+  asRoot("enrolling with an org's CA runs every fabric-ca-client command as the org's site user, never as root", async () => {
     const t = topology();
     const p = paths();
     const tools = wrapFabricTools(p);
@@ -102,7 +102,7 @@ describe("each site makes its own keys", () => {
         const before = tools.calls().length;
         // Without its client home the CA's bootstrap admin is enrolled again; then a new identity is registered and enrolled (MSP and TLS).
         rmSync(p.caClientHome(org.name), { recursive: true, force: true });
-        new OrgCa(bins, p, t, org.name, org.ca).enroll([{ name: uniqueId('keys'), type: 'client', tls: true }]);
+        await new OrgCa(bins, p, t, org.name, org.ca).enroll([{ name: uniqueId('keys'), type: 'client', tls: true }]);
         const user = `ledger-${org.name}`;
         expect(tools.calls().slice(before)).toEqual([
           `${user} fabric-ca-client enroll -H`, `${user} fabric-ca-client register -H`, `${user} fabric-ca-client enroll -M`, `${user} fabric-ca-client enroll -M`,
