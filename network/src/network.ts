@@ -16,7 +16,10 @@ import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite, explainSiteUsers } from './site-users';
-import { allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, hostOf, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites, Topology } from './topology';
+import {
+  allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, faultsTolerated, hostOf, OrdererNode, ordererId, ordererNodes, peerId, SiteConfig, sites,
+  Topology,
+} from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -169,7 +172,25 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
 }
 
 /**
- * SmartBFT has no election: every view has a leader by rule (consenter ID view mod n + 1) and
+ * The SmartBFT consenters to wait for: `nodes` run the channel's chain, with consenter IDs `ids`
+ * (same order), in a cluster of `size` consenters. The channel's founding consenters are every
+ * ordering node of the topology, IDs 1..n in its order; after membership changes the channel
+ * config says (IDs are never reused, so they may have gaps), and a consenter that an operator
+ * stopped is not waited for.
+ */
+export interface BftConsenters {
+  readonly nodes: readonly OrdererNode[];
+  readonly ids: readonly number[];
+  readonly size: number;
+}
+
+const foundingConsenters = (t: Topology): BftConsenters => {
+  const nodes = ordererNodes(t);
+  return { nodes, ids: nodes.map((_, i) => i + 1), size: nodes.length };
+};
+
+/**
+ * SmartBFT has no election: every view has a leader by rule (the consenters in turn) and
  * followers move to the next view when the leader is silent. The orderers are ready once every
  * one of them runs the channel's chain with all n consenters and they agree on the view's leader
  * (`consensus_smartbft_view_leader_id`, which, unlike `consensus_BFT_leader_id`, follows view
@@ -177,9 +198,8 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
  * connected to each other; the chaincode deploy that follows is the first real order, and it
  * went through at once in every run here.
  */
-async function waitForBftLeader(t: Topology): Promise<void> {
-  const nodes = ordererNodes(t);
-  const n = nodes.length;
+export async function waitForBftLeader(t: Topology, consenters: BftConsenters = foundingConsenters(t)): Promise<void> {
+  const { nodes, ids, size } = consenters;
   const leader = await retry(60_000, 250, async () => {
     const seen = await Promise.all(nodes.map(async (node) => {
       const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, ['consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id']);
@@ -187,13 +207,12 @@ async function waitForBftLeader(t: Topology): Promise<void> {
     }));
     const leaders = new Set(seen.map((s) => s.leader));
     const [id] = leaders;
-    if (seen.every((s) => s.size === n) && leaders.size === 1 && id !== undefined && id >= 1 && id <= n) {
-      return { id, name: nodes[id - 1]?.id ?? '?' };
-    }
+    // Any agreed ID will do: after a membership change `up` knows the IDs only by the founding rule.
+    if (seen.every((s) => s.size === size) && leaders.size === 1 && id !== undefined && id >= 1) return { id, name: nodes[ids.indexOf(id)]?.id ?? '?' };
     throw new Error(`the BFT orderers of ${t.channel} did not agree on a leader within 60s (cluster size and leader per orderer: ` +
       `${seen.map((s) => `${s.node.id}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
   });
-  log(`${leader.name} (consenter ${leader.id} of ${n}) is the BFT leader of ${t.channel}; ${orderingFaultsTolerated(t)} orderer fault(s) tolerated`);
+  log(`${leader.name} (consenter ${leader.id} of ${size}) is the BFT leader of ${t.channel}; ${faultsTolerated('BFT', size)} orderer fault(s) tolerated`);
 }
 
 /**
