@@ -39,7 +39,7 @@ export interface RaftConsenterJson {
 }
 
 /**
- * A SmartBFT consenter as configtxlator prints it: its ID (never reused), endpoint, org, enrollment
+ * A SmartBFT consenter as configtxlator prints it: its ID (unique in the mapping), endpoint, org, enrollment
  * certificate (what its block signatures are checked against) and TLS certificates, each the
  * base64 of the PEM.
  */
@@ -128,8 +128,8 @@ function withBftConsenters(config: ChannelConfig, consenters: BftConsenterJson[]
 
 /**
  * The config with one more SmartBFT consenter, `consenter` (see bftConsenterOf), under the next ID:
- * one above the highest ever in the mapping, since a consenter ID is never reused. One per config
- * update: the quorum changes with every consenter.
+ * one above the highest in the mapping (IDs only need to be unique in it; existing ones never
+ * change). One per config update: the quorum changes with every consenter.
  */
 export function withBftConsenter(config: ChannelConfig, consenter: Omit<BftConsenterJson, 'id'>): ChannelConfig {
   const current = bftConsenters(config);

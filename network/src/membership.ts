@@ -229,23 +229,30 @@ async function startNewOrderers(bins: FabricBinaries, at: NetworkLocation, curre
     if (!change) continue;
     const started = Date.now();
     const signers = await applyChange(bins, at, current, change, [], undefined, stepDir);
-    if (t.ordering.consensus === 'BFT') await waitForBftLeader(t, runningConsenters(t, at.paths, change.updated));
+    if (t.ordering.consensus === 'BFT') await waitForBftConsenters(bins, t, at.paths, change.updated, firstMember(current));
     else await waitRejoined(t, { id: node.id, operations: endpoint(t, node.operationsPort) });
     log(`channel ${t.channel}: ${change.what} (signed by ${signers}); it takes part after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 }
 
 /**
- * The SmartBFT consenters of `config` that run here (an operator may have stopped one: the
- * cluster orders without it as long as a quorum runs), with their IDs, to wait for.
+ * After a change of the SmartBFT consenters (`config`): waits until every consenter that runs (an
+ * operator may have stopped one; the cluster orders without it while a quorum runs) has the block
+ * that made the change (the height `member`'s peer has), and they agree on a leader.
  */
-function runningConsenters(t: Topology, paths: RunPaths, config: ChannelConfig): { nodes: OrdererNode[]; ids: number[]; size: number } {
-  const consenters = bftConsenters(config);
-  const running = ordererNodes(t).flatMap((node) => {
-    const consenter = consenters.find((c) => isConsenter(c, node));
-    return consenter && runningPid(paths.pid(node.id)) !== undefined ? [{ node, id: consenter.id }] : [];
+async function waitForBftConsenters(bins: FabricBinaries, t: Topology, paths: RunPaths, config: ChannelConfig, member: PeerOrgConfig): Promise<void> {
+  const height = channelHeight(bins, t, paths, member);
+  const running = ordererNodes(t).filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)) && runningPid(paths.pid(n.id)) !== undefined);
+  for (const node of running) await waitForHeight(t, node, height);
+  await waitForBftLeader(t, running);
+}
+
+/** Waits until an ordering node has `height` blocks of the channel (it pulls them from the others). */
+async function waitForHeight(t: Topology, node: OrdererNode, height: number): Promise<void> {
+  await retry(120_000, 500, async () => {
+    const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
+    if ((at ?? 0) < height) throw new Error(`${node.id} is at block height ${at ?? 0} of ${height} after 120s`);
   });
-  return { nodes: running.map((r) => r.node), ids: running.map((r) => r.id), size: consenters.length };
 }
 
 /**
@@ -300,12 +307,7 @@ async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths
   fetchChannelConfig(bins, t, paths, member, workDir);
   await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
   const height = channelHeight(bins, t, paths, member);
-  for (const node of nodes) {
-    await retry(120_000, 500, async () => {
-      const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
-      if ((at ?? 0) < height) throw new Error(`${node.id} is at block height ${at ?? 0} of ${height} after 120s`);
-    });
-  }
+  for (const node of nodes) await waitForHeight(t, node, height);
   log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height})`);
 }
 
@@ -451,7 +453,7 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
     const signers = await applyChange(bins, at, current, change, [org], signed, stepDir);
     log(`channel ${current.channel}: ${change.what} (signed by ${signers})`);
     // The next update (and every write) needs the smaller cluster to order: wait until its running consenters agree on a leader.
-    if (current.ordering.consensus === 'BFT' && nodes.length > 0) await waitForBftLeader(current, runningConsenters(current, at.paths, change.updated));
+    if (current.ordering.consensus === 'BFT' && nodes.length > 0) await waitForBftConsenters(bins, current, at.paths, change.updated, firstMember(remaining));
     if (change.final) {
       log(`${org.mspId} is no longer a member of channel ${current.channel}`);
       break;

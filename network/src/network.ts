@@ -17,7 +17,7 @@ import { readRestarts, release, startSupervisor, stopSupervisor } from './superv
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite, explainSiteUsers } from './site-users';
 import {
-  allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, faultsTolerated, hostOf, OrdererNode, ordererId, ordererNodes, peerId, SiteConfig, sites,
+  allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, hostOf, OrdererNode, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites,
   Topology,
 } from './topology';
 
@@ -172,47 +172,36 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
 }
 
 /**
- * The SmartBFT consenters to wait for: `nodes` run the channel's chain, with consenter IDs `ids`
- * (same order), in a cluster of `size` consenters. The channel's founding consenters are every
- * ordering node of the topology, IDs 1..n in its order; after membership changes the channel
- * config says (IDs are never reused, so they may have gaps), and a consenter that an operator
- * stopped is not waited for.
- */
-export interface BftConsenters {
-  readonly nodes: readonly OrdererNode[];
-  readonly ids: readonly number[];
-  readonly size: number;
-}
-
-const foundingConsenters = (t: Topology): BftConsenters => {
-  const nodes = ordererNodes(t);
-  return { nodes, ids: nodes.map((_, i) => i + 1), size: nodes.length };
-};
-
-/**
  * SmartBFT has no election: every view has a leader by rule (the consenters in turn) and
  * followers move to the next view when the leader is silent. The orderers are ready once every
- * one of them runs the channel's chain with all n consenters and they agree on the view's leader
+ * one of them runs the channel's chain and they agree on the view's leader
  * (`consensus_smartbft_view_leader_id`, which, unlike `consensus_BFT_leader_id`, follows view
- * changes at once rather than at the next block). Agreement does not prove the orderers have
+ * changes at once rather than at the next block). The cluster size an orderer reports is the one
+ * its chain started with: a consenter added or removed by a config update does not change it
+ * until a restart, so it is not compared here. Agreement does not prove the orderers have
  * connected to each other; the chaincode deploy that follows is the first real order, and it
- * went through at once in every run here.
+ * went through at once in every run here. `nodes`: the consenters to wait for (by default every
+ * ordering node of the topology).
  */
-export async function waitForBftLeader(t: Topology, consenters: BftConsenters = foundingConsenters(t)): Promise<void> {
-  const { nodes, ids, size } = consenters;
+export async function waitForBftLeader(t: Topology, nodes: readonly OrdererNode[] = ordererNodes(t)): Promise<void> {
   const leader = await retry(60_000, 250, async () => {
     const seen = await Promise.all(nodes.map(async (node) => {
-      const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, ['consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id']);
-      return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id };
+      const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, [
+        'consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id', 'consensus_BFT_is_leader', 'consensus_BFT_leader_id',
+      ]);
+      const isLeader = metrics.consensus_BFT_is_leader === 1 && metrics.consensus_BFT_leader_id === metrics.consensus_smartbft_view_leader_id;
+      return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id, isLeader };
     }));
     const leaders = new Set(seen.map((s) => s.leader));
     const [id] = leaders;
-    // Any agreed ID will do: after a membership change `up` knows the IDs only by the founding rule.
-    if (seen.every((s) => s.size === size) && leaders.size === 1 && id !== undefined && id >= 1) return { id, name: nodes[ids.indexOf(id)]?.id ?? '?' };
+    if (seen.every((s) => s.size !== undefined) && leaders.size === 1 && id !== undefined && id >= 1) {
+      // Consenter IDs follow the topology only until membership changes; the leader says it is one.
+      return { id, name: seen.find((s) => s.isLeader)?.node.id ?? `consenter ${id}` };
+    }
     throw new Error(`the BFT orderers of ${t.channel} did not agree on a leader within 60s (cluster size and leader per orderer: ` +
       `${seen.map((s) => `${s.node.id}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
   });
-  log(`${leader.name} (consenter ${leader.id} of ${size}) is the BFT leader of ${t.channel}; ${faultsTolerated('BFT', size)} orderer fault(s) tolerated`);
+  log(`${leader.name} (consenter ${leader.id}) is the BFT leader of ${t.channel}; ${orderingFaultsTolerated(t)} orderer fault(s) tolerated`);
 }
 
 /**
