@@ -93,10 +93,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   // Every check that can refuse comes before the first config update.
   const config = change?.original ?? fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
   const later = newNodes.filter((n) => !consentersOf(change?.updated ?? config).some((c) => isConsenter(c, n)));
-  if (signed && later.length > 0) {
-    throw new MembershipError(`${org.mspId}'s ordering node(s) ${later.map((n) => n.id).join(', ')} become consenters one config update each, after the org's own update; ` +
-      'with signatures from other sites these scripts make one update per run: invite the org without "orderers" in its spec, or have the members execute it on one site');
-  }
+  if (signed) refuseLaterConsenters(org, later);
   if (consensusOf(config) === 'BFT' && later.length > 0) await checkBftGrowth(current, config, later.length);
 
   if (!change) {
@@ -187,6 +184,16 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
   orderer.values.ConsensusType.value.metadata?.consenters?.push(raftConsenterOf(at.paths, node));
   orderer.policies.BlockValidation.policy.value = raftBlockValidation(ordererOrgs(updated));
   return { original: config, updated, majorities, what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
+}
+
+/**
+ * With signature files from other sites each run makes one config update, so an invitation whose
+ * ordering nodes need updates of their own after it (`later`) cannot be made that way.
+ */
+function refuseLaterConsenters(org: PeerOrgConfig, later: readonly OrdererNode[]): void {
+  if (later.length === 0) return;
+  throw new MembershipError(`${org.mspId}'s ordering node(s) ${later.map((n) => n.id).join(', ')} become consenters one config update each, after the org's own update; ` +
+    'with signatures from other sites these scripts make one update per run: invite the org without "orderers" in its spec, or have the members execute it on one site');
 }
 
 /**
@@ -368,6 +375,8 @@ export async function writeMembershipUpdate(at: NetworkLocation, change: { specF
   if ('specFile' in change) {
     const { newOrg } = await prepareOrg(at, change.specFile, bins);
     made = additionChange(bins, at, current, newOrg, workDir);
+    const updated = made?.updated;
+    if (updated) refuseLaterConsenters(newOrg.org, ordererNodes(newOrg.topology).filter((n) => n.org === newOrg.org && !consentersOf(updated).some((c) => isConsenter(c, n))));
   } else {
     const org = checkRemovable(current, change.removeMspId);
     made = removalChange(bins, at, { ...current, orgs: current.orgs.filter((o) => o !== org) }, org, ordererNodes(current).filter((n) => n.org === org), workDir);
