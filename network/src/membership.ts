@@ -226,10 +226,16 @@ function consenterAdditionChange(bins: FabricBinaries, at: NetworkLocation, curr
  * consenter agrees on a leader in a cluster that counts it; Raft, it counts every consenter active.
  */
 async function startNewOrderers(bins: FabricBinaries, at: NetworkLocation, current: Topology, t: Topology, nodes: OrdererNode[], workDir: string): Promise<void> {
-  if (nodes.length === 0) return;
-  log(`starting the ordering node(s) ${nodes.map((n) => n.id).join(', ')}`);
-  await joinAndCatchUp(bins, t, at.paths, nodes, firstMember(current), workDir);
-  if (t.ordering.consensus === 'etcdraft') await waitForOrdering(t);
+  const [first] = nodes;
+  if (!first) return;
+  log(`starting the ordering node(s) of ${first.org.name}`);
+  const height = await joinAndCatchUp(bins, t, at.paths, nodes, firstMember(current), workDir);
+  if (t.ordering.consensus === 'etcdraft') {
+    await waitForOrdering(t);
+    logOrdering(t, nodes, height);
+  } else {
+    log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) as follower${nodes.length === 1 ? '' : 's'} of ${t.channel}`);
+  }
   for (const [i, node] of nodes.entries()) {
     const stepDir = join(workDir, `consenter-${i + 1}`);
     const change = consenterAdditionChange(bins, at, current, node, stepDir);
@@ -302,20 +308,26 @@ async function checkBftGrowth(current: Topology, config: ChannelConfig, added: n
  * nodes. Returns once each has the height `member`'s peer has and the cluster orders again.
  */
 export async function startAndJoinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<void> {
-  await joinAndCatchUp(bins, t, paths, nodes, member, workDir);
+  const height = await joinAndCatchUp(bins, t, paths, nodes, member, workDir);
   await waitForOrdering(t);
-  log(`${nodes.map((n) => n.id).join(', ')} order${nodes.length === 1 ? 's' : ''} for ${t.channel}`);
+  logOrdering(t, nodes, height);
 }
 
-/** Starts ordering nodes, joins them with the channel's latest config block and waits until each has the height `member`'s peer has. */
-async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<void> {
+const logOrdering = (t: Topology, nodes: readonly OrdererNode[], height: number): void =>
+  log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) and order${nodes.length === 1 ? 's' : ''} for ${t.channel}`);
+
+/**
+ * Starts ordering nodes, joins them with the channel's latest config block and waits until each
+ * has the height `member`'s peer has; returns that height.
+ */
+async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<number> {
   startOrderers(bins.path('orderer'), t, paths, nodes);
   await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
   fetchChannelConfig(bins, t, paths, member, workDir);
   await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
   const height = channelHeight(bins, t, paths, member);
   for (const node of nodes) await waitForHeight(t, node, height);
-  log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height})`);
+  return height;
 }
 
 /**
