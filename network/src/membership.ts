@@ -230,12 +230,13 @@ async function startNewOrderers(bins: FabricBinaries, at: NetworkLocation, curre
   if (!first) return;
   log(`starting the ordering node(s) of ${first.org.name}`);
   const height = await joinAndCatchUp(bins, t, at.paths, nodes, firstMember(current), workDir);
+  // Raft: the first node is a consenter already (additionChange); the others, and on BFT all, follow until their own update.
+  const followers = t.ordering.consensus === 'etcdraft' ? nodes.slice(1) : nodes;
   if (t.ordering.consensus === 'etcdraft') {
     await waitForOrdering(t);
-    logOrdering(t, nodes, height);
-  } else {
-    log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) as follower${nodes.length === 1 ? '' : 's'} of ${t.channel}`);
+    logOrdering(t, [first], height);
   }
+  if (followers.length > 0) log(`${followers.map((n) => n.id).join(', ')} caught up (height ${height}) as follower${followers.length === 1 ? '' : 's'} of ${t.channel}`);
   for (const [i, node] of nodes.entries()) {
     const stepDir = join(workDir, `consenter-${i + 1}`);
     const change = consenterAdditionChange(bins, at, current, node, stepDir);
