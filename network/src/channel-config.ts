@@ -19,7 +19,11 @@ export interface ChannelConfig {
       Application: { groups: Record<string, unknown> };
       Orderer: {
         groups: Record<string, unknown>;
-        values: { ConsensusType: { value: { type: string; metadata?: { consenters?: RaftConsenterJson[] } } } };
+        values: {
+          ConsensusType: { value: { type: string; metadata?: { consenters?: RaftConsenterJson[] } } };
+          /** BFT only: the SmartBFT consenters. */
+          Orderers?: { value: { consenter_mapping: BftConsenterJson[] } };
+        };
         policies: { BlockValidation: { policy: { type: number; value: unknown } } };
       };
     };
@@ -32,6 +36,27 @@ export interface RaftConsenterJson {
   port: number;
   client_tls_cert: string;
   server_tls_cert: string;
+}
+
+/**
+ * A SmartBFT consenter as configtxlator prints it: its ID (unique in the mapping), endpoint, org, enrollment
+ * certificate (what its block signatures are checked against) and TLS certificates, each the
+ * base64 of the PEM.
+ */
+export interface BftConsenterJson {
+  id: number;
+  host: string;
+  port: number;
+  msp_id: string;
+  identity: string;
+  client_tls_cert: string;
+  server_tls_cert: string;
+}
+
+/** An ordering node's consenter endpoint, in either consensus. */
+export interface ConsenterEndpoint {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** How many orgs' admins a MAJORITY policy over `members` orgs needs: more than half. */
@@ -56,8 +81,71 @@ export function raftConsenterOf(paths: RunPaths, node: OrdererNode): RaftConsent
   return { host: node.org.host, port: node.port, client_tls_cert: cert, server_tls_cert: cert };
 }
 
-/** Whether a Raft consenter is this ordering node (by its endpoint). */
-export const isConsenter = (consenter: RaftConsenterJson, node: OrdererNode): boolean => consenter.host === node.org.host && consenter.port === node.port;
+/** Whether a consenter (Raft or BFT) is this ordering node (by its endpoint). */
+export const isConsenter = (consenter: ConsenterEndpoint, node: OrdererNode): boolean => consenter.host === node.org.host && consenter.port === node.port;
+
+/** The SmartBFT consenters of a channel config (none for Raft). */
+export const bftConsenters = (config: ChannelConfig): BftConsenterJson[] =>
+  consensusOf(config) === 'BFT' ? config.channel_group.groups.Orderer.values.Orderers?.value.consenter_mapping ?? [] : [];
+
+/** The consenters of a channel config, whichever the consensus. */
+export const consentersOf = (config: ChannelConfig): ConsenterEndpoint[] => (consensusOf(config) === 'BFT' ? bftConsenters(config) : raftConsenters(config));
+
+/** How many of `n` SmartBFT consenters must sign a block (and agree on it): ceil((n + f + 1) / 2), f = floor((n - 1) / 3). */
+export function bftQuorum(n: number): number {
+  const f = Math.floor((n - 1) / 3);
+  return Math.ceil((n + f + 1) / 2);
+}
+
+/** An ordering node as a SmartBFT consenter, but for its ID (withBftConsenter gives it one); its certificates from the run folder. */
+export function bftConsenterOf(paths: RunPaths, node: OrdererNode): Omit<BftConsenterJson, 'id'> {
+  const tls = readFileSync(join(paths.tls(node.org.name, node.id), 'server.crt')).toString('base64');
+  const identity = readFileSync(join(paths.msp(node.org.name, node.id), 'signcerts', 'cert.pem')).toString('base64');
+  return { host: node.org.host, port: node.port, msp_id: node.org.mspId, identity, client_tls_cert: tls, server_tls_cert: tls };
+}
+
+/**
+ * The BFT BlockValidation policy over `consenters`, as configtxgen derives it from the consenter
+ * mapping: a quorum of the consenters' enrollment certificates, each an IDENTITY principal.
+ */
+export function bftBlockValidation(consenters: readonly BftConsenterJson[]): unknown {
+  return {
+    identities: consenters.map((c) => ({ principal: { id_bytes: c.identity, mspid: c.msp_id }, principal_classification: 'IDENTITY' })),
+    rule: { n_out_of: { n: bftQuorum(consenters.length), rules: consenters.map((_, i) => ({ signed_by: i })) } },
+    version: 0,
+  };
+}
+
+/** Sets the BFT consenters and, since block signatures are checked against them, the BlockValidation policy with them. */
+function withBftConsenters(config: ChannelConfig, consenters: BftConsenterJson[]): ChannelConfig {
+  const updated = structuredClone(config);
+  const orderer = updated.channel_group.groups.Orderer;
+  if (!orderer.values.Orderers) throw new Error('the channel config has no Orderers value: it is not a BFT channel');
+  orderer.values.Orderers.value.consenter_mapping = consenters;
+  orderer.policies.BlockValidation.policy.value = bftBlockValidation(consenters);
+  return updated;
+}
+
+/**
+ * The config with one more SmartBFT consenter, `consenter` (see bftConsenterOf), under the next ID:
+ * one above the highest in the mapping (IDs only need to be unique in it; existing ones never
+ * change). One per config update: the quorum changes with every consenter.
+ */
+export function withBftConsenter(config: ChannelConfig, consenter: Omit<BftConsenterJson, 'id'>): ChannelConfig {
+  const current = bftConsenters(config);
+  if (current.some((c) => c.host === consenter.host && c.port === consenter.port)) throw new Error(`${consenter.host}:${consenter.port} is a BFT consenter already`);
+  const id = Math.max(0, ...current.map((c) => c.id)) + 1;
+  return withBftConsenters(config, [...current, { id, ...consenter }]);
+}
+
+/** The config without one ordering node as a SmartBFT consenter, and the BlockValidation quorum over the others. */
+export function withoutBftConsenter(config: ChannelConfig, node: OrdererNode): ChannelConfig {
+  return withBftConsenters(config, bftConsenters(config).filter((c) => !isConsenter(c, node)));
+}
+
+/** The config without one ordering node as a consenter, whichever the consensus. */
+export const withoutConsenter = (config: ChannelConfig, node: OrdererNode): ChannelConfig =>
+  consensusOf(config) === 'BFT' ? withoutBftConsenter(config, node) : withoutRaftConsenter(config, node);
 
 /**
  * The Raft BlockValidation policy over the orgs that run ordering nodes, as configtxlator prints

@@ -153,7 +153,7 @@ describe('taking an org out', () => {
     expect(() => chooseSigners(t, [members, ['OrdererMSP']], [])).toThrow(/needs the admins of 1 of its 1 orgs \(OrdererMSP\), but this network holds the admin identities of only 0/);
   });
 
-  test('an org that runs ordering nodes can leave only if the others still run enough of them, and only on Raft', () => {
+  test('an org that runs ordering nodes can leave only if the others still run enough of them: Raft 1, BFT 4', () => {
     const t = topology();
     expect(checkRemovable(t, 'DonorPlatformMSP').name).toBe('donorplatform');
     const alone = validateTopology({ ...JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')), orgs: JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')).orgs.map((o: Record<string, unknown>) => (o.name === 'ngo' ? { ...o, orderers: [] } : o)) });
@@ -161,8 +161,17 @@ describe('taking an org out', () => {
       'DonorPlatformMSP runs every ordering node of channel donations (orderer0.donorplatform, orderer1.donorplatform); another member must run one before it can leave',
     );
     expect(checkRemovable(alone, 'NgoMSP').name).toBe('ngo');
-    const bft = loadTopology(join(REPO_ROOT, 'network', 'topology-bft.json'));
-    expect(() => checkRemovable(bft, 'NgoMSP')).toThrow('NgoMSP runs 2 of the 4 BFT ordering nodes of channel donations; these scripts change only Raft consenters, so it cannot be taken out here');
+    const bftFile = join(REPO_ROOT, 'network', 'topology-bft.json');
+    const bft = loadTopology(bftFile);
+    expect(() => checkRemovable(bft, 'NgoMSP')).toThrow(
+      'NgoMSP runs 2 of the 4 BFT ordering nodes of channel donations (orderer0.ngo, orderer1.ngo); without them 2 would be left, and BFT needs at least 4: ' +
+        'another member must add ordering nodes before it can leave',
+    );
+    // With the auditor's ordering node as a 5th, the auditor may leave (4 left), a founder may not (3 left).
+    const raw = JSON.parse(readFileSync(bftFile, 'utf8')) as { orgs: unknown[] };
+    const withAuditor = validateTopology({ ...raw, orgs: [...raw.orgs, auditorSpec()] });
+    expect(checkRemovable(withAuditor, 'AuditorMSP').name).toBe('auditor');
+    expect(() => checkRemovable(withAuditor, 'NgoMSP')).toThrow(/without them 3 would be left, and BFT needs at least 4/);
   });
 });
 

@@ -7,8 +7,8 @@ import { InvitedOrg } from '@donation-ledger/model';
 import { OrgCa } from './ca';
 import { deployChaincode } from './chaincode';
 import {
-  applicationOrgs, ChannelConfig, channelHeight, consensusOf, createUpdateEnvelope, fetchChannelConfig, isConsenter, majorityOf, orgConfigGroup,
-  ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, raftConsenters, readPem, updateChannelConfig, withoutRaftConsenter,
+  applicationOrgs, bftConsenterOf, bftConsenters, bftQuorum, ChannelConfig, channelHeight, consensusOf, consentersOf, createUpdateEnvelope, fetchChannelConfig, isConsenter,
+  majorityOf, orgConfigGroup, ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, readPem, updateChannelConfig, withBftConsenter, withoutConsenter,
   withoutOrdererOrg,
 } from './channel-config';
 import { SignatureFile, submitUpdate } from './config-signatures';
@@ -17,11 +17,11 @@ import { JoinMode, joinPeersBySnapshot, SNAPSHOT_JOIN_MIN_HEIGHT, takeSnapshot }
 import { log, retry } from './exec';
 import { ensureFabricBinaries, FabricBinaries } from './fabric-bin';
 import { isFounder, loadEffectiveTopology, loadNewOrg, NewOrg, recordAdded, recordRemoved } from './members';
-import { identitiesOf, startNode, startOrderers, waitForGossip, waitForOrdering, waitHealthy } from './network';
+import { identitiesOf, startNode, startOrderers, waitForBftLeader, waitForGossip, waitForOrdering, waitHealthy, waitRejoined } from './network';
 import { peerEnv, writeNodeConfig } from './nodes';
 import { RunPaths } from './paths';
 import { writeSiteProfiles } from './profiles';
-import { stop } from './processes';
+import { runningPid, stop } from './processes';
 import { hold } from './supervisor';
 import { channelGauge } from './health';
 import {
@@ -91,6 +91,13 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   const workDir = at.paths.configUpdate(`add-${org.name}-${Date.now()}`);
 
   const change = additionChange(bins, at, current, newOrg, workDir);
+  const newNodes = ordererNodes(topology).filter((n) => n.org === org);
+  // Every check that can refuse comes before the first config update.
+  const config = change?.original ?? fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
+  const later = newNodes.filter((n) => !consentersOf(change?.updated ?? config).some((c) => isConsenter(c, n)));
+  if (signed) refuseLaterConsenters(org, later);
+  if (consensusOf(config) === 'BFT' && later.length > 0) await checkBftGrowth(current, config, later.length);
+
   if (!change) {
     log(`${org.mspId} is already in the config of channel ${current.channel}; going on with its nodes`);
   } else {
@@ -99,7 +106,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   }
   // From here on the org is a member: every command (up, status, down) includes it.
   recordAdded(at.paths, newOrg.spec);
-  await startNewOrderers(bins, topology, at.paths, org, firstMember(current), at.paths.configUpdate(`join-${org.name}-orderers-${Date.now()}`));
+  await startNewOrderers(bins, at, current, topology, newNodes, at.paths.configUpdate(`join-${org.name}-orderers-${Date.now()}`));
 
   log(`starting the peers of ${org.name}`);
   for (const peer of org.peers) startNode(at.paths, org.name, peerId(org, peer), bins.path('peer'), ['node', 'start'], peerEnv(topology, at.paths, org, peer));
@@ -152,9 +159,12 @@ export interface ConfigChange {
 
 /**
  * The channel config with the new org added; undefined when it is in the config already. An org
- * that brings an ordering node joins the Orderer group too, its node the Raft consenters and its
- * MSP the BlockValidation policy, in the same update: Raft takes one consenter change per update,
- * so an org joins with one ordering node; changing BFT consenters is not done by these scripts.
+ * that brings ordering nodes joins the Orderer group too (its MSP, policies and the nodes'
+ * endpoints), in the same update. Raft: its first node joins the consenters and its MSP the
+ * BlockValidation policy in that update as well; SmartBFT: its nodes first join the channel as
+ * followers, and each becomes a consenter in an update of its own once it has caught up
+ * (consenterAdditionChange), as Fabric's BFT reconfiguration guide says: the quorum never
+ * counts a node that is still pulling blocks.
  */
 function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topology, newOrg: NewOrg, workDir: string): ConfigChange | undefined {
   const { org, topology } = newOrg;
@@ -166,27 +176,133 @@ function additionChange(bins: FabricBinaries, at: NetworkLocation, current: Topo
   const nodes = ordererNodes(topology).filter((n) => n.org === org);
   const [node] = nodes;
   if (!node) return { original: config, updated, majorities: [inConfig], what: `add ${org.mspId}`, final: true };
-  if (consensusOf(config) !== 'etcdraft') {
-    throw new MembershipError(`${org.mspId} brings ${nodes.length} ordering node(s), but channel ${current.channel} orders with ${consensusOf(config)}: ` +
-      'these scripts change only Raft consenters. Invite the org without "orderers" in its spec');
-  }
-  if (nodes.length > 1) {
-    throw new MembershipError(`${org.mspId} brings ${nodes.length} ordering nodes; Raft accepts one consenter change per config update, ` +
-      'so an org joins with one ordering node (list one in "orderers")');
-  }
   const orderer = updated.channel_group.groups.Orderer;
   orderer.groups[org.mspId] = ordererOrgConfigGroup(bins, topology, at.paths, org, workDir);
+  const majorities = [inConfig, ordererOrgs(config)];
+  const names = nodes.map((n) => n.id).join(', ');
+  if (consensusOf(config) === 'BFT') {
+    return { original: config, updated, majorities, what: `add ${org.mspId} (its ordering node(s) ${names} become BFT consenters after they caught up)`, final: true };
+  }
   orderer.values.ConsensusType.value.metadata?.consenters?.push(raftConsenterOf(at.paths, node));
   orderer.policies.BlockValidation.policy.value = raftBlockValidation(ordererOrgs(updated));
-  return { original: config, updated, majorities: [inConfig, ordererOrgs(config)], what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
+  return { original: config, updated, majorities, what: `add ${org.mspId} with ordering node ${node.id}`, final: true };
 }
 
-/** Starts a new member's ordering nodes and joins them to the channel (see startAndJoinOrderers). */
-async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, member: PeerOrgConfig, workDir: string): Promise<void> {
-  const nodes = ordererNodes(t).filter((n) => n.org === org);
-  if (nodes.length === 0) return;
-  log(`starting the ordering node(s) of ${org.name}`);
-  await startAndJoinOrderers(bins, t, paths, nodes, member, workDir);
+/**
+ * With signature files from other sites each run makes one config update, so an invitation whose
+ * ordering nodes need updates of their own after it (`later`) cannot be made that way.
+ */
+function refuseLaterConsenters(org: PeerOrgConfig, later: readonly OrdererNode[]): void {
+  if (later.length === 0) return;
+  throw new MembershipError(`${org.mspId}'s ordering node(s) ${later.map((n) => n.id).join(', ')} become consenters one config update each, after the org's own update; ` +
+    'with signatures from other sites these scripts make one update per run: invite the org without "orderers" in its spec, or have the members execute it on one site');
+}
+
+/**
+ * The update that makes `node` (of an org already in the Orderer group) a consenter; undefined
+ * when it is one already. One consenter per update: Raft takes one membership change at a time,
+ * and every SmartBFT consenter changes the quorum (and so the BlockValidation policy).
+ */
+function consenterAdditionChange(bins: FabricBinaries, at: NetworkLocation, current: Topology, node: OrdererNode, workDir: string): ConfigChange | undefined {
+  const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir);
+  const before = consentersOf(config).length;
+  if (consentersOf(config).some((c) => isConsenter(c, node))) return undefined;
+  let updated: ChannelConfig;
+  let what: string;
+  if (consensusOf(config) === 'BFT') {
+    updated = withBftConsenter(config, bftConsenterOf(at.paths, node));
+    what = `make ${node.id} (${node.org.mspId}) a BFT consenter: ${before} -> ${before + 1} consenters, quorum ${bftQuorum(before)} -> ${bftQuorum(before + 1)}`;
+  } else {
+    updated = structuredClone(config);
+    updated.channel_group.groups.Orderer.values.ConsensusType.value.metadata?.consenters?.push(raftConsenterOf(at.paths, node));
+    what = `make ${node.id} (${node.org.mspId}) a Raft consenter: ${before} -> ${before + 1} consenters`;
+  }
+  return { original: config, updated, majorities: [ordererOrgs(config)], what, final: true };
+}
+
+/**
+ * Starts a new member's ordering nodes and joins them to the channel with its latest config
+ * block: a node named as a consenter there (Raft: the first) joins as one, the others as
+ * followers that pull the blocks. Once they caught up, each follower becomes a consenter by a
+ * config update of its own, and the command waits until it takes part: SmartBFT, every running
+ * consenter agrees on a leader in a cluster that counts it; Raft, it counts every consenter active.
+ */
+async function startNewOrderers(bins: FabricBinaries, at: NetworkLocation, current: Topology, t: Topology, nodes: OrdererNode[], workDir: string): Promise<void> {
+  const [first] = nodes;
+  if (!first) return;
+  log(`starting the ordering node(s) of ${first.org.name}`);
+  const height = await joinAndCatchUp(bins, t, at.paths, nodes, firstMember(current), workDir);
+  // Raft: the first node is a consenter already (additionChange); the others, and on BFT all, follow until their own update.
+  const followers = t.ordering.consensus === 'etcdraft' ? nodes.slice(1) : nodes;
+  if (t.ordering.consensus === 'etcdraft') {
+    await waitForOrdering(t);
+    logOrdering(t, [first], height);
+  }
+  if (followers.length > 0) log(`${followers.map((n) => n.id).join(', ')} caught up (height ${height}) as follower${followers.length === 1 ? '' : 's'} of ${t.channel}`);
+  for (const [i, node] of nodes.entries()) {
+    const stepDir = join(workDir, `consenter-${i + 1}`);
+    const change = consenterAdditionChange(bins, at, current, node, stepDir);
+    if (!change) continue;
+    const started = Date.now();
+    const signers = await applyChange(bins, at, current, change, [], undefined, stepDir);
+    if (t.ordering.consensus === 'BFT') await waitForBftConsenters(bins, t, at.paths, change.updated, firstMember(current));
+    else await waitRejoined(t, { id: node.id, operations: endpoint(t, node.operationsPort) });
+    log(`channel ${t.channel}: ${change.what} (signed by ${signers}); it takes part after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
+}
+
+/**
+ * After a change of the SmartBFT consenters (`config`): waits until every consenter that runs (an
+ * operator may have stopped one; the cluster orders without it while a quorum runs) has the block
+ * that made the change (the height `member`'s peer has), and they agree on a leader.
+ */
+async function waitForBftConsenters(bins: FabricBinaries, t: Topology, paths: RunPaths, config: ChannelConfig, member: PeerOrgConfig): Promise<void> {
+  const height = channelHeight(bins, t, paths, member);
+  const running = ordererNodes(t).filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)) && runningPid(paths.pid(n.id)) !== undefined);
+  for (const node of running) await waitForHeight(t, node, height);
+  await waitForBftLeader(t, running);
+}
+
+/** Waits until an ordering node has `height` blocks of the channel (it pulls them from the others). */
+async function waitForHeight(t: Topology, node: OrdererNode, height: number): Promise<void> {
+  await retry(120_000, 500, async () => {
+    const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
+    if ((at ?? 0) < height) throw new Error(`${node.id} is at block height ${at ?? 0} of ${height} after 120s`);
+  });
+}
+
+/**
+ * Refuses a change of the SmartBFT consenter set that would leave a step without a quorum: each
+ * step's cluster must have at least bftQuorum(size) consenters that run. `steps` lists, from the
+ * current cluster on, its size and how many of its consenters would run at that step. Returns the
+ * problem, or undefined when every step can order.
+ */
+export function bftQuorumProblem(steps: readonly { size: number; live: number }[]): string | undefined {
+  const short = steps.find((s) => s.live < bftQuorum(s.size));
+  if (!short) return undefined;
+  return `a cluster of ${short.size} BFT consenters needs ${bftQuorum(short.size)} running to order, and it would have ${short.live}`;
+}
+
+/** Whether an ordering node runs the channel's SmartBFT chain (its operations endpoint reports a cluster size). */
+const runsBftChain = async (t: Topology, node: OrdererNode): Promise<boolean> =>
+  (await channelGauge(endpoint(t, node.operationsPort), 'consensus_BFT_cluster_size', t.channel)) !== undefined;
+
+/** The current SmartBFT consenters that are nodes of `t` and run the chain now. */
+async function liveBftConsenters(t: Topology, config: ChannelConfig): Promise<OrdererNode[]> {
+  const consenting = ordererNodes(t).filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)));
+  const live = await Promise.all(consenting.map((n) => runsBftChain(t, n)));
+  return consenting.filter((_, i) => live[i]);
+}
+
+/** Refuses to grow the SmartBFT cluster by `added` consenters (one per update) when a step would lack a quorum. */
+async function checkBftGrowth(current: Topology, config: ChannelConfig, added: number): Promise<void> {
+  const size = bftConsenters(config).length;
+  const live = (await liveBftConsenters(current, config)).length;
+  const problem = bftQuorumProblem(Array.from({ length: added + 1 }, (_, j) => ({ size: size + j, live: live + j })));
+  if (problem) {
+    throw new MembershipError(`adding ${added} BFT consenter(s) to channel ${current.channel}, ${live} of ${size} running now: ${problem}; ` +
+      'start the stopped ordering nodes first (Fabric advises changing BFT consenters only with all of them online)');
+  }
 }
 
 /**
@@ -195,41 +311,50 @@ async function startNewOrderers(bins: FabricBinaries, t: Topology, paths: RunPat
  * nodes. Returns once each has the height `member`'s peer has and the cluster orders again.
  */
 export async function startAndJoinOrderers(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<void> {
+  const height = await joinAndCatchUp(bins, t, paths, nodes, member, workDir);
+  await waitForOrdering(t);
+  logOrdering(t, nodes, height);
+}
+
+const logOrdering = (t: Topology, nodes: readonly OrdererNode[], height: number): void =>
+  log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) and order${nodes.length === 1 ? 's' : ''} for ${t.channel}`);
+
+/**
+ * Starts ordering nodes, joins them with the channel's latest config block and waits until each
+ * has the height `member`'s peer has; returns that height.
+ */
+async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<number> {
   startOrderers(bins.path('orderer'), t, paths, nodes);
   await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
   fetchChannelConfig(bins, t, paths, member, workDir);
   await joinOrderers(bins, t, paths, nodes, join(workDir, 'config-block.pb'));
   const height = channelHeight(bins, t, paths, member);
-  for (const node of nodes) {
-    await retry(120_000, 500, async () => {
-      const at = await channelGauge(endpoint(t, node.operationsPort), 'ledger_blockchain_height', t.channel);
-      if ((at ?? 0) < height) throw new Error(`${node.id} is at block height ${at ?? 0} of ${height} after 120s`);
-    });
-  }
-  await waitForOrdering(t);
-  log(`${nodes.map((n) => n.id).join(', ')} caught up (height ${height}) and order${nodes.length === 1 ? 's' : ''} for ${t.channel}`);
+  for (const node of nodes) await waitForHeight(t, node, height);
+  return height;
 }
 
 /**
  * The next config update of taking `org` out; undefined when it is gone already. An org without
- * ordering nodes leaves in one update. One that runs Raft consenters leaves one consenter per
- * update (Raft's rule): each update but the last takes out one of its nodes; the last takes out its
- * last node, its Orderer group entry, its MSP from BlockValidation and its Application group entry.
+ * ordering nodes leaves in one update. One that runs consenters leaves one consenter per update
+ * (Raft's rule; SmartBFT's quorum and BlockValidation policy change with each): each update but
+ * the last takes out one of its nodes; the last takes out its last node, its Orderer group entry,
+ * its MSP from the Raft BlockValidation policy and its Application group entry.
  */
 function removalChange(bins: FabricBinaries, at: NetworkLocation, remaining: Topology, org: PeerOrgConfig, nodes: readonly OrdererNode[], workDir: string): ConfigChange | undefined {
   const config = fetchChannelConfig(bins, remaining, at.paths, firstMember(remaining), workDir);
   const inConfig = applicationOrgs(config);
   const inOrderer = ordererOrgs(config);
   if (!inConfig.includes(org.mspId) && !inOrderer.includes(org.mspId)) return undefined;
-  const consenting = nodes.filter((n) => raftConsenters(config).some((c) => isConsenter(c, n)));
+  const consenting = nodes.filter((n) => consentersOf(config).some((c) => isConsenter(c, n)));
   const [next, ...more] = consenting;
   if (next && more.length > 0) {
+    const why = consensusOf(config) === 'BFT' ? 'each BFT consenter changes the quorum' : 'Raft changes one per update';
     return {
-      original: config, updated: withoutRaftConsenter(config, next), majorities: [inOrderer], final: false,
-      what: `remove ordering node ${next.id} of ${org.mspId} (1 of its ${consenting.length} consenters; Raft changes one per update)`,
+      original: config, updated: withoutConsenter(config, next), majorities: [inOrderer], final: false,
+      what: `remove ordering node ${next.id} of ${org.mspId} (1 of its ${consenting.length} consenters; ${why})`,
     };
   }
-  let updated = next ? withoutRaftConsenter(config, next) : structuredClone(config);
+  let updated = next ? withoutConsenter(config, next) : structuredClone(config);
   if (inOrderer.includes(org.mspId)) updated = withoutOrdererOrg(updated, org.mspId);
   delete updated.channel_group.groups.Application.groups[org.mspId];
   const majorities = inOrderer.includes(org.mspId) ? [inConfig, inOrderer] : [inConfig];
@@ -265,6 +390,8 @@ export async function writeMembershipUpdate(at: NetworkLocation, change: { specF
   if ('specFile' in change) {
     const { newOrg } = await prepareOrg(at, change.specFile, bins);
     made = additionChange(bins, at, current, newOrg, workDir);
+    const updated = made?.updated;
+    if (updated) refuseLaterConsenters(newOrg.org, ordererNodes(newOrg.topology).filter((n) => n.org === newOrg.org && !consentersOf(updated).some((c) => isConsenter(c, n))));
   } else {
     const org = checkRemovable(current, change.removeMspId);
     made = removalChange(bins, at, { ...current, orgs: current.orgs.filter((o) => o !== org) }, org, ordererNodes(current).filter((n) => n.org === org), workDir);
@@ -292,8 +419,8 @@ export async function waitForCatchUp(bins: FabricBinaries, t: Topology, paths: R
 /**
  * Checks that an org can leave: it is a member, it is not the last one, the chaincode's
  * endorsement policy does not name it (a signature policy naming it would become unsatisfiable),
- * and the ordering service goes on without its ordering nodes (Raft consenters only: these
- * scripts do not change BFT consenters).
+ * and the ordering service goes on without its ordering nodes (Raft: at least one other;
+ * SmartBFT: at least 4 others).
  */
 export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig {
   const org = t.orgs.find((o) => o.mspId === mspIdOrName || o.name === mspIdOrName);
@@ -310,11 +437,12 @@ export function checkRemovable(t: Topology, mspIdOrName: string): PeerOrgConfig 
   const own = ordererNodes(t).filter((n) => n.org === org);
   if (own.length > 0) {
     const { consensus } = t.ordering;
-    if (consensus !== 'etcdraft') {
-      throw new MembershipError(`${org.mspId} runs ${own.length} of the ${ordererNodes(t).length} ${consensus} ordering nodes of channel ${t.channel}; ` +
-        'these scripts change only Raft consenters, so it cannot be taken out here');
-    }
     const left = ordererNodes(t).length - own.length;
+    if (consensus === 'BFT' && left < MIN_ORDERERS.BFT) {
+      throw new MembershipError(`${org.mspId} runs ${own.length} of the ${ordererNodes(t).length} BFT ordering nodes of channel ${t.channel} ` +
+        `(${own.map((n) => n.id).join(', ')}); without them ${left} would be left, and BFT needs at least ${MIN_ORDERERS.BFT}: ` +
+        'another member must add ordering nodes before it can leave');
+    }
     if (left < MIN_ORDERERS[consensus]) {
       throw new MembershipError(`${org.mspId} runs every ordering node of channel ${t.channel} (${own.map((n) => n.id).join(', ')}); ` +
         'another member must run one before it can leave');
@@ -342,8 +470,9 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   const remaining: Topology = { ...current, orgs: current.orgs.filter((o) => o !== org) };
   const nodes = ordererNodes(current).filter((n) => n.org === org);
   const workDir = at.paths.configUpdate(`remove-${org.name}-${Date.now()}`);
+  if (current.ordering.consensus === 'BFT' && nodes.length > 0) await checkBftShrink(bins, at, current, nodes, workDir);
 
-  // One update per Raft consenter of the org (see removalChange), each signed by a MAJORITY.
+  // One update per consenter of the org (see removalChange), each signed by a MAJORITY.
   for (let step = 1; ; step++) {
     const stepDir = join(workDir, `step-${step}`);
     const change = removalChange(bins, at, remaining, org, nodes, stepDir);
@@ -353,6 +482,8 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
     }
     const signers = await applyChange(bins, at, current, change, [org], signed, stepDir);
     log(`channel ${current.channel}: ${change.what} (signed by ${signers})`);
+    // The next update (and every write) needs the smaller cluster to order: wait until its running consenters agree on a leader.
+    if (current.ordering.consensus === 'BFT' && nodes.length > 0) await waitForBftConsenters(bins, current, at.paths, change.updated, firstMember(remaining));
     if (change.final) {
       log(`${org.mspId} is no longer a member of channel ${current.channel}`);
       break;
@@ -367,6 +498,25 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
   writeSiteProfiles(remaining, at.paths);
   log(`removed ${org.name} (${org.mspId}) from channel ${current.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return remaining;
+}
+
+/**
+ * Refuses to take `leaving` out of the SmartBFT consenters (one per update, in order) when a step
+ * would lack a quorum of running consenters: before step j the cluster has the others that run
+ * and those of `leaving` not yet taken out that run.
+ */
+async function checkBftShrink(bins: FabricBinaries, at: NetworkLocation, current: Topology, leaving: readonly OrdererNode[], workDir: string): Promise<void> {
+  const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), join(workDir, 'check'));
+  const consenting = leaving.filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)));
+  const live = await liveBftConsenters(current, config);
+  const others = live.filter((n) => !consenting.includes(n)).length;
+  const size = bftConsenters(config).length;
+  const steps = Array.from({ length: consenting.length + 1 }, (_, j) => ({ size: size - j, live: others + consenting.slice(j).filter((n) => live.includes(n)).length }));
+  const problem = bftQuorumProblem(steps);
+  if (problem) {
+    throw new MembershipError(`taking ${consenting.map((n) => n.id).join(', ')} out of the BFT consenters of channel ${current.channel}, ` +
+      `${live.length} of ${size} running now: ${problem}; start the stopped ordering nodes first`);
+  }
 }
 
 /** Stops the org's chaincode server, peers, ordering nodes and CA for good: the supervisor must not restart them. */

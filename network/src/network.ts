@@ -16,7 +16,10 @@ import { writeSiteProfiles } from './profiles';
 import { readRestarts, release, startSupervisor, stopSupervisor } from './supervisor';
 import { recordSpec, runningPid, start, stop } from './processes';
 import { asSite, explainSiteUsers } from './site-users';
-import { allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, hostOf, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites, Topology } from './topology';
+import {
+  allPorts, benchServerId, caId, chaincodeServerId, channelViews, endpoint, hostOf, OrdererNode, ordererId, ordererNodes, orderingFaultsTolerated, peerId, SiteConfig, sites,
+  Topology,
+} from './topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -170,31 +173,36 @@ async function waitForRaftLeader(t: Topology): Promise<void> {
 }
 
 /**
- * SmartBFT has no election: every view has a leader by rule (consenter ID view mod n + 1) and
+ * SmartBFT has no election: every view has a leader by rule (the consenters in turn) and
  * followers move to the next view when the leader is silent. The orderers are ready once every
- * one of them runs the channel's chain with all n consenters and they agree on the view's leader
+ * one of them runs the channel's chain and they agree on the view's leader
  * (`consensus_smartbft_view_leader_id`, which, unlike `consensus_BFT_leader_id`, follows view
- * changes at once rather than at the next block). Agreement does not prove the orderers have
+ * changes at once rather than at the next block). The cluster size an orderer reports is the one
+ * its chain started with: a consenter added or removed by a config update does not change it
+ * until a restart, so it is not compared here. Agreement does not prove the orderers have
  * connected to each other; the chaincode deploy that follows is the first real order, and it
- * went through at once in every run here.
+ * went through at once in every run here. `nodes`: the consenters to wait for (by default every
+ * ordering node of the topology).
  */
-async function waitForBftLeader(t: Topology): Promise<void> {
-  const nodes = ordererNodes(t);
-  const n = nodes.length;
+export async function waitForBftLeader(t: Topology, nodes: readonly OrdererNode[] = ordererNodes(t)): Promise<void> {
   const leader = await retry(60_000, 250, async () => {
     const seen = await Promise.all(nodes.map(async (node) => {
-      const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, ['consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id']);
-      return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id };
+      const metrics = await channelGauges(endpoint(t, node.operationsPort), t.channel, [
+        'consensus_BFT_cluster_size', 'consensus_smartbft_view_leader_id', 'consensus_BFT_is_leader', 'consensus_BFT_leader_id',
+      ]);
+      const isLeader = metrics.consensus_BFT_is_leader === 1 && metrics.consensus_BFT_leader_id === metrics.consensus_smartbft_view_leader_id;
+      return { node, size: metrics.consensus_BFT_cluster_size, leader: metrics.consensus_smartbft_view_leader_id, isLeader };
     }));
     const leaders = new Set(seen.map((s) => s.leader));
     const [id] = leaders;
-    if (seen.every((s) => s.size === n) && leaders.size === 1 && id !== undefined && id >= 1 && id <= n) {
-      return { id, name: nodes[id - 1]?.id ?? '?' };
+    if (seen.every((s) => s.size !== undefined) && leaders.size === 1 && id !== undefined && id >= 1) {
+      // Consenter IDs follow the topology only until membership changes; the leader says it is one.
+      return { id, name: seen.find((s) => s.isLeader)?.node.id ?? `consenter ${id}` };
     }
     throw new Error(`the BFT orderers of ${t.channel} did not agree on a leader within 60s (cluster size and leader per orderer: ` +
       `${seen.map((s) => `${s.node.id}: ${s.size ?? '-'}/${s.leader ?? '-'}`).join(', ')}); see the orderer logs`);
   });
-  log(`${leader.name} (consenter ${leader.id} of ${n}) is the BFT leader of ${t.channel}; ${orderingFaultsTolerated(t)} orderer fault(s) tolerated`);
+  log(`${leader.name} (consenter ${leader.id}) is the BFT leader of ${t.channel}; ${orderingFaultsTolerated(t)} orderer fault(s) tolerated`);
 }
 
 /**
