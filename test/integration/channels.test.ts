@@ -12,7 +12,7 @@ import { channelGauges, channelView, clientProfile, endpoint, loadEffectiveTopol
 import pino from 'pino';
 import request from 'supertest';
 import { seedEmptyDatabase } from '../../packages/indexer/src/test-support/scratch-store';
-import { cli, outcome, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, until } from './harness';
+import { cli, outcome, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, until, using } from './harness';
 
 const TOPOLOGY = join(REPO_ROOT, 'network', 'topology-channels.json');
 const RUN_DIR = join(dirname(TEST_RUN_DIR), 'channels-network');
@@ -22,15 +22,6 @@ const EVIDENCE = 'evidence';
 const paths = new RunPaths(RUN_DIR);
 const topology = (): Topology => loadEffectiveTopology(TOPOLOGY, paths, OFFSET);
 const onChannel = (channel: string, org: string, user: string): Promise<LedgerClient> => connect(clientProfile(channelView(topology(), channel), paths, org, user));
-
-async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient) => Promise<T>): Promise<T> {
-  const c = await client;
-  try {
-    return await action(c);
-  } finally {
-    c.close();
-  }
-}
 
 /** The block height a node's operations endpoint reports for `channel`; undefined where the node does not have the channel. */
 async function heightOn(operations: string, channel: string): Promise<number | undefined> {

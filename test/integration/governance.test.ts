@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClient, LedgerEvent, Proposal } from '@donation-ledger/client';
 import { clientProfile, DEFAULT_TOPOLOGY, loadEffectiveTopology, ordererNodes, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, CLI, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId, wrapFabricTools } from './harness';
+import { cli, CLI, give, outcome, PORT_OFFSET, settle, startOwnNetwork, TEST_RUN_DIR, uniqueId, wrapFabricTools, using } from './harness';
 
 // Beside the main test network (test-artifacts/ unless LEDGER_TEST_RUN_DIR moves it), so that two
 // suites on one machine do not share it.
@@ -23,15 +23,6 @@ const as = (org: string, user: string): Promise<LedgerClient> => connect(clientP
 /** Runs a governance/org command on this suite's network. */
 const network = (...args: string[]): ReturnType<typeof cli> => cli([...args, ...ARGS]);
 const proposalOf = (result: ReturnType<typeof cli>): Proposal => JSON.parse(result.stdout) as Proposal;
-
-async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient) => Promise<T>): Promise<T> {
-  const c = await client;
-  try {
-    return await action(c);
-  } finally {
-    c.close();
-  }
-}
 
 /**
  * Runs a CLI command and watches, meanwhile, for the processes that make an org admin's

@@ -85,6 +85,16 @@ export async function give(donor: LedgerClient, payments: LedgerClient, request:
   return donor.readDonation(pledge.id);
 }
 
+/** Runs `action` with a client, which is closed afterwards whatever happened. */
+export async function using<T>(client: Promise<LedgerClient>, action: (c: LedgerClient) => Promise<T>): Promise<T> {
+  const c = await client;
+  try {
+    return await action(c);
+  } finally {
+    c.close();
+  }
+}
+
 /** A campaign window open now: from an hour ago to a day from now. */
 export function openWindow(): { opensAt: string; closesAt: string } {
   const now = Date.now();
