@@ -30,6 +30,7 @@ export class GovernanceRefusal extends Error {
 const withAdmin = withSiteAdmin;
 
 const codeOf = (err: unknown): string | undefined => (err instanceof LedgerError ? err.code : undefined);
+const isRetryable = (err: unknown): boolean => !(err instanceof LedgerError) || err.retryable;
 
 /**
  * The channel whose ledger keeps the proposals and whose membership they change: the main channel,
@@ -161,13 +162,16 @@ export async function executeProposal(
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log(`the action of proposal ${proposalId} failed; recording ACTION_FAILED`);
-    await withAdmin(t, at.paths, recorder, (c) => c.recordExecution(proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }));
+    // A step that committed may have taken an ordering node out that the peers still name: the
+    // gateway can pick it and be told "channel does not exist" (retryable), as after a success.
+    await withAdmin(t, at.paths, recorder, (c) =>
+      retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }), isRetryable));
     throw err;
   }
   const after = governedChannel(at);
   const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
     // Just after a config change the gateway may still be learning the new membership.
-    retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'EXECUTED', detail }), (err) => !(err instanceof LedgerError) || err.retryable),
+    retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'EXECUTED', detail }), isRetryable),
   );
   log(`recorded proposal ${proposalId} as ${recorded.status}: ${detail}`);
   return recorded;
