@@ -30,7 +30,29 @@ export class GovernanceRefusal extends Error {
 const withAdmin = withSiteAdmin;
 
 const codeOf = (err: unknown): string | undefined => (err instanceof LedgerError ? err.code : undefined);
-const isRetryable = (err: unknown): boolean => !(err instanceof LedgerError) || err.retryable;
+
+/**
+ * Records a proposal's outcome, asking again for a while when the transaction did not commit:
+ * just after a config change the gateway may still be learning the new membership, and after a
+ * step that took an ordering node out of the consenters (its endpoint stays in its org's entry
+ * until the org leaves) the gateway may submit to that node and be told "channel does not exist".
+ * A submit that failed may still have been ordered: the proposal is read before asking again, so
+ * an EXECUTED outcome is not recorded twice (ACTION_FAILED may be; the ledger allows it).
+ */
+async function recordOutcome(c: GovernanceAdmin, proposalId: string, outcome: { outcome: 'EXECUTED' | 'ACTION_FAILED'; detail: string }): Promise<Proposal> {
+  return retry(60_000, 2000, async () => {
+    try {
+      return await c.recordExecution(proposalId, outcome);
+    } catch (err) {
+      const submitted = err instanceof LedgerError && err.transactionId !== undefined;
+      if (submitted && outcome.outcome === 'EXECUTED') {
+        const now = await c.readProposal(proposalId);
+        if (now.status === 'EXECUTED') return now;
+      }
+      throw err;
+    }
+  }, (err) => !(err instanceof LedgerError) || err.retryable || err.transactionId !== undefined);
+}
 
 /**
  * The channel whose ledger keeps the proposals and whose membership they change: the main channel,
@@ -162,17 +184,11 @@ export async function executeProposal(
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log(`the action of proposal ${proposalId} failed; recording ACTION_FAILED`);
-    // A step that committed may have taken an ordering node out that the peers still name: the
-    // gateway can pick it and be told "channel does not exist" (retryable), as after a success.
-    await withAdmin(t, at.paths, recorder, (c) =>
-      retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }), isRetryable));
+    await withAdmin(t, at.paths, recorder, (c) => recordOutcome(c, proposalId, { outcome: 'ACTION_FAILED', detail: message.slice(0, 1900) }));
     throw err;
   }
   const after = governedChannel(at);
-  const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), async (c) =>
-    // Just after a config change the gateway may still be learning the new membership.
-    retry(60_000, 2000, () => c.recordExecution(proposalId, { outcome: 'EXECUTED', detail }), isRetryable),
-  );
+  const recorded = await withAdmin(after, at.paths, findOrg(after, recorder.name), (c) => recordOutcome(c, proposalId, { outcome: 'EXECUTED', detail }));
   log(`recorded proposal ${proposalId} as ${recorded.status}: ${detail}`);
   return recorded;
 }
