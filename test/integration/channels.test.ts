@@ -129,6 +129,18 @@ describe('several channels', () => {
     expect(unknownChannel.status).toBe(2);
     expect(unknownChannel.stderr).toContain('unknown channel "audits"; the topology has: donations, evidence');
 
+    // The low-level commands refuse what they cannot do, and change nothing.
+    const notConsortium = network('org', 'join', 'nosuchorg', ...onEvidence);
+    expect(notConsortium.status).toBe(1);
+    expect(notConsortium.stderr).toContain('"nosuchorg" is not a member of the consortium (channel donations: DonorPlatformMSP, NgoMSP, AuditorMSP)');
+    const mainChannel = network('org', 'join', 'donorplatform', '--channel', 'donations');
+    expect(mainChannel.status).toBe(1);
+    expect(mainChannel.stderr).toContain('donations is the main channel: orgs join it by invitation');
+    const orderingMember = network('org', 'leave', 'auditor', ...onEvidence);
+    expect(orderingMember.status).toBe(1);
+    expect(orderingMember.stderr).toContain("AuditorMSP orders channel evidence (orderer0.auditor); these scripts do not change a subset channel's ordering nodes");
+    expect(channelView(topology(), EVIDENCE).orgs.map((o) => o.name)).toEqual(['ngo', 'auditor']);
+
     const proposed = proposalOf(network('governance', 'propose-invite', definition, '--org', 'ngo', '--id', invite, ...onEvidence));
     expect(proposed).toMatchObject({ action: 'INVITE', targetMspId: 'DonorPlatformMSP', status: 'IN_PROGRESS', membersAtCreation: ['NgoMSP', 'AuditorMSP'] });
     // The main channel's ledger has no such proposal: each channel governs its own members.
