@@ -79,3 +79,20 @@ prepare() {
   build_packages
   ensure_fabric
 }
+
+# As root, the tests' sites run as Unix users of their own (ledger-<org>), who must pass through
+# every folder above the repository; a fresh clone in `mktemp -d` sits in a 0700 folder, where the
+# network would fall back to running every site as root. Lets other users pass (o+x: traverse,
+# not list) and says which folders it opened.
+open_way_for_site_users() {
+  [ "$(id -u)" = 0 ] || return 0
+  local dir
+  dir=$(pwd -P)
+  while [ "$dir" != / ]; do
+    if [ $(( 8#$(stat -c %a "$dir") & 1 )) -eq 0 ]; then
+      say "letting the sites' Unix users pass through $dir (chmod o+x)"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+}

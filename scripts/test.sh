@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 prepare
+open_way_for_site_users
 ensure_upgrade_fabric
 ensure_test_packages
 say "type-checking the tests and linting"
