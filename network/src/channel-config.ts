@@ -10,7 +10,7 @@ import { log, run } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { ordererCliArgs, ordererOrgConfigtx, peerCli, peerOrgConfigtx, peerSite } from './nodes';
 import { RunPaths } from './paths';
-import { OrdererNode, ordererNodes, PeerOrgConfig, Topology } from './topology';
+import { OrdererNode, ordererNodes, PeerOrgConfig, SiteConfig, Topology } from './topology';
 
 /** The decoded channel config (common.Config as configtxlator prints it); only the parts we edit are typed. */
 export interface ChannelConfig {
@@ -283,13 +283,20 @@ export function createUpdateEnvelope(bins: FabricBinaries, t: Topology, workDir:
  */
 export async function updateChannelConfig(
   bins: FabricBinaries, t: Topology, paths: RunPaths, workDir: string,
-  change: { original: ChannelConfig; updated: ChannelConfig; signers: readonly PeerOrgConfig[]; what: string },
+  change: { original: ChannelConfig; updated: ChannelConfig; signers: readonly SiteConfig[]; what: string },
 ): Promise<void> {
   const envelopeFile = createUpdateEnvelope(bins, t, workDir, change);
-  const submitter = change.signers[change.signers.length - 1];
-  if (!submitter) throw new Error('a config update needs at least one signer');
-  const signatures = change.signers.slice(0, -1).map((signer) => {
-    const signature = signUpdate(bins, t, paths, signer, envelopeFile, workDir);
+  const last = change.signers[change.signers.length - 1];
+  if (!last) throw new Error('a config update needs at least one signer');
+  // A member's admin submits (through its peer CLI): the last signer, or when that is the
+  // orderer-only org (a change only the ordering service's admins sign), the first member, whose
+  // extra signature the policy does not need.
+  const lastMember = t.orgs.find((o) => o.name === last.name);
+  const submitter = lastMember ?? t.orgs[0];
+  if (!submitter) throw new Error(`channel ${t.channel} has no member org to submit the config update`);
+  const others = lastMember ? change.signers.slice(0, -1) : change.signers;
+  const signatures = others.map((signer) => {
+    const signature = signUpdate(bins, paths, signer, envelopeFile, workDir);
     writeFileSync(join(workDir, `${signer.name}.signature.json`), `${JSON.stringify(signature, null, 2)}\n`);
     log(`${signer.mspId}'s admin signed the config update (${change.what})`);
     return signature;

@@ -445,7 +445,9 @@ async function configUpdateCommand(options: Options, at: NetworkLocation): Promi
       process.stdout.write(`${JSON.stringify(inspectUpdate(bins(), arg(0, '<update.pb>'), workDir()), null, 2)}\n`);
       return;
     case 'sign': {
-      const signature = signUpdate(bins(), t, at.paths, org(), arg(0, '<update.pb>'), workDir());
+      // Any site signs: a member, or the orderer-only org for a change of the ordering service.
+      if (!options.org) throw new UsageError('config-update sign needs --org <org> (whose admin signs)');
+      const signature = signUpdate(bins(), at.paths, findSite(t, options.org), arg(0, '<update.pb>'), workDir());
       write(out(), `${JSON.stringify(signature, null, 2)}\n`);
       return;
     }

@@ -7,12 +7,12 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { ChannelConfig, decode, isConsenter, raftConsenters } from './channel-config';
+import { applicationOrgs, ChannelConfig, decode, isConsenter, ordererOrgs, raftConsenters } from './channel-config';
 import { log, retry } from './exec';
 import { FabricBinaries } from './fabric-bin';
-import { ordererCliArgs, peerCli, peerSite } from './nodes';
+import { adminSigningEnv, ordererCliArgs, peerCli, peerSite } from './nodes';
 import { RunPaths } from './paths';
-import { ordererNodes, PeerOrgConfig, Topology } from './topology';
+import { ordererNodes, PeerOrgConfig, SiteConfig, Topology } from './topology';
 
 export const SIGNATURE_FORMAT = 'donation-ledger/config-signature@1';
 
@@ -75,12 +75,13 @@ function signatureFileOf(channel: string, update: Uint8Array, signature: common.
  * Signs the update as `org`'s admin (on that org's site: `peer channel signconfigtx` with the
  * org's admin MSP) and returns the signature alone, for the file that travels back.
  */
-export function signUpdate(bins: FabricBinaries, t: Topology, paths: RunPaths, org: PeerOrgConfig, envelopeFile: string, workDir: string): SignatureFile {
+export function signUpdate(bins: FabricBinaries, paths: RunPaths, org: SiteConfig, envelopeFile: string, workDir: string): SignatureFile {
   const before = readUpdateEnvelope(envelopeFile);
   // The envelope goes to the org's site; its user signs it there with the admin key only it reads.
-  const scratch = peerSite(bins, paths, org).give(envelopeFile, 'signing.pb');
+  const site = peerSite(bins, paths, org);
+  const scratch = site.give(envelopeFile, 'signing.pb');
   try {
-    peerCli(bins, t, paths, org, ['channel', 'signconfigtx', '-f', scratch], `sign the config update as ${org.mspId}'s admin`);
+    site.run(bins.path('peer'), ['channel', 'signconfigtx', '-f', scratch], { env: adminSigningEnv(bins, paths, org), step: `sign the config update as ${org.mspId}'s admin` });
     copyFileSync(scratch, join(workDir, `signing-${org.name}.pb`));
   } finally {
     rmSync(scratch, { force: true });
@@ -146,7 +147,7 @@ export function checkSignature(file: SignatureFile, update: UpdateEnvelope, conf
   const mspId = creator.getMspid();
   if (mspId !== file.mspId) throw new ConfigUpdateRefusal(`${who} was made by ${mspId}`);
   const roots = memberRoots(config, mspId);
-  if (!roots) throw new ConfigUpdateRefusal(`${who}: ${mspId} is not a member of channel ${update.channel} (members: ${Object.keys(config.channel_group.groups.Application.groups).join(', ')})`);
+  if (!roots) throw new ConfigUpdateRefusal(`${who}: ${mspId} is not a member of channel ${update.channel} (members: ${signingOrgs(config).join(', ')})`);
   if (!roots.some((root) => certificate.checkIssued(root) && certificate.verify(root.publicKey))) {
     throw new ConfigUpdateRefusal(`${who}: its certificate was not issued by ${mspId}'s CA`);
   }
@@ -158,9 +159,17 @@ export function checkSignature(file: SignatureFile, update: UpdateEnvelope, conf
   return mspId;
 }
 
-/** The CA root certificates of a member org in a decoded channel config; undefined for a non-member. */
+/**
+ * The orgs whose admins may sign the channel's config updates: the Application group's members,
+ * and an orderer-only org of the Orderer group (changes to the ordering service need its admins).
+ */
+const signingOrgs = (config: ChannelConfig): string[] => [...new Set([...applicationOrgs(config), ...ordererOrgs(config)])];
+
+/** The CA root certificates of a signing org (see signingOrgs) in a decoded channel config; undefined for any other. */
 function memberRoots(config: ChannelConfig, mspId: string): X509Certificate[] | undefined {
-  const group = config.channel_group.groups.Application.groups[mspId] as { values?: { MSP?: { value?: { config?: { root_certs?: string[] } } } } } | undefined;
+  type OrgGroup = { values?: { MSP?: { value?: { config?: { root_certs?: string[] } } } } } | undefined;
+  const { Application, Orderer } = config.channel_group.groups;
+  const group = (Application.groups[mspId] ?? Orderer.groups[mspId]) as OrgGroup;
   const roots = group?.values?.MSP?.value?.config?.root_certs;
   return roots?.map((pem) => new X509Certificate(Buffer.from(pem, 'base64')));
 }

@@ -4,6 +4,7 @@
 // on the effective membership: an added org comes back with `up`, a removed one stays stopped.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { RunPaths } from './paths';
 import { PeerOrgConfig, Topology, TopologyError, validateTopology } from './topology';
 
@@ -55,6 +56,12 @@ export function recordAdded(paths: RunPaths, spec: Record<string, unknown>): voi
     added: [...record.added.filter((o) => o.name !== spec.name), spec],
     removed: record.removed.filter((name) => name !== spec.name),
   });
+}
+
+/** Whether `spec` is, field for field, the spec of an org added by governance and still a member. */
+function isRecordedSpec(paths: RunPaths, spec: Record<string, unknown>): boolean {
+  const recorded = readMembership(paths).added.find((o) => o.name === spec.name);
+  return recorded !== undefined && isDeepStrictEqual(recorded, spec);
 }
 
 /** Records that an org left the channel. */
@@ -138,13 +145,17 @@ export interface NewOrg {
  * Reads a new org's spec file and checks it against the current members: the same rules as a
  * topology file's orgs (names, MSP ID, attributes, every port unique across the whole network).
  */
-export function loadNewOrg(specFile: string, topologyFile: string, paths: RunPaths, portOffset = 0): NewOrg {
+export function loadNewOrg(specFile: string, topologyFile: string, paths: RunPaths, portOffset = 0, options: { resume?: boolean } = {}): NewOrg {
   const spec = readJson(specFile, 'an org spec');
   const current = loadEffectiveTopology(topologyFile, paths, portOffset);
   const already = current.orgs.find((o) => o.name === spec.name || o.mspId === spec.mspId);
+  // An `org add` that stopped after the org became a member (its ordering nodes' or peers' steps
+  // unfinished) goes on when run again with the very same spec.
+  if (already && options.resume && isRecordedSpec(paths, spec)) return { spec, org: already, topology: current };
   if (already) {
     throw new TopologyError(specFile, [
-      `${already.mspId === spec.mspId ? `MSP ID "${String(spec.mspId)}"` : `org name "${String(spec.name)}"`} is already used by ${already.name} (${already.mspId}), a member of the channel`,
+      `${already.mspId === spec.mspId ? `MSP ID "${String(spec.mspId)}"` : `org name "${String(spec.name)}"`} is already used by ${already.name} (${already.mspId}), a member of the channel` +
+        (options.resume && readMembership(paths).added.some((o) => o.name === already.name) ? ` (an "org add" of it that stopped half-way goes on when run again with the spec it was added with)` : ''),
     ]);
   }
   let topology: Topology;

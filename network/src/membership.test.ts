@@ -9,6 +9,7 @@ import { DEFAULT_TOPOLOGY, REPO_ROOT, RunPaths } from './paths';
 import { channelView, loadTopology, ordererNodes, TopologyError, validateTopology } from './topology';
 
 const AUDITOR_SPEC = join(REPO_ROOT, 'network', 'orgs', 'auditor.json');
+const ORDERER_ORG_TOPOLOGY = join(REPO_ROOT, 'test', 'integration', 'fixtures', 'topology-orderer-org.json');
 const auditorSpec = (): Record<string, any> => JSON.parse(readFileSync(AUDITOR_SPEC, 'utf8'));
 
 let dir: string;
@@ -52,6 +53,23 @@ describe('a new org spec', () => {
     ]);
     expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), name: 'ngo' }), DEFAULT_TOPOLOGY, paths))).toEqual([
       'org name "ngo" is already used by ngo (NgoMSP), a member of the channel',
+    ]);
+  });
+
+  test('an org added by an "org add" that stopped half-way is taken up again with the same spec only; a founder, another spec or a new proposal is refused', () => {
+    recordAdded(paths, auditorSpec());
+    const resumed = loadNewOrg(specFile(auditorSpec()), DEFAULT_TOPOLOGY, paths, 0, { resume: true });
+    expect(resumed.org.mspId).toBe('AuditorMSP');
+    expect(resumed.topology.orgs.map((o) => o.name)).toEqual(['donorplatform', 'ngo', 'auditor']);
+    const already = 'MSP ID "AuditorMSP" is already used by auditor (AuditorMSP), a member of the channel';
+    expect(problemsOf(() => loadNewOrg(specFile(auditorSpec()), DEFAULT_TOPOLOGY, paths))).toEqual([already]);
+    const moved = auditorSpec();
+    moved.peers[0].port = 7459;
+    expect(problemsOf(() => loadNewOrg(specFile(moved), DEFAULT_TOPOLOGY, paths, 0, { resume: true }))).toEqual([
+      `${already} (an "org add" of it that stopped half-way goes on when run again with the spec it was added with)`,
+    ]);
+    expect(problemsOf(() => loadNewOrg(specFile({ ...auditorSpec(), name: 'ngo', mspId: 'NgoMSP' }), DEFAULT_TOPOLOGY, paths, 0, { resume: true }))).toEqual([
+      'MSP ID "NgoMSP" is already used by ngo (NgoMSP), a member of the channel',
     ]);
   });
 
@@ -149,8 +167,20 @@ describe('taking an org out', () => {
     expect(chooseSigners(t, [members, ['DonorPlatformMSP', 'NgoMSP']], [donor!]).map((o) => o.mspId)).toEqual(['NgoMSP', 'AuditorMSP', 'DonorPlatformMSP']);
     // With the auditor running one too, the NGO and the auditor are a majority of both groups.
     expect(chooseSigners(t, [members, members], [donor!])).toEqual([ngo, auditor]);
-    // An orderer-only org's admin is not held by the members: refused, saying whose signatures are missing.
-    expect(() => chooseSigners(t, [members, ['OrdererMSP']], [])).toThrow(/needs the admins of 1 of its 1 orgs \(OrdererMSP\), but this network holds the admin identities of only 0/);
+    // An org whose admin this network does not hold: refused, saying whose signatures are missing.
+    expect(() => chooseSigners(t, [members, ['OtherOrdererMSP']], [])).toThrow(/needs the admins of 1 of its 1 orgs \(OtherOrdererMSP\), but this network holds the admin identities of only 0/);
+  });
+
+  test("signers with an orderer-only org: its admin signs changes of the Orderer group only, first, so that a member's admin submits", () => {
+    const t = loadTopology(ORDERER_ORG_TOPOLOGY);
+    const [donor, ngo] = t.orgs;
+    const ordering = t.ordererOrg!;
+    const members = ['DonorPlatformMSP', 'NgoMSP'];
+    expect(chooseSigners(t, [members], [])).toEqual([donor, ngo]);
+    expect(chooseSigners(t, [['OrderingMSP']], [])).toEqual([ordering]);
+    expect(chooseSigners(t, [members, ['OrderingMSP']], [])).toEqual([ordering, donor, ngo]);
+    // An org leaving signs last among the members.
+    expect(chooseSigners(t, [members, ['OrderingMSP']], [donor!])).toEqual([ordering, ngo, donor]);
   });
 
   test('an org that runs ordering nodes can leave only if the others still run enough of them: Raft 1, BFT 4', () => {

@@ -26,7 +26,7 @@ import { hold } from './supervisor';
 import { channelGauge } from './health';
 import {
   benchServerId, caId, chaincodeServerId, endpoint, isChannelPolicy, MIN_ORDERERS, mspIdsInPolicy, ordererId, OrdererNode, ordererNodes, PeerOrgConfig, peerId,
-  Topology,
+  SiteConfig, sites, Topology,
 } from './topology';
 
 /** Where the files of one network live and how its topology is read. */
@@ -57,8 +57,10 @@ const effective = (at: NetworkLocation): Topology => loadEffectiveTopology(at.to
  * Brings up a prospective org's CA and enrolls its identities (admin, peers, users, chaincode
  * server TLS), without touching the channel. Returns what a proposal to invite it must carry.
  */
-export async function prepareOrg(at: NetworkLocation, specFile: string, bins = ensureFabricBinaries(at.paths.binDirFile)): Promise<{ newOrg: NewOrg; identity: OrgIdentity }> {
-  const newOrg = loadNewOrg(specFile, at.topologyFile, at.paths, at.portOffset);
+export async function prepareOrg(
+  at: NetworkLocation, specFile: string, bins = ensureFabricBinaries(at.paths.binDirFile), options: { resume?: boolean } = {},
+): Promise<{ newOrg: NewOrg; identity: OrgIdentity }> {
+  const newOrg = loadNewOrg(specFile, at.topologyFile, at.paths, at.portOffset, options);
   const { org, topology } = newOrg;
   writeNodeConfig(bins, at.paths);
   const ca = new OrgCa(bins, at.paths, topology, org.name, org.ca);
@@ -86,9 +88,11 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   const started = Date.now();
   const bins = ensureFabricBinaries(at.paths.binDirFile);
   const current = effective(at);
-  const { newOrg } = await prepareOrg(at, specFile, bins);
+  // Run again after it stopped half-way, it finishes the steps left (each skips what is done).
+  const { newOrg } = await prepareOrg(at, specFile, bins, { resume: true });
   const { org, topology } = newOrg;
   const workDir = at.paths.configUpdate(`add-${org.name}-${Date.now()}`);
+  if (current.orgs.includes(org)) log(`${org.mspId} is a member already (an earlier "org add" of this spec); finishing the steps it left`);
 
   const change = additionChange(bins, at, current, newOrg, workDir);
   const newNodes = ordererNodes(topology).filter((n) => n.org === org);
@@ -533,23 +537,26 @@ async function stopOrgNodes(paths: RunPaths, org: PeerOrgConfig): Promise<void> 
  * The org admins whose signatures satisfy MAJORITY Admins over each group of orgs in `majorities`
  * (the Application group's members; the orgs that run ordering nodes, when the Orderer group
  * changes): members other than `last` first (so an org being removed signs only when it must), in
- * topology order, each taken only when a group still short of its majority counts it.
+ * topology order, then the orderer-only org, then `last`, each taken only when a group still short
+ * of its majority counts it. The orderer-only org, when it signs, comes first in the result: the
+ * last signer submits the update, and only a member's admin can (through its peer).
  */
-export function chooseSigners(t: Topology, majorities: readonly (readonly string[])[], last: readonly PeerOrgConfig[]): PeerOrgConfig[] {
-  const signers: PeerOrgConfig[] = [];
+export function chooseSigners(t: Topology, majorities: readonly (readonly string[])[], last: readonly PeerOrgConfig[]): SiteConfig[] {
+  const signers: SiteConfig[] = [];
   const short = (): (readonly string[])[] => majorities.filter((group) => signers.filter((s) => group.includes(s.mspId)).length < majorityOf(group.length));
-  for (const candidate of [...t.orgs.filter((o) => !last.includes(o)), ...last]) {
+  const ordererOrg = t.ordererOrg ? [t.ordererOrg] : [];
+  for (const candidate of [...t.orgs.filter((o) => !last.includes(o)), ...ordererOrg, ...last]) {
     if (short().some((group) => group.includes(candidate.mspId))) signers.push(candidate);
   }
   const [group] = short();
   if (group) {
-    const held = t.orgs.filter((o) => group.includes(o.mspId)).length;
+    const held = sites(t).filter((o) => group.includes(o.mspId)).length;
     throw new MembershipError(
       `the channel's MAJORITY Admins policy needs the admins of ${majorityOf(group.length)} of its ${group.length} orgs (${group.join(', ')}), ` +
         `but this network holds the admin identities of only ${held}`,
     );
   }
-  return signers;
+  return [...signers.filter((s) => s === t.ordererOrg), ...signers.filter((s) => s !== t.ordererOrg)];
 }
 
 /** The member org whose admin acts when any member may (fetching the config, committing). */

@@ -185,8 +185,22 @@ export function peerCliAsync(bins: FabricBinaries, t: Topology, paths: RunPaths,
   return peerSite(bins, paths, org).runAsync(bins.path('peer'), args, { env: peerCliEnv(bins, t, paths, org, peer), step });
 }
 
+/**
+ * What the peer CLI needs to sign as a site's admin (`peer channel signconfigtx` contacts no node):
+ * a member's or the orderer-only org's, which has no peer.
+ */
+export function adminSigningEnv(bins: FabricBinaries, paths: RunPaths, site: SiteConfig): Record<string, string> {
+  return {
+    PATH: `${bins.binDir}:${process.env.PATH ?? ''}`,
+    FABRIC_CFG_PATH: paths.config,
+    FABRIC_LOGGING_SPEC: PEER_CLI_LOGGING,
+    CORE_PEER_LOCALMSPID: site.mspId,
+    CORE_PEER_MSPCONFIGPATH: paths.msp(site.name, ORG_ADMIN),
+  };
+}
+
 /** The site of `org`'s admin as the peer CLI runs there: for the files its commands read and write. */
-export const peerSite = (bins: FabricBinaries, paths: RunPaths, org: PeerOrgConfig): SiteAdmin => siteAdmin(paths, org.name, bins.path('peer'));
+export const peerSite = (bins: FabricBinaries, paths: RunPaths, org: SiteConfig): SiteAdmin => siteAdmin(paths, org.name, bins.path('peer'));
 
 /**
  * The peer CLI's arguments to reach an orderer: the `attempt`-th one, round the list, so that a
