@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BftConsenterJson, bftBlockValidation, bftConsenters, bftQuorum, ChannelConfig, consentersOf, withBftConsenter, withoutBftConsenter, withoutConsenter,
+  BftConsenterJson, bftBlockValidation, bftConsenters, bftQuorum, ChannelConfig, consentersOf, unusedBftConsenterId, withBftConsenter, withoutBftConsenter, withoutConsenter,
 } from './channel-config';
 import { bftQuorumProblem } from './membership';
 import { REPO_ROOT } from './paths';
@@ -36,7 +36,7 @@ describe('the SmartBFT consenters of a channel config', () => {
     const config = fixture();
     const before = JSON.stringify(config);
 
-    const updated = withBftConsenter(config, auditor);
+    const updated = withBftConsenter(config, auditor, unusedBftConsenterId(config, 4));
 
     expect(JSON.stringify(config)).toBe(before);
     expect(bftConsenters(updated).map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
@@ -51,21 +51,33 @@ describe('the SmartBFT consenters of a channel config', () => {
     expect(updated.channel_group.groups.Orderer.policies.BlockValidation.policy.type).toBe(1);
   });
 
+  test('a new consenter never gets the ID of one that was removed: IDs grow with the config sequence', () => {
+    // Founded with 4 (IDs 1-4); update 1 added the auditor as 5; update 2 took it out again.
+    const added = { ...withBftConsenter(fixture(), auditor, 5), sequence: '1' };
+    const removed = { ...withoutConsenter(added, nodeAt(auditor.host, auditor.port)), sequence: '2' };
+    expect(bftConsenters(removed).map((c) => c.id)).toEqual([1, 2, 3, 4]);
+    // The mapping forgot 5; the next ID is past every ID the channel could have given.
+    expect(unusedBftConsenterId(removed, 4)).toBe(7);
+    expect(unusedBftConsenterId(fixture(), 4)).toBe(5);
+    // An ID in the mapping is refused.
+    expect(() => withBftConsenter(fixture(), auditor, 4)).toThrow(/consenter ID 4 is taken/);
+  });
+
   test('the next ID is above the highest in the mapping, whatever gaps a removal left', () => {
     const config = fixture();
     const [first] = bftConsenters(config);
     const withoutFirst = withoutBftConsenter(config, nodeAt(first!.host, first!.port));
-    expect(bftConsenters(withBftConsenter(withoutFirst, auditor)).map((c) => c.id)).toEqual([2, 3, 4, 5]);
+    expect(bftConsenters(withBftConsenter(withoutFirst, auditor, unusedBftConsenterId(withoutFirst, 4))).map((c) => c.id)).toEqual([2, 3, 4, 5]);
   });
 
   test('a node that is a consenter already is not added twice', () => {
     const [first] = bftConsenters(fixture());
-    expect(() => withBftConsenter(fixture(), { ...auditor, host: first!.host, port: first!.port })).toThrow(/is a BFT consenter already/);
+    expect(() => withBftConsenter(fixture(), { ...auditor, host: first!.host, port: first!.port }, 9)).toThrow(/is a BFT consenter already/);
   });
 
   test('removing the added consenter gives back the config it was added to', () => {
     const config = fixture();
-    const removed = withoutConsenter(withBftConsenter(config, auditor), nodeAt(auditor.host, auditor.port));
+    const removed = withoutConsenter(withBftConsenter(config, auditor, 5), nodeAt(auditor.host, auditor.port));
     expect(removed).toEqual(config);
     expect(consentersOf(removed)).toHaveLength(4);
   });

@@ -14,6 +14,8 @@ import { OrdererNode, ordererNodes, PeerOrgConfig, SiteConfig, Topology } from '
 
 /** The decoded channel config (common.Config as configtxlator prints it); only the parts we edit are typed. */
 export interface ChannelConfig {
+  /** How many config updates the channel has had (a uint64, so configtxlator prints a string; absent at 0). */
+  sequence?: string;
   channel_group: {
     groups: {
       Application: { groups: Record<string, unknown> };
@@ -131,11 +133,23 @@ function withBftConsenters(config: ChannelConfig, consenters: BftConsenterJson[]
  * one above the highest in the mapping (IDs only need to be unique in it; existing ones never
  * change). One per config update: the quorum changes with every consenter.
  */
-export function withBftConsenter(config: ChannelConfig, consenter: Omit<BftConsenterJson, 'id'>): ChannelConfig {
+export function withBftConsenter(config: ChannelConfig, consenter: Omit<BftConsenterJson, 'id'>, id: number): ChannelConfig {
   const current = bftConsenters(config);
   if (current.some((c) => c.host === consenter.host && c.port === consenter.port)) throw new Error(`${consenter.host}:${consenter.port} is a BFT consenter already`);
-  const id = Math.max(0, ...current.map((c) => c.id)) + 1;
+  if (current.some((c) => c.id === id)) throw new Error(`consenter ID ${id} is taken`);
   return withBftConsenters(config, [...current, { id, ...consenter }]);
+}
+
+/**
+ * An ID for a new SmartBFT consenter that the channel never used. Consensus protocols forbid
+ * reuse: a node given a removed node's ID replays the history in which that ID was a consenter,
+ * and can be counted as that node. The mapping forgets removed consenters, so the ID comes from
+ * what only grows: founding numbered the consenters 1..genesisConsenters, each config update of
+ * these scripts adds at most one, and the config's sequence counts the updates; so no ID ever
+ * given exceeds genesisConsenters + sequence.
+ */
+export function unusedBftConsenterId(config: ChannelConfig, genesisConsenters: number): number {
+  return Math.max(genesisConsenters + Number(config.sequence ?? 0), ...bftConsenters(config).map((c) => c.id)) + 1;
 }
 
 /** The config without one ordering node as a SmartBFT consenter, and the BlockValidation quorum over the others. */
@@ -199,17 +213,17 @@ export function decode(bins: FabricBinaries, input: string, type: string, step: 
 }
 
 /** Fetches and decodes the channel's latest config, acting as `admin`'s org admin. */
-export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string): ChannelConfig {
+export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string, which: 'config' | 'oldest' = 'config'): ChannelConfig {
   mkdirSync(workDir, { recursive: true });
-  const block = join(workDir, 'config-block.pb');
+  const block = join(workDir, `${which}-block.pb`);
   // Fetched on the admin's site, into its admin-work folder, by the site's user; copied out from there.
-  const fetched = join(peerSite(bins, paths, admin).workDir, 'config-block.pb');
+  const fetched = join(peerSite(bins, paths, admin).workDir, `${which}-block.pb`);
   rmSync(fetched, { force: true });
   // From the first orderer that answers: one that is down must not stop governance.
   let attempt = 0;
   retrySync(ordererNodes(t).length, () =>
-    peerCli(bins, t, paths, admin, ['channel', 'fetch', 'config', fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
-      `fetch the config block of channel ${t.channel} as ${admin.mspId}`));
+    peerCli(bins, t, paths, admin, ['channel', 'fetch', which, fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
+      `fetch the ${which === 'config' ? 'config' : 'genesis'} block of channel ${t.channel} as ${admin.mspId}`));
   copyFileSync(fetched, block);
   rmSync(fetched);
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');

@@ -9,7 +9,7 @@ import { deployChaincode } from './chaincode';
 import {
   applicationOrgs, bftConsenterOf, bftConsenters, bftQuorum, ChannelConfig, channelHeight, consensusOf, consentersOf, createUpdateEnvelope, fetchChannelConfig, isConsenter,
   majorityOf, orgConfigGroup, ordererOrgConfigGroup, ordererOrgs, raftBlockValidation, raftConsenterOf, readPem, updateChannelConfig, withBftConsenter, withoutConsenter,
-  withoutOrdererOrg,
+  unusedBftConsenterId, withoutOrdererOrg,
 } from './channel-config';
 import { SignatureFile, submitUpdate } from './config-signatures';
 import { joinOrderers, joinPeers } from './channel';
@@ -214,7 +214,8 @@ function consenterAdditionChange(bins: FabricBinaries, at: NetworkLocation, curr
   let updated: ChannelConfig;
   let what: string;
   if (consensusOf(config) === 'BFT') {
-    updated = withBftConsenter(config, bftConsenterOf(at.paths, node));
+    const genesis = fetchChannelConfig(bins, current, at.paths, firstMember(current), workDir, 'oldest');
+    updated = withBftConsenter(config, bftConsenterOf(at.paths, node), unusedBftConsenterId(config, bftConsenters(genesis).length));
     what = `make ${node.id} (${node.org.mspId}) a BFT consenter: ${before} -> ${before + 1} consenters, quorum ${bftQuorum(before)} -> ${bftQuorum(before + 1)}`;
   } else {
     updated = structuredClone(config);
