@@ -92,7 +92,7 @@ export async function addOrgToChannel(at: NetworkLocation, specFile: string, sig
   const { newOrg } = await prepareOrg(at, specFile, bins, { resume: true });
   const { org, topology } = newOrg;
   const workDir = at.paths.configUpdate(`add-${org.name}-${Date.now()}`);
-  if (current.orgs.includes(org)) log(`${org.mspId} is a member already (an earlier "org add" of this spec); finishing the steps it left`);
+  if (current.orgs.some((o) => o.name === org.name)) log(`${org.mspId} is a member already (an earlier "org add" of this spec); finishing the steps it left`);
 
   const change = additionChange(bins, at, current, newOrg, workDir);
   const newNodes = ordererNodes(topology).filter((n) => n.org === org);

@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { connect } from '@donation-ledger/client';
+import { connect, LedgerError } from '@donation-ledger/client';
 import { clientProfile, loadEffectiveTopology, NodeStatus, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, CLI, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, using } from './harness';
+import { cli, CLI, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, until, using } from './harness';
 
 const TOPOLOGY = join(__dirname, 'fixtures', 'topology-orderer-org.json');
 const RUN_DIR = join(dirname(TEST_RUN_DIR), 'orderer-org-network');
@@ -44,14 +44,27 @@ const groupsOf = (config: ConfigJson): { application: string[]; orderer: string[
   consenters: config.channel_group.groups.Orderer.values.ConsensusType.value.metadata.consenters.length,
 });
 
-/** An NGO registered through the NGO org's peer: the write was ordered and committed. */
+/**
+ * An NGO registered through the NGO org's peer: the write was ordered and committed. Right after a
+ * change of the ordering nodes a peer may still send to a node that just left (seen: a submit
+ * DEADLINE_EXCEEDED after the auditor's node was taken out), so the same request is retried,
+ * as the error tells a client to, until the NGO is on the ledger.
+ */
 async function writeGoesThrough(): Promise<void> {
   const id = uniqueId('ngo-ordered');
   await using(connect(clientProfile(topology(), paths, 'ngo', 'ngoadmin1')), async (admin) => {
-    await admin.registerNgo({ id, name: 'Ordered by the ordering org' });
+    await until(`NGO ${id} to be written`, async () => {
+      return admin.registerNgo({ id, name: 'Ordered by the ordering org' }).then(() => true, async (err: unknown) => {
+        if (await admin.readNgo(id).then(() => true, () => false)) return true; // an earlier attempt committed
+        if (err instanceof LedgerError && TRANSIENT.includes(err.code)) return false;
+        throw err;
+      });
+    }, 60_000);
     expect((await admin.readNgo(id)).id).toBe(id);
   });
 }
+
+const TRANSIENT: readonly string[] = ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'STATUS_UNKNOWN'];
 
 /**
  * Runs `org add` of the auditor and kills it (its process group: the CLI and its tools; the nodes
