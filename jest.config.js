@@ -13,7 +13,7 @@ module.exports = {
       modulePathIgnorePatterns: ['<rootDir>/network/run', '<rootDir>/test-artifacts'],
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts', '<rootDir>/bench/src/**/*.test.ts'],
     },
     {
       displayName: 'integration',

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Operation, ProcessCpu, runWorkload, WorkloadResult } from './measure';
 import { htmlReport, textReport } from './report';
-import { GrowthPoint, measureAtLevel } from './growth';
+import { GrowthPoint, growthCharts, growthSvg, measureAtLevel } from './growth';
 import { preload } from './preload';
 import { fillPool, trickle } from './spend-pools';
 
@@ -372,6 +372,8 @@ async function main(): Promise<void> {
   writeFileSync(join(o.out, `bench-${stamp}.html`), htmlReport(report));
   writeFileSync(join(o.out, 'latest.json'), JSON.stringify(report, null, 2));
   writeFileSync(join(o.out, 'latest.html'), htmlReport(report));
+  // Each growth curve also as a file of its own, as docs/benchmarks.md shows them (docs/img).
+  for (const chart of growthCharts(growth, results)) writeFileSync(join(o.out, chart.file), growthSvg(chart));
   process.stdout.write(textReport(report));
   log(`report: ${join(o.out, `bench-${stamp}.{json,html}`)}`);
 }

@@ -92,9 +92,37 @@ export function growthTable(growth: readonly GrowthPoint[], results: readonly Wo
   return { header, rows };
 }
 
-/** An SVG line per metric over the levels (log scale of donations), for the HTML report. */
-export function growthChart(title: string, points: readonly { level: number; value: number }[], unit: string): string {
-  if (points.length < 2) return '';
+/** One growth curve: a metric over the --preload levels, and the file the bench writes it to. */
+export interface GrowthChart {
+  readonly file: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly points: readonly { level: number; value: number }[];
+}
+
+/** The curves of the metrics the scale targets are about (those with at least two levels measured). */
+export function growthCharts(growth: readonly GrowthPoint[], results: readonly WorkloadResult[]): GrowthChart[] {
+  const metric = (workload: string, pick: (r: WorkloadResult) => number): { level: number; value: number }[] =>
+    growth.flatMap((g) => {
+      const r = results.find((x) => x.workload === `${workload}@${g.level}`);
+      return r ? [{ level: g.level, value: pick(r) }] : [];
+    });
+  const disk = growth.flatMap((g) => (g.diskBytes ? [{ level: g.level, value: Math.round(Object.values(g.diskBytes).reduce((a, b) => a + b, 0) / 1048576) }] : []));
+  const catchUp = growth.flatMap((g) => (g.catchUp ? [{ level: g.level, value: g.catchUp.transactionsPerS }] : []));
+  const charts: GrowthChart[] = [
+    { file: 'growth-donate-tps.svg', title: 'donate throughput', unit: 'tps', points: metric('donate', (r) => r.tps) },
+    { file: 'growth-donate-p95.svg', title: 'donate latency p95', unit: 'ms', points: metric('donate', (r) => r.latencyMs.p95) },
+    { file: 'growth-chaincode-list-p95.svg', title: 'chaincode list p95', unit: 'ms', points: metric('list', (r) => r.latencyMs.p95) },
+    { file: 'growth-read-model-list-p95.svg', title: 'read-model list p95', unit: 'ms', points: metric('list-index', (r) => r.latencyMs.p95) },
+    { file: 'growth-rebuild-tx-per-s.svg', title: 'read-model rebuild', unit: 'transactions/s', points: catchUp },
+    { file: 'growth-peer-disk.svg', title: 'peer disk (all peers)', unit: 'MB', points: disk },
+  ];
+  return charts.filter((c) => c.points.length >= 2);
+}
+
+/** A curve as a standalone SVG (log scale of donations): a file of its own, or inline in the HTML report. */
+export function growthSvg(chart: GrowthChart): string {
+  const { points } = chart;
   const [w, h, pad] = [520, 180, 40];
   const xs = points.map((p) => Math.log10(p.level));
   const [minX, maxX] = [Math.min(...xs), Math.max(...xs)];
@@ -105,6 +133,7 @@ export function growthChart(title: string, points: readonly { level: number; val
   const labels = points.map((p) => `<circle cx="${x(p.level).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="#0b5cad"/>` +
     `<text x="${x(p.level).toFixed(1)}" y="${(y(p.value) - 8).toFixed(1)}" text-anchor="middle">${p.value}</text>` +
     `<text x="${x(p.level).toFixed(1)}" y="${h - 4}" text-anchor="middle">${p.level.toLocaleString('en')}</text>`).join('');
-  return `<h3>${title} (${unit}) by donations on the ledger</h3><svg width="${w}" height="${h}" font-family="sans-serif" font-size="12">` +
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="12">` +
+    `<title>${chart.title} (${chart.unit}) by donations on the ledger</title><rect width="100%" height="100%" fill="white"/>` +
     `<path d="${path}" fill="none" stroke="#0b5cad" stroke-width="2"/>${labels}</svg>`;
 }

@@ -1,6 +1,6 @@
 // The benchmark report: a table for the terminal, and an HTML page with SVG bar charts so that
 // runs can be compared side by side without any charting library.
-import { GrowthPoint, growthChart, growthTable } from './growth';
+import { GrowthPoint, growthCharts, growthSvg, growthTable } from './growth';
 import { WorkloadResult } from './measure';
 
 export interface Report {
@@ -34,22 +34,10 @@ function growthText(report: Report): string[] {
 }
 
 /** Lines over the --preload levels, for the metrics whose growth the scale targets are about. */
-function growthCharts(report: Report): string {
-  const growth = report.growth ?? [];
-  if (growth.length < 2) return '';
-  const metric = (workload: string, pick: (r: WorkloadResult) => number): { level: number; value: number }[] =>
-    growth.flatMap((g) => {
-      const r = report.results.find((x) => x.workload === `${workload}@${g.level}`);
-      return r ? [{ level: g.level, value: pick(r) }] : [];
-    });
-  const disk = growth.flatMap((g) => (g.diskBytes ? [{ level: g.level, value: Math.round(Object.values(g.diskBytes).reduce((a, b) => a + b, 0) / 1048576) }] : []));
-  const catchUp = growth.flatMap((g) => (g.catchUp ? [{ level: g.level, value: g.catchUp.transactionsPerS }] : []));
-  return `<h2>Growth</h2>${growthChart('donate throughput', metric('donate', (r) => r.tps), 'tps')}` +
-    growthChart('donate latency p95', metric('donate', (r) => r.latencyMs.p95), 'ms') +
-    growthChart('chaincode list p95', metric('list', (r) => r.latencyMs.p95), 'ms') +
-    growthChart('read-model list p95', metric('list-index', (r) => r.latencyMs.p95), 'ms') +
-    growthChart('read-model rebuild', catchUp, 'transactions/s') +
-    growthChart('peer disk (all peers)', disk, 'MB');
+function growthSection(report: Report): string {
+  const charts = growthCharts(report.growth ?? [], report.results);
+  if (charts.length === 0) return '';
+  return `<h2>Growth</h2>${charts.map((c) => `<h3>${escape(c.title)} (${escape(c.unit)}) by donations on the ledger</h3>${growthSvg(c)}`).join('')}`;
 }
 
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
@@ -82,6 +70,6 @@ ${bars('Latency p99', r.map((x) => ({ label: x.workload, value: x.latencyMs.p99 
 <h2>CPU seconds per 1,000 committed operations</h2><table><tr><th></th>${r.map((x) => `<th scope="col">${escape(x.workload)}</th>`).join('')}</tr>${cpuRows}</table>
 <h2>Failures</h2><ul>${r.map((x) => `<li>${escape(x.workload)}: ${escape(JSON.stringify(x.failed))}</li>`).join('')}</ul>
 <h2>Ratios</h2><ul>${Object.entries(report.ratios).map(([k, v]) => `<li>${escape(k)}: ${v ?? 'n/a'}</li>`).join('')}</ul>
-${growthCharts(report)}
+${growthSection(report)}
 </body></html>`;
 }
