@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, Contract, hash } from '@hyperledger/fabric-gateway';
 import { connect, LedgerClient, loadProfile, messageSigner, profileConnection, profilePath, REPOSITORY_RUN_DIR, SiteProfile } from '@donation-ledger/client';
-import { ReadModelService, startReadModel } from '@donation-ledger/indexer';
+import { ReadModelService, startReadModel, StoreConfig } from '@donation-ledger/indexer';
 import { BaselineTransaction } from '@donation-ledger/model';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
@@ -61,7 +61,11 @@ const USAGE = `usage: npm run bench -- [options]
                     (e.g. 100,10000; none by default: filling a pool of 10,000 takes minutes)
   --run-dir DIR     the network to use: its orgs' connection profiles (orgs/<org>/profile.json)
                     and its nodes' PID files (pids/), for their CPU (default: the one npm start runs,
-                    whatever its topology)`;
+                    whatever its topology)
+environment:
+  BENCH_READ_MODEL_URL  a PostgreSQL database for the list-index workload's read model (default:
+                    an embedded PGlite store in a temporary folder); a URL may hold a password, so
+                    it is read from the environment, never from the command line`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { durationS: 15, concurrency: 32, clients: 4, rate: 0, workloads: [...WORKLOADS], out: join(REPO_ROOT, 'bench-results'), runDir: REPOSITORY_RUN_DIR, spendPools: [], preload: [] };
@@ -170,6 +174,16 @@ function httpJson(agent: Agent, port: number, method: string, path: string, body
 }
 
 /** The REST API as its own process (so its CPU counts separately), signed up as a bench donor. */
+/** Where the list-index workload keeps its read model: BENCH_READ_MODEL_URL's PostgreSQL database, else a new embedded store. */
+function benchReadModelStore(log: (m: string) => void): StoreConfig {
+  const url = process.env.BENCH_READ_MODEL_URL;
+  if (url) {
+    log('list-index: the read model is on the PostgreSQL server of BENCH_READ_MODEL_URL');
+    return { kind: 'postgresql', url };
+  }
+  return { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) };
+}
+
 async function startRestApi(o: Options): Promise<{ child: ChildProcess; port: number; token: string; agent: Agent; dataDir: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
@@ -295,8 +309,8 @@ async function main(): Promise<void> {
           operation = (w) => pick(donors, w).listDonationsByNgo(benchNgo, { pageSize: 20 });
           break;
         case 'list-index': {
-          // The same page as 'list', from the read model (embedded store) in this process.
-          readModel ??= await startReadModel({ source: admin.blockSource(), store: { kind: 'embedded', dir: mkdtempSync(join(tmpdir(), 'bench-read-model-')) }, chaincode: profileOf('ngo').chaincode });
+          // The same page as 'list', from a read model in this process: embedded, or on a PostgreSQL server.
+          readModel ??= await startReadModel({ source: admin.blockSource(), store: benchReadModelStore(log), chaincode: profileOf('ngo').chaincode });
           await readModel.indexer.waitForBlock((await admin.getDigest()).height - 1, 600_000);
           const model = readModel.readModel;
           operation = () => model.list('donation', { ngoId: benchNgo }, { limit: 20 });
