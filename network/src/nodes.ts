@@ -155,13 +155,7 @@ export function peerCliEnv(
   const orderer = ordererNodes(t)[0];
   if (!orderer) throw new Error('the topology has no orderer');
   return {
-    PATH: `${bins.binDir}:${process.env.PATH ?? ''}`,
-    FABRIC_CFG_PATH: paths.config,
-    // Fabric 3.1's CLI logs gRPC's connection chatter at INFO: pages per command. Its own lines
-    // (what a command did, an invoke's result) stay.
-    FABRIC_LOGGING_SPEC: PEER_CLI_LOGGING,
-    CORE_PEER_LOCALMSPID: org.mspId,
-    CORE_PEER_MSPCONFIGPATH: paths.msp(org.name, ORG_ADMIN),
+    ...adminSigningEnv(bins, paths, org),
     CORE_PEER_ADDRESS: endpoint(t, peer.port),
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.name),
@@ -193,6 +187,8 @@ export function adminSigningEnv(bins: FabricBinaries, paths: RunPaths, site: Sit
   return {
     PATH: `${bins.binDir}:${process.env.PATH ?? ''}`,
     FABRIC_CFG_PATH: paths.config,
+    // Fabric 3.1's CLI logs gRPC's connection chatter at INFO: pages per command. Its own lines
+    // (what a command did, an invoke's result) stay.
     FABRIC_LOGGING_SPEC: PEER_CLI_LOGGING,
     CORE_PEER_LOCALMSPID: site.mspId,
     CORE_PEER_MSPCONFIGPATH: paths.msp(site.name, ORG_ADMIN),
