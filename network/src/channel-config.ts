@@ -213,16 +213,14 @@ export function decode(bins: FabricBinaries, input: string, type: string, step: 
 }
 
 /** Fetches and decodes the channel's latest config, acting as `admin`'s org admin. */
-export function fetchChannelConfig(
-  bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string, which: 'config' | 'oldest' = 'config', firstOrderer = 0,
-): ChannelConfig {
+export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, workDir: string, which: 'config' | 'oldest' = 'config'): ChannelConfig {
   mkdirSync(workDir, { recursive: true });
   const block = join(workDir, `${which}-block.pb`);
   // Fetched on the admin's site, into its admin-work folder, by the site's user; copied out from there.
   const fetched = join(peerSite(bins, paths, admin).workDir, `${which}-block.pb`);
   rmSync(fetched, { force: true });
-  // From the first orderer that answers (from the `firstOrderer`-th on): one that is down must not stop governance.
-  let attempt = firstOrderer;
+  // From the first orderer that answers: one that is down must not stop governance.
+  let attempt = 0;
   retrySync(ordererNodes(t).length, () =>
     peerCli(bins, t, paths, admin, ['channel', 'fetch', which, fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
       `fetch the ${which === 'config' ? 'config' : 'genesis'} block of channel ${t.channel} as ${admin.mspId}`));

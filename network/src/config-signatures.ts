@@ -7,7 +7,7 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { applicationOrgs, ChannelConfig, decode, fetchChannelConfig, isConsenter, ordererOrgs, raftConsenters } from './channel-config';
+import { applicationOrgs, ChannelConfig, decode, isConsenter, ordererOrgs, raftConsenters } from './channel-config';
 import { log, retry } from './exec';
 import { FabricBinaries } from './fabric-bin';
 import { adminSigningEnv, ordererCliArgs, peerCli, peerSite } from './nodes';
@@ -214,39 +214,8 @@ export async function submitUpdate(
   const consenting = ordererNodes(t).filter((n) => raftConsenters(update.config).some((c) => isConsenter(c, n)));
   const orderers = consenting.length > 0 ? consenting : ordererNodes(t);
   let attempt = 0; // each attempt goes to the next orderer
-  const sequence = Number(update.config.sequence ?? 0);
-  // An ordering node that accepts the update has not ordered it: a SmartBFT follower forwards it
-  // to the leader it knows, which may be the very node being taken out (seen: a removal "submitted"
-  // and never ordered). So each submit waits until the channel's config sequence moves on, and
-  // goes through the next ordering node when it does not. An update that committed meanwhile is
-  // refused when sent again (its read set is stale), which the sequence check then explains.
-  for (let round = 1; ; round++) {
-    const sentTo = attempt % orderers.length;
-    await peerSite(bins, paths, submitter).lend(signed, (given) => retry(30_000, 2000, () =>
-      peerCli(bins, t, paths, submitter, ['channel', 'update', '-f', given, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++, orderers)],
-        `submit the config update (${update.what}) as ${submitter.mspId}'s admin`), (err) => !/policy|signature set did not satisfy|version/i.test((err as Error).message)))
-      .catch((err: unknown) => {
-        // Sent again, a stale read set means the first one committed; sent first, that the update is out of date.
-        if (round === 1 || !/version/i.test((err as Error).message)) throw err;
-      });
-    if (await ordered(bins, t, paths, submitter, sequence, update.workDir)) break;
-    if (round === orderers.length) {
-      throw new Error(`the config update (${update.what}) was accepted by ${orderers.length} ordering node(s) in turn but not ordered within ${ORDERED_WITHIN_MS / 1000}s of each`);
-    }
-    log(`the config update (${update.what}) was accepted by ${orderers[sentTo]?.id ?? 'an ordering node'} but not ordered within ${ORDERED_WITHIN_MS / 1000}s; submitting it through the next one`);
-  }
+  await peerSite(bins, paths, submitter).lend(signed, (given) => retry(30_000, 2000, () =>
+    peerCli(bins, t, paths, submitter, ['channel', 'update', '-f', given, '-c', t.channel, ...ordererCliArgs(t, paths, submitter, attempt++, orderers)],
+      `submit the config update (${update.what}) as ${submitter.mspId}'s admin`), (err) => !/policy|signature set did not satisfy/i.test((err as Error).message)));
   log(`${submitter.mspId}'s admin submitted the config update (${update.what}) with the signatures of ${[...signers, submitter.mspId].join(', ')}`);
-}
-
-const ORDERED_WITHIN_MS = 20_000;
-
-/** Whether the channel's config sequence passed `sequence` within ORDERED_WITHIN_MS (asking the ordering nodes in turn). */
-async function ordered(bins: FabricBinaries, t: Topology, paths: RunPaths, admin: PeerOrgConfig, sequence: number, workDir: string): Promise<boolean> {
-  const deadline = Date.now() + ORDERED_WITHIN_MS;
-  for (let ask = 0; ; ask++) {
-    const now = fetchChannelConfig(bins, t, paths, admin, join(workDir, 'ordered'), 'config', ask);
-    if (Number(now.sequence ?? 0) > sequence) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
