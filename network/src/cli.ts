@@ -79,13 +79,12 @@ membership (low level, for operators; 'governance execute' runs these for an app
                             admins), join its peers, approve the channel's chaincode for it
   org leave <org> --channel NAME
                             take a member out of a subset channel (not one that orders it)
-  orderer rejoin <node>     bring back an ordering node whose ledger is gone (lost disk, or
+  orderer rejoin <node>     bring back a Raft ordering node whose ledger is gone (lost disk, or
                             left out by 'restore'): take it out of the consenters and add it
                             back (two config updates, each signed by a majority of the admins
                             of the orgs that run ordering nodes), start it empty and wait until
-                            it takes part (BFT: it catches up as a follower first and comes
-                            back under a new consenter ID). Refused, nothing changed, while it
-                            runs or has a ledger, or on BFT when a step would lack a quorum
+                            it follows the cluster. Refused, nothing changed, while it runs or
+                            has a ledger, or on a BFT channel
 
 founding from exported definitions (only public files cross between sites; 'up' does all of it):
   org export --org ORG --out FILE.json

@@ -244,22 +244,16 @@ async function startNewOrderers(bins: FabricBinaries, at: NetworkLocation, curre
     logOrdering(t, [first], height);
   }
   if (followers.length > 0) log(`${followers.map((n) => n.id).join(', ')} caught up (height ${height}) as follower${followers.length === 1 ? '' : 's'} of ${t.channel}`);
-  for (const [i, node] of nodes.entries()) await makeConsenter(bins, at, current, t, node, join(workDir, `consenter-${i + 1}`));
-}
-
-/**
- * Makes `node` (running, caught up as a follower) a consenter by a config update of its own and
- * waits until it takes part; false when it is one already. `current` is the membership that signs.
- */
-export async function makeConsenter(bins: FabricBinaries, at: NetworkLocation, current: Topology, t: Topology, node: OrdererNode, workDir: string): Promise<boolean> {
-  const change = consenterAdditionChange(bins, at, current, node, workDir);
-  if (!change) return false;
-  const started = Date.now();
-  const signers = await applyChange(bins, at, current, change, [], undefined, workDir);
-  if (t.ordering.consensus === 'BFT') await waitForBftConsenters(bins, t, at.paths, change.updated, firstMember(current));
-  else await waitRejoined(t, { id: node.id, operations: endpoint(t, node.operationsPort) });
-  log(`channel ${t.channel}: ${change.what} (signed by ${signers}); it takes part after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return true;
+  for (const [i, node] of nodes.entries()) {
+    const stepDir = join(workDir, `consenter-${i + 1}`);
+    const change = consenterAdditionChange(bins, at, current, node, stepDir);
+    if (!change) continue;
+    const started = Date.now();
+    const signers = await applyChange(bins, at, current, change, [], undefined, stepDir);
+    if (t.ordering.consensus === 'BFT') await waitForBftConsenters(bins, t, at.paths, change.updated, firstMember(current));
+    else await waitRejoined(t, { id: node.id, operations: endpoint(t, node.operationsPort) });
+    log(`channel ${t.channel}: ${change.what} (signed by ${signers}); it takes part after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
 }
 
 /**
@@ -267,7 +261,7 @@ export async function makeConsenter(bins: FabricBinaries, at: NetworkLocation, c
  * operator may have stopped one; the cluster orders without it while a quorum runs) has the block
  * that made the change (the height `member`'s peer has), and they agree on a leader.
  */
-export async function waitForBftConsenters(bins: FabricBinaries, t: Topology, paths: RunPaths, config: ChannelConfig, member: PeerOrgConfig): Promise<void> {
+async function waitForBftConsenters(bins: FabricBinaries, t: Topology, paths: RunPaths, config: ChannelConfig, member: PeerOrgConfig): Promise<void> {
   const height = channelHeight(bins, t, paths, member);
   const running = ordererNodes(t).filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)) && runningPid(paths.pid(n.id)) !== undefined);
   for (const node of running) await waitForHeight(t, node, height);
@@ -334,7 +328,7 @@ const logOrdering = (t: Topology, nodes: readonly OrdererNode[], height: number)
  * Starts ordering nodes, joins them with the channel's latest config block and waits until each
  * has the height `member`'s peer has; returns that height.
  */
-export async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<number> {
+async function joinAndCatchUp(bins: FabricBinaries, t: Topology, paths: RunPaths, nodes: OrdererNode[], member: PeerOrgConfig, workDir: string): Promise<number> {
   startOrderers(bins.path('orderer'), t, paths, nodes);
   await Promise.all(nodes.map((n) => waitHealthy(paths, n.id, endpoint(t, n.operationsPort))));
   fetchChannelConfig(bins, t, paths, member, workDir);
@@ -516,7 +510,7 @@ export async function removeOrgFromChannel(at: NetworkLocation, mspIdOrName: str
  * would lack a quorum of running consenters: before step j the cluster has the others that run
  * and those of `leaving` not yet taken out that run.
  */
-export async function checkBftShrink(bins: FabricBinaries, at: NetworkLocation, current: Topology, leaving: readonly OrdererNode[], workDir: string): Promise<void> {
+async function checkBftShrink(bins: FabricBinaries, at: NetworkLocation, current: Topology, leaving: readonly OrdererNode[], workDir: string): Promise<void> {
   const config = fetchChannelConfig(bins, current, at.paths, firstMember(current), join(workDir, 'check'));
   const consenting = leaving.filter((n) => bftConsenters(config).some((c) => isConsenter(c, n)));
   const live = await liveBftConsenters(current, config);
