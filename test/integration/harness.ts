@@ -221,3 +221,9 @@ export function wrapFabricTools(at: RunPaths): { calls(): string[]; restore(): v
     },
   };
 }
+
+/** The name of the Unix user a process runs as (its real UID, from /proc). */
+export function unixUserOf(pid: number | undefined): string {
+  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
+  return spawnSync('getent', ['passwd', uid ?? 'none'], { encoding: 'utf8' }).stdout.split(':')[0] ?? '';
+}

@@ -3,13 +3,13 @@
 // and the NGO run peers only). It is in the channel's Orderer group and not in its Application
 // group, so a change of the ordering service needs its admin's signature, made on its own site.
 // This suite runs its own network (its own folder and ports) and stops it afterwards.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect, LedgerError } from '@donation-ledger/client';
 import { clientProfile, loadEffectiveTopology, NodeStatus, REPO_ROOT, RunPaths, Topology } from '@donation-ledger/network';
-import { cli, CLI, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, until, using } from './harness';
+import { cli, CLI, PORT_OFFSET, startOwnNetwork, TEST_RUN_DIR, uniqueId, unixUserOf, until, using } from './harness';
 
 const TOPOLOGY = join(__dirname, 'fixtures', 'topology-orderer-org.json');
 const RUN_DIR = join(dirname(TEST_RUN_DIR), 'orderer-org-network');
@@ -84,11 +84,6 @@ function addKilledOnceMember(): Promise<string> {
   });
 }
 
-function userOf(pid: number | undefined): string {
-  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
-  return spawnSync('getent', ['passwd', uid ?? 'none'], { encoding: 'utf8' }).stdout.split(':')[0] ?? '';
-}
-
 beforeAll(() => startOwnNetwork(ARGS, 'orderer-org'), 240_000);
 
 afterAll(() => {
@@ -104,7 +99,7 @@ describe('an orderer-only org', () => {
     expect(ordering.every((n) => n.endpoint.startsWith('127.0.1.1:'))).toBe(true);
     // Every ordering node is the ordering org's; the members run peers, chaincode servers and CAs.
     expect(nodes.filter((n) => n.kind === 'orderer').map((n) => n.id)).toEqual(['orderer0.ordering']);
-    if (process.getuid?.() === 0) expect(ordering.map((n) => userOf(n.pid))).toEqual(['ledger-ordering', 'ledger-ordering']);
+    if (process.getuid?.() === 0) expect(ordering.map((n) => unixUserOf(n.pid))).toEqual(['ledger-ordering', 'ledger-ordering']);
 
     expect(groupsOf(channelConfig('config.json'))).toEqual({ application: ['DonorPlatformMSP', 'NgoMSP'], orderer: ['OrderingMSP'], consenters: 1 });
     // It publishes its definition for founding, and gets no connection profile: it runs no gateway.

@@ -10,7 +10,7 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import {
   findOrg, knownFabricBinaries, NodeStatus, ordererNodes, OrgCa, peerCli, peerCliEnv, peerSite, readDefinition, readUpdateEnvelope, SIGNATURE_FORMAT, SignatureFile, sites,
 } from '@donation-ledger/network';
-import { cli, NETWORK_ARGS, paths, topology, uniqueId, wrapFabricTools } from './harness';
+import { cli, NETWORK_ARGS, paths, topology, uniqueId, unixUserOf, wrapFabricTools } from './harness';
 
 /** Every listening TCP socket on the machine, with the PID of the process that owns it. */
 function listeningSockets(): { address: string; pid: number }[] {
@@ -58,7 +58,7 @@ describe('sites', () => {
     const nodes = JSON.parse(cli(['status', '--json', ...NETWORK_ARGS]).stdout) as NodeStatus[];
     // Every node's ID ends with its site's name (orderer0.ngo, peer0.ngo, ca.ngo, ccaas.ngo).
     const siteOf = (id: string): string => id.slice(id.lastIndexOf('.') + 1);
-    const owners = nodes.map((n) => `${n.id}: ${userOf(n.pid)}`);
+    const owners = nodes.map((n) => `${n.id}: ${unixUserOf(n.pid)}`);
     expect(owners).toEqual(nodes.map((n) => `${n.id}: ledger-${siteOf(n.id)}`));
     expect(owners).toEqual(expect.arrayContaining(['orderer0.donorplatform', 'orderer1.donorplatform', 'orderer0.ngo'].map((id) => `${id}: ledger-${siteOf(id)}`)));
     expect(new Set(owners.map((o) => o.split(': ')[1])).size).toBe(2);
@@ -215,12 +215,6 @@ function privateKeyFiles(folder: string): string[] {
     .filter((file) => /(^|\/)keystore\/[^/]+$/.test(file) || /(^|\/)tls\/server\.key$/.test(file))
     .map((file) => join(folder, file))
     .filter((file) => statSync(file).isFile());
-}
-
-/** The name of the Unix user a process runs as (its real UID, from /proc). */
-function userOf(pid: number | undefined): string {
-  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
-  return spawnSync('getent', ['passwd', uid ?? 'none'], { encoding: 'utf8' }).stdout.split(':')[0] ?? '';
 }
 
 function unixUser(name: string): { uid: number; gid: number } {
