@@ -195,12 +195,13 @@ export function withoutOrdererOrg(config: ChannelConfig, mspId: string): Channel
 }
 
 /** Runs `attempt` up to `times` times, until it does not throw; throws the last error. */
-function retrySync<T>(times: number, attempt: () => T): T {
+function retrySync<T>(times: number, attempt: () => T, pauseMs = 0): T {
   for (let i = 1; ; i++) {
     try {
       return attempt();
     } catch (err) {
       if (i >= times) throw err;
+      if (pauseMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
     }
   }
 }
@@ -219,11 +220,14 @@ export function fetchChannelConfig(bins: FabricBinaries, t: Topology, paths: Run
   // Fetched on the admin's site, into its admin-work folder, by the site's user; copied out from there.
   const fetched = join(peerSite(bins, paths, admin).workDir, `${which}-block.pb`);
   rmSync(fetched, { force: true });
-  // From the first orderer that answers: one that is down must not stop governance.
+  // From the first orderer that answers: one that is down must not stop governance. Twice round
+  // the list, a second apart: right after a change of the consenters the one node that has the
+  // channel may be electing a leader while the others answer NOT_FOUND (seen: the node of an org
+  // just removed, a follower by then).
   let attempt = 0;
-  retrySync(ordererNodes(t).length, () =>
+  retrySync(2 * ordererNodes(t).length, () =>
     peerCli(bins, t, paths, admin, ['channel', 'fetch', which, fetched, '-c', t.channel, ...ordererCliArgs(t, paths, admin, attempt++)],
-      `fetch the ${which === 'config' ? 'config' : 'genesis'} block of channel ${t.channel} as ${admin.mspId}`));
+      `fetch the ${which === 'config' ? 'config' : 'genesis'} block of channel ${t.channel} as ${admin.mspId}`), 1000);
   copyFileSync(fetched, block);
   rmSync(fetched);
   const decoded = decode(bins, block, 'common.Block', 'decode the config block');
